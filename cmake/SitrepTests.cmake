@@ -1,0 +1,18 @@
+# sitrep_add_tests(LIBRARY lib SOURCES a_test.cc b_pgtest.cc ...)
+# One test binary per source file, registered with CTest as one test (not one per case): each
+# *_pgtest binary starts one throwaway PostgreSQL cluster for all its cases (STYLE.md, Tests).
+function(sitrep_add_tests)
+  cmake_parse_arguments(ARG "" "" "LIBRARIES;SOURCES" ${ARGN})
+  foreach(source IN LISTS ARG_SOURCES)
+    get_filename_component(name ${source} NAME_WE)
+    add_executable(${name} ${source})
+    target_compile_options(${name} PRIVATE ${SITREP_WARNINGS})
+    target_link_libraries(${name} PRIVATE ${ARG_LIBRARIES} GTest::gtest GTest::gmock GTest::gtest_main)
+    add_test(NAME ${name} COMMAND ${name})
+    if(name MATCHES "_pgtest$")
+      set_tests_properties(${name} PROPERTIES LABELS "postgres" TIMEOUT 900)
+    else()
+      set_tests_properties(${name} PROPERTIES LABELS "unit" TIMEOUT 300)
+    endif()
+  endforeach()
+endfunction()

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The README's test command and what .ci/run calls: installs what is missing, builds under
+# AddressSanitizer + UndefinedBehaviorSanitizer, runs every test (each PostgreSQL test starts a
+# throwaway cluster of its own) and checks formatting.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$(date +%s)
+
+scripts/install-deps.sh
+
+# ASan's leak checker needs ptrace, which some sandboxes lack; leaks are still caught where it
+# works (LSAN is on by default). halt_on_error keeps a sanitizer report fatal.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:abort_on_error=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+
+cmake --preset asan
+cmake --build --preset asan -j "$(nproc)"
+ctest --preset asan -j "$(nproc)"
+scripts/format.sh check
+echo "test.sh: all green in $(( $(date +%s) - started )) s"

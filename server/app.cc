@@ -1,0 +1,287 @@
+#include "server/app.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
+#include <pqxx/pqxx>
+
+#include "logging/log.h"
+#include "registry/registry.h"
+#include "registry/token_secret.h"
+#include "server/authenticator.h"
+#include "server/health_monitor.h"
+#include "server/metrics.h"
+#include "server/pending_services.h"
+#include "server/registry_service.h"
+#include "server/rpc_runner.h"
+#include "storage/audit_store.h"
+#include "storage/embedded_cluster.h"
+#include "storage/enterprise_store.h"
+#include "storage/migrations.h"
+#include "storage/pool.h"
+#include "storage/principal_store.h"
+#include "storage/reference_store.h"
+
+namespace sitrep {
+namespace {
+
+using storage::StartupError;
+namespace fs = std::filesystem;
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw StartupError("cannot read " + path.string());
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+// Writes `text` to `path` readable by the owner only, replacing it atomically.
+void WritePrivateFile(const fs::path& path, const std::string& text) {
+  const fs::path temporary = path.string() + ".tmp";
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) throw StartupError("cannot write " + temporary.string() + ": " + strerror(errno));
+  const bool written = ::fchmod(fd, 0600) == 0 &&
+                       ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                       ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written || ::rename(temporary.c_str(), path.c_str()) != 0) {
+    throw StartupError("cannot write " + path.string() + ": " + strerror(errno));
+  }
+}
+
+// The URL without its password, for messages.
+std::string Redacted(const std::string& url) {
+  const size_t scheme = url.find("://");
+  const size_t at = url.find('@');
+  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return url;
+  const size_t colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+std::shared_ptr<grpc::ServerCredentials> Credentials(const Config& config) {
+  if (config.tls_cert.empty()) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions options(
+      config.tls_client_ca.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                                   : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  options.pem_key_cert_pairs.push_back({ReadFile(config.tls_key), ReadFile(config.tls_cert)});
+  if (!config.tls_client_ca.empty()) options.pem_root_certs = ReadFile(config.tls_client_ca);
+  return grpc::SslServerCredentials(options);
+}
+
+class RunningServer final : public Server {
+ public:
+  RunningServer(const Config& config, const Clock* clock) : config_(config) {
+    if (clock == nullptr) {
+      own_clock_ = std::make_unique<SystemClock>();
+      clock = own_clock_.get();
+    }
+    clock_ = clock;
+    const auto start = std::chrono::steady_clock::now();
+    PrepareDataDir();
+    OpenDatabase();
+    pool_ = std::make_unique<storage::Pool>(database_url_, config_.db_pool_size);
+    codes_ = storage::LoadReferenceCodes(*pool_);
+    enterprises_ = std::make_unique<storage::EnterpriseStore>(*pool_);
+    principals_ = std::make_unique<storage::PrincipalStore>(*pool_);
+    audit_ = std::make_unique<storage::AuditStore>(*pool_);
+    BootstrapAdmin();
+
+    metrics_ = std::make_unique<Metrics>([pool = pool_.get()] {
+      const storage::Pool::Stats stats = pool->stats();
+      return std::pair{stats.in_use, stats.idle};
+    });
+    if (!config_.metrics_listen.empty()) {
+      try {
+        metrics_->Serve(config_.metrics_listen);
+      } catch (const std::exception& error) {
+        throw StartupError("cannot serve metrics on " + config_.metrics_listen + ": " +
+                           error.what());
+      }
+    }
+    authenticator_ = std::make_unique<Authenticator>(*principals_, *clock_);
+    rpc_ = std::make_unique<RpcRunner>(*authenticator_, *audit_, *metrics_);
+    registry_ = std::make_unique<registry::Registry>(*enterprises_, *principals_, *audit_, codes_,
+                                                     *clock_);
+    StartGrpc();
+    health_ = std::make_unique<HealthMonitor>(
+        database_url_, config_.health_interval,
+        [server = grpc_server_.get()](bool serving) {
+          server->GetHealthCheckService()->SetServingStatus(serving);
+        });
+    const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - start);
+    Log(LogLevel::kInfo, "server.started",
+        {{"listen", config_.listen},
+         {"port", std::to_string(port_)},
+         {"metrics_port", std::to_string(metrics_->port())},
+         {"database", cluster_ ? "embedded" : "external"},
+         {"tls", config_.tls_cert.empty() ? "off" : config_.tls_client_ca.empty() ? "on" : "mutual"},
+         {"startup_ms", std::to_string(millis.count())}});
+  }
+
+  ~RunningServer() override { Shutdown(); }
+
+  void Shutdown() override {
+    if (stopped_) return;
+    stopped_ = true;
+    if (grpc_server_) {
+      grpc_server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+      grpc_server_->Wait();
+    }
+    health_.reset();
+    pool_.reset();
+    if (cluster_) cluster_->Stop();
+    Log(LogLevel::kInfo, "server.stopped", {});
+  }
+
+  int port() const override { return port_; }
+  int metrics_port() const override { return metrics_ ? metrics_->port() : 0; }
+  const std::string& database_url() const override { return database_url_; }
+
+ private:
+  void PrepareDataDir() {
+    std::error_code error;
+    fs::create_directories(config_.data_dir, error);
+    if (error || ::access(config_.data_dir.c_str(), W_OK) != 0) {
+      throw StartupError("data directory " + config_.data_dir.string() + " is not writable");
+    }
+  }
+
+  void OpenDatabase() {
+    if (config_.database_url.empty()) {
+      cluster_ = storage::EmbeddedCluster::Start(
+          {.directory = fs::absolute(config_.data_dir) / "postgres",
+           .pg_bin_dir = config_.pg_bin_dir});
+      database_url_ = cluster_->url();
+    } else {
+      database_url_ = config_.database_url;
+    }
+    try {
+      const int applied = storage::RunMigrations(WithConnectTimeout(database_url_, 5));
+      if (applied > 0) Log(LogLevel::kInfo, "migrations.applied", {{"count", std::to_string(applied)}});
+    } catch (const pqxx::broken_connection& error) {
+      std::string reason = error.what();
+      reason = reason.substr(0, reason.find('\n'));
+      throw StartupError("cannot reach PostgreSQL at " + Redacted(database_url_) + ": " + reason);
+    }
+    WritePrivateFile(config_.data_dir / "database.url", database_url_ + "\n");
+  }
+
+  // On the first start against an empty database: one ADMIN principal, its token in
+  // <data-dir>/admin.token (mode 0600). The token itself is never logged.
+  void BootstrapAdmin() {
+    const std::string secret = registry::NewTokenSecret();
+    const fs::path token_file = config_.data_dir / "admin.token";
+    if (principals_->BootstrapAdmin("admin", registry::Sha256Hex(secret))) {
+      WritePrivateFile(token_file, secret + "\n");
+      Log(LogLevel::kInfo, "admin.created", {{"token_file", fs::absolute(token_file).string()}});
+    }
+  }
+
+  void StartGrpc() {
+    grpc::EnableDefaultHealthCheckService(true);
+    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+    registry_service_ = std::make_unique<RegistryService>(*rpc_, *registry_);
+    ingest_service_ = std::make_unique<PendingIngestService>(*rpc_);
+    report_service_ = std::make_unique<PendingReportService>(*rpc_);
+    feed_service_ = std::make_unique<PendingFeedService>(*rpc_);
+    notification_service_ = std::make_unique<PendingNotificationService>(*rpc_);
+
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort(config_.listen, Credentials(config_), &port_);
+    builder.SetMaxReceiveMessageSize(static_cast<int>(config_.max_message_bytes));
+    // Without this, a second server on a taken port would silently share it (SO_REUSEPORT).
+    builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+    builder.RegisterService(registry_service_.get());
+    builder.RegisterService(ingest_service_.get());
+    builder.RegisterService(report_service_.get());
+    builder.RegisterService(feed_service_.get());
+    builder.RegisterService(notification_service_.get());
+    grpc_server_ = builder.BuildAndStart();
+    if (!grpc_server_ || port_ == 0) {
+      throw StartupError("cannot listen on " + config_.listen + " (address in use or invalid?)");
+    }
+    // NOT_SERVING until the health monitor's first answer says the database is there.
+    grpc_server_->GetHealthCheckService()->SetServingStatus(false);
+  }
+
+  const Config config_;
+  std::unique_ptr<Clock> own_clock_;
+  const Clock* clock_ = nullptr;
+  std::unique_ptr<storage::EmbeddedCluster> cluster_;
+  std::string database_url_;
+  std::unique_ptr<storage::Pool> pool_;
+  ReferenceCodes codes_;
+  std::unique_ptr<storage::EnterpriseStore> enterprises_;
+  std::unique_ptr<storage::PrincipalStore> principals_;
+  std::unique_ptr<storage::AuditStore> audit_;
+  std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<Authenticator> authenticator_;
+  std::unique_ptr<RpcRunner> rpc_;
+  std::unique_ptr<registry::Registry> registry_;
+  std::unique_ptr<RegistryService> registry_service_;
+  std::unique_ptr<PendingIngestService> ingest_service_;
+  std::unique_ptr<PendingReportService> report_service_;
+  std::unique_ptr<PendingFeedService> feed_service_;
+  std::unique_ptr<PendingNotificationService> notification_service_;
+  std::unique_ptr<grpc::Server> grpc_server_;
+  std::unique_ptr<HealthMonitor> health_;
+  int port_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Server> Server::Start(const Config& config, const Clock* clock) {
+  try {
+    return std::make_unique<RunningServer>(config, clock);
+  } catch (const StartupError&) {
+    throw;
+  } catch (const pqxx::broken_connection& error) {
+    std::string reason = error.what();
+    throw StartupError("lost the database while starting: " + reason.substr(0, reason.find('\n')));
+  } catch (const std::exception& error) {
+    std::string reason = error.what();
+    throw StartupError("cannot start: " + reason.substr(0, reason.find('\n')));
+  }
+}
+
+int RunServer(const Config& config) {
+  SetLogLevel(config.log_level);
+  // Block the stop signals in every thread (they inherit this mask) and take them in this one.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  std::unique_ptr<Server> server;
+  try {
+    server = Server::Start(config);
+  } catch (const storage::StartupError& error) {
+    std::cerr << "sitrepd: " << error.what() << "\n";
+    return 1;
+  }
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  Log(LogLevel::kInfo, "server.stopping", {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});
+  server->Shutdown();
+  return 0;
+}
+
+}  // namespace sitrep

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "logging/log.h"
+
+namespace sitrep {
+
+// Everything sitrepd can be told, with the defaults the README documents. A plain value:
+// tests build one directly; main() gets one from ParseFlags.
+struct Config {
+  std::string listen = "127.0.0.1:7443";          // gRPC address; port 0 picks a free one
+  std::string metrics_listen = "127.0.0.1:9464";  // Prometheus /metrics; empty: no endpoint
+  std::filesystem::path data_dir = "var";         // embedded cluster, admin.token, database.url
+  // Empty: run the embedded PostgreSQL cluster under data_dir/postgres.
+  std::string database_url;
+  std::filesystem::path pg_bin_dir;  // empty: the newest /usr/lib/postgresql/<N>/bin
+  size_t db_pool_size = 16;
+
+  // TLS: both set → TLS; tls_client_ca set as well → clients must present a certificate
+  // signed by it (mutual TLS).
+  std::filesystem::path tls_cert, tls_key, tls_client_ca;
+
+  size_t max_message_bytes = 8 << 20;  // gRPC receive limit, set explicitly
+  std::chrono::milliseconds health_interval{1000};
+  LogLevel log_level = LogLevel::kInfo;
+};
+
+// Parses sitrepd's flags (and SITREP_DATABASE_URL from the environment). On --help prints
+// usage and returns nullopt with `exit_code` 0; on a bad flag prints one line saying why and
+// returns nullopt with `exit_code` 2.
+[[nodiscard]] std::optional<Config> ParseFlags(int argc, char** argv, int& exit_code);
+
+}  // namespace sitrep

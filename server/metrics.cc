@@ -1,0 +1,79 @@
+#include "server/metrics.h"
+
+#include "server/process_metrics.h"
+
+namespace sitrep {
+namespace {
+
+// Database pool occupancy, asked of the pool at scrape time rather than updated on every lease.
+class PoolMetrics final : public prometheus::Collectable {
+ public:
+  explicit PoolMetrics(Metrics::PoolStats stats) : stats_(std::move(stats)) {}
+
+  std::vector<prometheus::MetricFamily> Collect() const override {
+    const auto [in_use, idle] = stats_();
+    prometheus::MetricFamily family{"sitrep_db_pool_connections",
+                                    "Database connections of the server's pool by state.",
+                                    prometheus::MetricType::Gauge,
+                                    {}};
+    for (const auto& [state, value] : {std::pair{"in_use", in_use}, std::pair{"idle", idle}}) {
+      prometheus::ClientMetric metric;
+      metric.label.push_back({"state", state});
+      metric.gauge.value = static_cast<double>(value);
+      family.metric.push_back(metric);
+    }
+    return {family};
+  }
+
+ private:
+  Metrics::PoolStats stats_;
+};
+
+const prometheus::Histogram::BucketBoundaries kLatencyBuckets = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
+}  // namespace
+
+Metrics::Metrics(PoolStats pool_stats)
+    : registry_(std::make_shared<prometheus::Registry>()),
+      process_metrics_(std::make_shared<ProcessMetrics>()),
+      pool_metrics_(std::make_shared<PoolMetrics>(std::move(pool_stats))),
+      calls_(prometheus::BuildCounter()
+                 .Name("sitrep_rpc_calls_total")
+                 .Help("Finished gRPC calls by method and status code.")
+                 .Register(*registry_)),
+      latency_(prometheus::BuildHistogram()
+                   .Name("sitrep_rpc_duration_seconds")
+                   .Help("gRPC call latency by method, from arrival to the final status.")
+                   .Register(*registry_)) {
+  prometheus::BuildGauge()
+      .Name("sitrep_build_info")
+      .Help("Always 1; the labels tell which build of sitrepd runs.")
+      .Register(*registry_)
+      .Add({{"version", SITREP_VERSION}})
+      .Set(1);
+}
+
+Metrics::~Metrics() = default;
+
+void Metrics::Serve(const std::string& address) {
+  exposer_ = std::make_unique<prometheus::Exposer>(address);
+  exposer_->RegisterCollectable(registry_);
+  exposer_->RegisterCollectable(process_metrics_);
+  exposer_->RegisterCollectable(pool_metrics_);
+}
+
+int Metrics::port() const {
+  if (!exposer_) return 0;
+  const std::vector<int> ports = exposer_->GetListeningPorts();
+  return ports.empty() ? 0 : ports.front();
+}
+
+void Metrics::ObserveCall(const std::string& method, const std::string& code,
+                          std::chrono::steady_clock::duration latency) {
+  calls_.Add({{"method", method}, {"code", code}}).Increment();
+  latency_.Add({{"method", method}}, kLatencyBuckets)
+      .Observe(std::chrono::duration<double>(latency).count());
+}
+
+}  // namespace sitrep

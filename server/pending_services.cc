@@ -1,0 +1,146 @@
+#include "server/pending_services.h"
+
+namespace sitrep {
+namespace {
+
+constexpr auto kWriters = {v1::ROLE_COLLECTOR, v1::ROLE_ENTERPRISE};
+constexpr auto kEnterprises = {v1::ROLE_ENTERPRISE};
+constexpr auto kRegulators = {v1::ROLE_ADMIN, v1::ROLE_NATIONAL, v1::ROLE_PROVINCIAL};
+constexpr auto kNoticeParties = {v1::ROLE_NATIONAL, v1::ROLE_PROVINCIAL, v1::ROLE_ENTERPRISE};
+constexpr auto kNoticeIssuers = {v1::ROLE_NATIONAL, v1::ROLE_PROVINCIAL};
+
+constexpr const char* kIngestIssue = "lands with issue #3 (ingest)";
+constexpr const char* kFeedIssue = "lands with issue #4 (feeds)";
+constexpr const char* kNoticeIssue = "lands with issue #5 (notifications and situation)";
+
+grpc::Status Pending(RpcRunner& rpc, grpc::ServerContext* context, const std::string& method,
+                     std::initializer_list<v1::Role> roles, const char* issue) {
+  return rpc.Run(context, method, roles, [&](const Principal&, CallRecord&) {
+    return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, method + " " + issue);
+  });
+}
+
+}  // namespace
+
+grpc::Status PendingIngestService::Push(grpc::ServerContext* context,
+                                        grpc::ServerReaderWriter<v1::PushAck, v1::PushBatch>*) {
+  return Pending(rpc_, context, "/sitrep.v1.IngestService/Push", kWriters, kIngestIssue);
+}
+
+grpc::Status PendingReportService::ReportIncident(grpc::ServerContext* context,
+                                                  const v1::ReportIncidentRequest*,
+                                                  v1::ReportIncidentResponse*) {
+  return Pending(rpc_, context, "/sitrep.v1.ReportService/ReportIncident", kEnterprises,
+                 kIngestIssue);
+}
+
+grpc::Status PendingReportService::AmendIncident(grpc::ServerContext* context,
+                                                 const v1::AmendIncidentRequest*, v1::Incident*) {
+  return Pending(rpc_, context, "/sitrep.v1.ReportService/AmendIncident", kEnterprises,
+                 kIngestIssue);
+}
+
+grpc::Status PendingReportService::ListMyIncidents(grpc::ServerContext* context,
+                                                   const v1::ListMyIncidentsRequest*,
+                                                   v1::ListMyIncidentsResponse*) {
+  return Pending(rpc_, context, "/sitrep.v1.ReportService/ListMyIncidents", kEnterprises,
+                 kIngestIssue);
+}
+
+grpc::Status PendingReportService::ListIncidentRevisions(grpc::ServerContext* context,
+                                                         const v1::ListIncidentRevisionsRequest*,
+                                                         v1::ListIncidentRevisionsResponse*) {
+  return Pending(rpc_, context, "/sitrep.v1.ReportService/ListIncidentRevisions", kEnterprises,
+                 kIngestIssue);
+}
+
+grpc::Status PendingFeedService::ListIncidents(grpc::ServerContext* context,
+                                               const v1::ListIncidentsRequest*,
+                                               v1::ListIncidentsResponse*) {
+  return Pending(rpc_, context, "/sitrep.v1.FeedService/ListIncidents", kRegulators, kFeedIssue);
+}
+
+grpc::Status PendingFeedService::GetIncident(grpc::ServerContext* context,
+                                             const v1::GetIncidentRequest*, v1::Incident*) {
+  return Pending(rpc_, context, "/sitrep.v1.FeedService/GetIncident", kRegulators, kFeedIssue);
+}
+
+grpc::Status PendingFeedService::WatchIncidents(grpc::ServerContext* context,
+                                                const v1::WatchIncidentsRequest*,
+                                                grpc::ServerWriter<v1::WatchIncidentsResponse>*) {
+  return Pending(rpc_, context, "/sitrep.v1.FeedService/WatchIncidents", kRegulators, kFeedIssue);
+}
+
+grpc::Status PendingFeedService::ListAssets(grpc::ServerContext* context,
+                                            const v1::ListAssetsRequest*,
+                                            v1::ListAssetsResponse*) {
+  return Pending(rpc_, context, "/sitrep.v1.FeedService/ListAssets", kRegulators, kFeedIssue);
+}
+
+grpc::Status PendingFeedService::GetAsset(grpc::ServerContext* context,
+                                          const v1::GetAssetRequest*, v1::Asset*) {
+  return Pending(rpc_, context, "/sitrep.v1.FeedService/GetAsset", kRegulators, kFeedIssue);
+}
+
+grpc::Status PendingFeedService::WatchAssets(grpc::ServerContext* context,
+                                             const v1::WatchAssetsRequest*,
+                                             grpc::ServerWriter<v1::WatchAssetsResponse>*) {
+  return Pending(rpc_, context, "/sitrep.v1.FeedService/WatchAssets", kRegulators, kFeedIssue);
+}
+
+grpc::Status PendingFeedService::GetSituation(grpc::ServerContext* context,
+                                              const v1::GetSituationRequest*, v1::Situation*) {
+  return Pending(rpc_, context, "/sitrep.v1.FeedService/GetSituation", kRegulators,
+                 kNoticeIssue);
+}
+
+grpc::Status PendingNotificationService::IssueNotification(grpc::ServerContext* context,
+                                                           const v1::IssueNotificationRequest*,
+                                                           v1::Notification*) {
+  return Pending(rpc_, context, "/sitrep.v1.NotificationService/IssueNotification",
+                 kNoticeIssuers, kNoticeIssue);
+}
+
+grpc::Status PendingNotificationService::ListNotifications(grpc::ServerContext* context,
+                                                           const v1::ListNotificationsRequest*,
+                                                           v1::ListNotificationsResponse*) {
+  return Pending(rpc_, context, "/sitrep.v1.NotificationService/ListNotifications",
+                 kNoticeParties, kNoticeIssue);
+}
+
+grpc::Status PendingNotificationService::GetNotification(grpc::ServerContext* context,
+                                                         const v1::GetNotificationRequest*,
+                                                         v1::Notification*) {
+  return Pending(rpc_, context, "/sitrep.v1.NotificationService/GetNotification",
+                 kNoticeParties, kNoticeIssue);
+}
+
+grpc::Status PendingNotificationService::WatchNotifications(
+    grpc::ServerContext* context, const v1::WatchNotificationsRequest*,
+    grpc::ServerWriter<v1::WatchNotificationsResponse>*) {
+  return Pending(rpc_, context, "/sitrep.v1.NotificationService/WatchNotifications",
+                 kNoticeParties, kNoticeIssue);
+}
+
+grpc::Status PendingNotificationService::Acknowledge(grpc::ServerContext* context,
+                                                     const v1::AcknowledgeRequest*,
+                                                     v1::Notification*) {
+  return Pending(rpc_, context, "/sitrep.v1.NotificationService/Acknowledge", kNoticeParties,
+                 kNoticeIssue);
+}
+
+grpc::Status PendingNotificationService::SubmitFeedback(grpc::ServerContext* context,
+                                                        const v1::SubmitFeedbackRequest*,
+                                                        v1::Notification*) {
+  return Pending(rpc_, context, "/sitrep.v1.NotificationService/SubmitFeedback", kNoticeParties,
+                 kNoticeIssue);
+}
+
+grpc::Status PendingNotificationService::CloseNotification(grpc::ServerContext* context,
+                                                           const v1::CloseNotificationRequest*,
+                                                           v1::Notification*) {
+  return Pending(rpc_, context, "/sitrep.v1.NotificationService/CloseNotification",
+                 kNoticeIssuers, kNoticeIssue);
+}
+
+}  // namespace sitrep

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+namespace sitrep::storage {
+
+// The role every pooled connection switches to before use: neither superuser, owner of the
+// tables nor BYPASSRLS, so row-level security applies to everything the server runs.
+inline constexpr const char* kAppRole = "sitrep_app";
+
+// A fixed-size pool of connections to one database. Connections are opened lazily, run
+// `SET ROLE sitrep_app` once, and are replaced when found broken. Thread-safe.
+class Pool final {
+ public:
+  class Lease;
+
+  Pool(std::string url, size_t size);
+  ~Pool();
+
+  // Lends a connection; waits up to `timeout` for a free one, then throws
+  // pqxx::broken_connection. Also throws pqxx::broken_connection when PostgreSQL cannot be
+  // reached. The Lease gives it back when destroyed.
+  [[nodiscard]] Lease Acquire(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+  struct Stats {
+    size_t size = 0;    // the pool's capacity
+    size_t in_use = 0;  // lent out now
+    size_t idle = 0;    // open and waiting
+  };
+  [[nodiscard]] Stats stats() const;
+
+  class Lease final {
+   public:
+    Lease(Lease&& other) noexcept;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease();
+    pqxx::connection& operator*() const { return *connection_; }
+    pqxx::connection* operator->() const { return connection_.get(); }
+
+   private:
+    friend class Pool;
+    Lease(Pool* pool, std::unique_ptr<pqxx::connection> connection);
+    Pool* pool_;
+    std::unique_ptr<pqxx::connection> connection_;
+  };
+
+ private:
+  void Return(std::unique_ptr<pqxx::connection> connection);
+
+  const std::string url_;
+  const size_t size_;
+  mutable std::mutex mu_;
+  std::condition_variable returned_;
+  std::vector<std::unique_ptr<pqxx::connection>> idle_;  // guarded by mu_
+  size_t in_use_ = 0;                                    // guarded by mu_
+};
+
+}  // namespace sitrep::storage

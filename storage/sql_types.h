@@ -1,0 +1,48 @@
+#pragma once
+
+#include <google/protobuf/generated_enum_reflection.h>
+#include <google/protobuf/timestamp.pb.h>
+
+#include <chrono>
+#include <cstdint>
+#include <pqxx/pqxx>
+#include <string>
+#include <string_view>
+
+// How proto values are stored in columns; internal to storage/.
+//
+// Times cross the SQL boundary as microseconds since the Unix epoch (bigint): select
+// `sitrep_micros(column)` and write `sitrep_time($n)` (migrations/0001_reference.sql), which
+// keeps full microsecond precision without parsing timestamp text.
+//
+// Enum columns hold the proto value's name without the enum's prefix: Role ROLE_PROVINCIAL is
+// "PROVINCIAL", Tlp TLP_AMBER_STRICT is "AMBER_STRICT".
+
+namespace sitrep::storage {
+
+[[nodiscard]] int64_t ToMicros(const google::protobuf::Timestamp& timestamp);
+[[nodiscard]] int64_t ToMicros(std::chrono::system_clock::time_point time);
+[[nodiscard]] google::protobuf::Timestamp TimestampFromMicros(int64_t micros);
+
+// The value of a NOT NULL sitrep_micros(...) column. For a nullable one, test is_null() first
+// and leave the message field unset: calling mutable_…() would mark it present.
+[[nodiscard]] google::protobuf::Timestamp TimestampFromMicros(const pqxx::field& micros);
+
+// The text of every value of a proto enum is its name minus the prefix that the enum's
+// value 0 ("<PREFIX>UNSPECIFIED") carries.
+[[nodiscard]] std::string EnumText(const google::protobuf::EnumDescriptor& descriptor, int value);
+// The value named `text` (without prefix); 0 (UNSPECIFIED) when no value has that name.
+[[nodiscard]] int EnumValue(const google::protobuf::EnumDescriptor& descriptor,
+                            std::string_view text);
+
+template <class Enum>
+[[nodiscard]] std::string EnumText(Enum value) {
+  return EnumText(*google::protobuf::GetEnumDescriptor<Enum>(), static_cast<int>(value));
+}
+
+template <class Enum>
+[[nodiscard]] Enum EnumFromText(std::string_view text) {
+  return static_cast<Enum>(EnumValue(*google::protobuf::GetEnumDescriptor<Enum>(), text));
+}
+
+}  // namespace sitrep::storage

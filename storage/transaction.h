@@ -1,0 +1,43 @@
+#pragma once
+
+#include <pqxx/pqxx>
+#include <utility>
+
+#include "domain/principal.h"
+#include "storage/pool.h"
+
+namespace sitrep::storage {
+
+// Sets the caller's row-level-security settings for the current transaction only
+// (set_config(…, true) is SET LOCAL): sitrep.principal_id, sitrep.role, sitrep.province,
+// sitrep.enterprise_id, sitrep.sector. Policies read them with current_setting().
+void SetCaller(pqxx::work& tx, const Principal& caller);
+
+// Runs `body(tx)` in one transaction on a pooled connection, as `caller`, and commits.
+// Retries the whole body up to 3 times on serialization failure or deadlock; rethrows
+// everything else (libpqxx exceptions are mapped to gRPC statuses in server/).
+template <class Body>
+auto InTransaction(Pool& pool, const Principal& caller, Body&& body) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      Pool::Lease connection = pool.Acquire();
+      pqxx::work tx(*connection);
+      SetCaller(tx, caller);
+      if constexpr (std::is_void_v<decltype(body(tx))>) {
+        body(tx);
+        tx.commit();
+        return;
+      } else {
+        auto result = body(tx);
+        tx.commit();
+        return result;
+      }
+    } catch (const pqxx::serialization_failure&) {
+      if (attempt == 3) throw;
+    } catch (const pqxx::deadlock_detected&) {
+      if (attempt == 3) throw;
+    }
+  }
+}
+
+}  // namespace sitrep::storage

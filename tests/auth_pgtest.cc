@@ -1,0 +1,229 @@
+// Authentication, role gates and the audit log, through a real channel (issue #2).
+#include <gtest/gtest.h>
+
+#include "domain/time_convert.h"
+#include "sitrep/v1/feed.grpc.pb.h"
+#include "sitrep/v1/ingest.grpc.pb.h"
+#include "sitrep/v1/notification.grpc.pb.h"
+#include "sitrep/v1/report.grpc.pb.h"
+#include "tests/server_fixture.h"
+
+namespace sitrep::testing {
+namespace {
+
+class AuthTest : public ServerFixture {
+ protected:
+  grpc::Status ListPrincipals(grpc::ClientContext* context) {
+    v1::ListPrincipalsResponse response;
+    return registry_->ListPrincipals(context, v1::ListPrincipalsRequest(), &response);
+  }
+};
+
+TEST_F(AuthTest, AdminTokenFromFirstStartWorks) {
+  grpc::ClientContext context;
+  EXPECT_TRUE(ListPrincipals(As(admin_token_).get()).ok());
+  const auto mode = std::filesystem::status(data_dir_ / "admin.token").permissions();
+  EXPECT_EQ(mode & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+TEST_F(AuthTest, MissingMalformedAndUnknownTokensAreUnauthenticated) {
+  grpc::ClientContext no_header;
+  EXPECT_EQ(ListPrincipals(&no_header).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+
+  grpc::ClientContext basic;
+  basic.AddMetadata("authorization", "Basic YWRtaW46YWRtaW4=");
+  EXPECT_EQ(ListPrincipals(&basic).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+
+  const grpc::Status unknown = ListPrincipals(As("srp_not-a-token").get());
+  EXPECT_EQ(unknown.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(unknown.error_message(), "unknown token");
+
+  const grpc::Status injected = ListPrincipals(As("' OR 1=1 --").get());
+  EXPECT_EQ(injected.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(AuthTest, RevokedTokenIsUnauthenticated) {
+  const std::string token = TokenFor(v1::ROLE_NATIONAL);
+  v1::ListTokensResponse tokens;
+  ASSERT_TRUE(registry_->ListTokens(As(admin_token_).get(), v1::ListTokensRequest(), &tokens).ok());
+  int64_t newest = 0;
+  for (const v1::Token& t : tokens.tokens()) newest = std::max(newest, t.id());
+
+  v1::RevokeTokenRequest revoke;
+  revoke.set_token_id(newest);
+  v1::Token revoked;
+  ASSERT_TRUE(registry_->RevokeToken(As(admin_token_).get(), revoke, &revoked).ok());
+  EXPECT_TRUE(revoked.has_revoke_time());
+
+  v1::GetEnterpriseRequest get;
+  v1::Enterprise ignored;
+  const grpc::Status status = registry_->GetEnterprise(As(token).get(), get, &ignored);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(status.error_message(), "the token has been revoked");
+}
+
+TEST_F(AuthTest, ExpiredTokenIsUnauthenticated) {
+  v1::CreatePrincipalRequest create;
+  create.mutable_principal()->set_name("short-lived");
+  create.mutable_principal()->set_role(v1::ROLE_NATIONAL);
+  v1::Principal principal;
+  ASSERT_TRUE(registry_->CreatePrincipal(As(admin_token_).get(), create, &principal).ok());
+  v1::IssueTokenRequest issue;
+  issue.set_principal_id(principal.id());
+  *issue.mutable_expire_time() = ToTimestamp(clock_.Now() + std::chrono::hours(1));
+  v1::IssueTokenResponse token;
+  ASSERT_TRUE(registry_->IssueToken(As(admin_token_).get(), issue, &token).ok());
+
+  v1::ListEnterprisesResponse list;
+  EXPECT_TRUE(registry_->ListEnterprises(As(token.secret()).get(), {}, &list).ok());
+  clock_.Advance(std::chrono::hours(2));
+  const grpc::Status status = registry_->ListEnterprises(As(token.secret()).get(), {}, &list);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(status.error_message(), "the token has expired");
+}
+
+TEST_F(AuthTest, TokenExpiringInThePastIsRefused) {
+  v1::IssueTokenRequest issue;
+  issue.set_principal_id(1);
+  *issue.mutable_expire_time() = ToTimestamp(clock_.Now() - std::chrono::minutes(1));
+  v1::IssueTokenResponse token;
+  const grpc::Status status = registry_->IssueToken(As(admin_token_).get(), issue, &token);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(AuthTest, EachRoleIsDeniedTheCallsItMayNotMake) {
+  const v1::Enterprise enterprise = RegisterEnterprise(440000);
+  const std::map<std::string, std::string> tokens = {
+      {"NATIONAL", TokenFor(v1::ROLE_NATIONAL)},
+      {"PROVINCIAL", TokenFor(v1::ROLE_PROVINCIAL, 440000)},
+      {"ENTERPRISE", TokenFor(v1::ROLE_ENTERPRISE, 0, enterprise.id())},
+      {"COLLECTOR", TokenFor(v1::ROLE_COLLECTOR, 440000)},
+  };
+  auto feeds = v1::FeedService::NewStub(channel_);
+  auto reports = v1::ReportService::NewStub(channel_);
+  auto notices = v1::NotificationService::NewStub(channel_);
+
+  using Call = std::function<grpc::Status(grpc::ClientContext*)>;
+  const std::map<std::string, Call> calls = {
+      {"CreateEnterprise",
+       [&](grpc::ClientContext* c) {
+         v1::Enterprise out;
+         return registry_->CreateEnterprise(c, {}, &out);
+       }},
+      {"CreatePrincipal",
+       [&](grpc::ClientContext* c) {
+         v1::Principal out;
+         return registry_->CreatePrincipal(c, {}, &out);
+       }},
+      {"IssueToken",
+       [&](grpc::ClientContext* c) {
+         v1::IssueTokenResponse out;
+         return registry_->IssueToken(c, {}, &out);
+       }},
+      {"RevokeToken",
+       [&](grpc::ClientContext* c) {
+         v1::Token out;
+         return registry_->RevokeToken(c, {}, &out);
+       }},
+      {"ListPrincipals",
+       [&](grpc::ClientContext* c) {
+         v1::ListPrincipalsResponse out;
+         return registry_->ListPrincipals(c, {}, &out);
+       }},
+      {"ListAuditEntries",
+       [&](grpc::ClientContext* c) {
+         v1::ListAuditEntriesResponse out;
+         return registry_->ListAuditEntries(c, {}, &out);
+       }},
+      {"ListEnterprises",
+       [&](grpc::ClientContext* c) {
+         v1::ListEnterprisesResponse out;
+         return registry_->ListEnterprises(c, {}, &out);
+       }},
+      {"FeedListIncidents",
+       [&](grpc::ClientContext* c) {
+         v1::ListIncidentsResponse out;
+         return feeds->ListIncidents(c, {}, &out);
+       }},
+      {"ReportIncident",
+       [&](grpc::ClientContext* c) {
+         v1::ReportIncidentResponse out;
+         return reports->ReportIncident(c, {}, &out);
+       }},
+      {"IssueNotification",
+       [&](grpc::ClientContext* c) {
+         v1::Notification out;
+         return notices->IssueNotification(c, {}, &out);
+       }},
+  };
+  // role → calls it may not make; every other call of the table must not be PERMISSION_DENIED.
+  const std::map<std::string, std::set<std::string>> denied = {
+      {"NATIONAL",
+       {"CreateEnterprise", "CreatePrincipal", "IssueToken", "RevokeToken", "ListPrincipals",
+        "ReportIncident"}},
+      {"PROVINCIAL",
+       {"CreateEnterprise", "CreatePrincipal", "IssueToken", "RevokeToken", "ListPrincipals",
+        "ListAuditEntries", "ReportIncident"}},
+      {"ENTERPRISE",
+       {"CreateEnterprise", "CreatePrincipal", "IssueToken", "RevokeToken", "ListPrincipals",
+        "ListAuditEntries", "FeedListIncidents", "IssueNotification"}},
+      {"COLLECTOR",
+       {"CreateEnterprise", "CreatePrincipal", "IssueToken", "RevokeToken", "ListPrincipals",
+        "ListAuditEntries", "ListEnterprises", "FeedListIncidents", "ReportIncident",
+        "IssueNotification"}},
+  };
+  for (const auto& [role, token] : tokens) {
+    for (const auto& [name, call] : calls) {
+      const grpc::Status status = call(As(token).get());
+      if (denied.at(role).contains(name)) {
+        EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << role << " " << name;
+      } else {
+        EXPECT_NE(status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+            << role << " " << name << ": " << status.error_message();
+      }
+    }
+  }
+}
+
+TEST_F(AuthTest, CallsOfLaterIssuesAnswerUnimplementedAfterAuthentication) {
+  auto feeds = v1::FeedService::NewStub(channel_);
+  v1::ListIncidentsResponse out;
+  grpc::ClientContext anonymous;
+  EXPECT_EQ(feeds->ListIncidents(&anonymous, {}, &out).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  const grpc::Status status = feeds->ListIncidents(As(TokenFor(v1::ROLE_NATIONAL)).get(), {}, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+}
+
+TEST_F(AuthTest, EveryCallIsAudited) {
+  const std::string national = TokenFor(v1::ROLE_NATIONAL);
+  v1::ListEnterprisesResponse list;
+  ASSERT_TRUE(registry_->ListEnterprises(As(national).get(), {}, &list).ok());
+  v1::Principal out;
+  ASSERT_EQ(registry_->CreatePrincipal(As(national).get(), {}, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  grpc::ClientContext anonymous;
+  ASSERT_FALSE(registry_->ListEnterprises(&anonymous, {}, &list).ok());
+
+  v1::ListAuditEntriesResponse audit;
+  ASSERT_TRUE(registry_->ListAuditEntries(As(admin_token_).get(), {}, &audit).ok());
+  bool saw_list = false, saw_denied = false, saw_anonymous = false;
+  for (const v1::AuditEntry& entry : audit.entries()) {
+    if (entry.method() == "/sitrep.v1.RegistryService/ListEnterprises" && entry.status() == "OK") {
+      saw_list = entry.principal_id() != 0 && entry.rows() == 0;
+    }
+    if (entry.method() == "/sitrep.v1.RegistryService/CreatePrincipal" &&
+        entry.status() == "PERMISSION_DENIED") {
+      saw_denied = true;
+    }
+    if (entry.status() == "UNAUTHENTICATED" && entry.principal_id() == 0) saw_anonymous = true;
+    EXPECT_FALSE(entry.peer().empty());
+  }
+  EXPECT_TRUE(saw_list);
+  EXPECT_TRUE(saw_denied);
+  EXPECT_TRUE(saw_anonymous);
+}
+
+}  // namespace
+}  // namespace sitrep::testing

@@ -1,0 +1,108 @@
+#include "tests/server_fixture.h"
+
+#include <stdlib.h>
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
+
+#include "domain/credit_code.h"
+#include "tests/support/test_cluster.h"
+
+namespace sitrep::testing {
+
+using test::TestCluster;
+
+std::filesystem::path MakeTempDir(const std::string& prefix) {
+  std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "XXXXXX")).string();
+  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  return pattern;
+}
+
+std::string ReadText(const std::filesystem::path& path) {
+  std::ifstream file(path);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+void ServerFixture::SetUp() {
+  data_dir_ = MakeTempDir("sitrep-test-");
+  config_.listen = "127.0.0.1:0";
+  config_.metrics_listen = "127.0.0.1:0";
+  config_.data_dir = data_dir_;
+  config_.database_url = TestCluster::FreshDatabaseUrl();
+  config_.db_pool_size = 4;
+  config_.health_interval = std::chrono::milliseconds(100);
+  config_.log_level = LogLevel::kWarn;
+  SetLogLevel(LogLevel::kWarn);
+  if (start_in_setup_) StartServer();
+}
+
+void ServerFixture::StartServer() {
+  server_ = Server::Start(config_, &clock_);
+  channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
+                                 grpc::InsecureChannelCredentials());
+  registry_ = v1::RegistryService::NewStub(channel_);
+  admin_token_ = ReadText(data_dir_ / "admin.token");
+  while (!admin_token_.empty() && admin_token_.back() == '\n') admin_token_.pop_back();
+}
+
+void ServerFixture::TearDown() {
+  if (server_) server_->Shutdown();
+  server_.reset();
+  std::error_code ignored;
+  std::filesystem::remove_all(data_dir_, ignored);
+}
+
+std::unique_ptr<grpc::ClientContext> ServerFixture::As(const std::string& token) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->AddMetadata("authorization", "Bearer " + token);
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  return context;
+}
+
+std::string ServerFixture::NextCreditCode() {
+  static std::atomic<int> counter{0};
+  // 91 (enterprise, company) + 440300 (a region code) + 9 digits, then the check character.
+  char first17[18];
+  std::snprintf(first17, sizeof first17, "91440300%09d", ++counter + getpid() % 1000 * 100000);
+  return std::string(first17) + *CreditCodeCheckCharacter(first17);
+}
+
+v1::Enterprise ServerFixture::RegisterEnterprise(uint32_t province, const std::string& sector,
+                                                 uint32_t grade) {
+  v1::CreateEnterpriseRequest request;
+  v1::Enterprise* enterprise = request.mutable_enterprise();
+  enterprise->set_credit_code(NextCreditCode());
+  enterprise->set_name("测试企业 " + enterprise->credit_code());
+  enterprise->set_province(province);
+  enterprise->set_sector(sector);
+  enterprise->set_type(v1::ENTERPRISE_TYPE_NETWORKED_INDUSTRIAL);
+  enterprise->set_size(v1::ENTERPRISE_SIZE_MEDIUM);
+  enterprise->set_grade(grade);
+  v1::Enterprise created;
+  const grpc::Status status = registry_->CreateEnterprise(As(admin_token_).get(), request, &created);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return created;
+}
+
+std::string ServerFixture::TokenFor(v1::Role role, uint32_t province, int64_t enterprise_id) {
+  static std::atomic<int> counter{0};
+  v1::CreatePrincipalRequest create;
+  create.mutable_principal()->set_name(v1::Role_Name(role) + "-" + std::to_string(++counter));
+  create.mutable_principal()->set_role(role);
+  create.mutable_principal()->set_province(province);
+  create.mutable_principal()->set_enterprise_id(enterprise_id);
+  v1::Principal principal;
+  grpc::Status status = registry_->CreatePrincipal(As(admin_token_).get(), create, &principal);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  v1::IssueTokenRequest issue;
+  issue.set_principal_id(principal.id());
+  v1::IssueTokenResponse token;
+  status = registry_->IssueToken(As(admin_token_).get(), issue, &token);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return token.secret();
+}
+
+}  // namespace sitrep::testing
