@@ -43,8 +43,8 @@ std::string DemoCreditCode(uint32_t province, int serial) {
 void WriteToken(const std::filesystem::path& file, const std::string& secret) {
   const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   const std::string line = secret + "\n";
-  const bool ok = fd >= 0 && ::write(fd, line.data(), line.size()) ==
-                                 static_cast<ssize_t>(line.size());
+  const bool ok =
+      fd >= 0 && ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
   if (fd >= 0) ::close(fd);
   if (!ok) throw UsageError("cannot write " + file.string());
 }
@@ -90,8 +90,8 @@ class Seeder {
           return s;
         }
       }
-      if (grpc::Status s = AddPrincipal(slug + "-enterprise", v1::ROLE_ENTERPRISE, 0,
-                                        first_enterprise);
+      if (grpc::Status s =
+              AddPrincipal(slug + "-enterprise", v1::ROLE_ENTERPRISE, 0, first_enterprise);
           !s.ok()) {
         return s;
       }
@@ -118,8 +118,7 @@ class Seeder {
     v1::CreateEnterpriseRequest request;
     v1::Enterprise* enterprise = request.mutable_enterprise();
     enterprise->set_credit_code(DemoCreditCode(province.code(), serial + 1));
-    enterprise->set_name(province.name_zh() + sector.name_zh() + "示范" +
-                         kSuffixes[serial % 3]);
+    enterprise->set_name(province.name_zh() + sector.name_zh() + "示范" + kSuffixes[serial % 3]);
     enterprise->set_province(province.code());
     enterprise->set_sector(sector.code());
     enterprise->set_type(sector.code() == "internet_platform"
@@ -168,8 +167,9 @@ class Seeder {
 void AddDemoCommands(CLI::App& app, Action& chosen) {
   CLI::App* demo = app.add_subcommand("demo", "demo data for a new installation");
   demo->require_subcommand(1);
-  CLI::App* seed = demo->add_subcommand("seed", "fill an empty registry with demo enterprises, "
-                                                "principals and tokens (ADMIN)");
+  CLI::App* seed = demo->add_subcommand("seed",
+                                        "fill an empty registry with demo enterprises, "
+                                        "principals and tokens (ADMIN)");
   auto tokens_dir = std::make_shared<std::string>("var/tokens");
   seed->add_option("--tokens-dir", *tokens_dir, "where to write one token file per principal")
       ->capture_default_str();

@@ -22,8 +22,8 @@ FieldViolations CheckEnterprise(const v1::Enterprise& enterprise, const Referenc
                               " is not a GB/T 2260 provincial code."});
   }
   if (!codes.HasSector(enterprise.sector())) {
-    violations.push_back({path("sector"), "UNKNOWN_SECTOR",
-                          "sector must be one of the seeded sector codes."});
+    violations.push_back(
+        {path("sector"), "UNKNOWN_SECTOR", "sector must be one of the seeded sector codes."});
   }
   if (enterprise.type() == v1::ENTERPRISE_TYPE_UNSPECIFIED ||
       !v1::EnterpriseType_IsValid(enterprise.type())) {
@@ -34,8 +34,8 @@ FieldViolations CheckEnterprise(const v1::Enterprise& enterprise, const Referenc
     violations.push_back({path("size"), "INVALID_ENUM", "size must be set."});
   }
   if (enterprise.grade() > 3) {
-    violations.push_back({path("grade"), "OUT_OF_RANGE",
-                          "grade must be 1, 2 or 3, or 0 when not graded."});
+    violations.push_back(
+        {path("grade"), "OUT_OF_RANGE", "grade must be 1, 2 or 3, or 0 when not graded."});
   }
   return violations;
 }

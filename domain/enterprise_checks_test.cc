@@ -35,8 +35,8 @@ TEST(EnterpriseChecksTest, NamesEachWrongField) {
     std::string field, reason;
   };
   const Row rows[] = {
-      {[](v1::Enterprise& e) { e.set_credit_code("91440300708461136X"); },
-       "enterprise.credit_code", "INVALID_CREDIT_CODE"},
+      {[](v1::Enterprise& e) { e.set_credit_code("91440300708461136X"); }, "enterprise.credit_code",
+       "INVALID_CREDIT_CODE"},
       {[](v1::Enterprise& e) { e.set_name(""); }, "enterprise.name", "REQUIRED"},
       {[](v1::Enterprise& e) { e.set_name("\xFF"); }, "enterprise.name", "INVALID_UTF8"},
       {[](v1::Enterprise& e) { e.set_province(999999); }, "enterprise.province",

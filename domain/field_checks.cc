@@ -55,8 +55,8 @@ size_t Utf8Length(std::string_view text) {
   return count;
 }
 
-bool CheckText(std::string_view text, const std::string& field, size_t min_chars,
-               size_t max_chars, FieldViolations& violations, bool multiline) {
+bool CheckText(std::string_view text, const std::string& field, size_t min_chars, size_t max_chars,
+               FieldViolations& violations, bool multiline) {
   uint32_t code_point = 0;
   size_t chars = 0;
   for (size_t pos = 0; pos < text.size(); ++chars) {
@@ -65,8 +65,8 @@ bool CheckText(std::string_view text, const std::string& field, size_t min_chars
       violations.push_back({field, "INVALID_UTF8", field + " is not valid UTF-8."});
       return false;
     }
-    const bool allowed_whitespace = multiline && (code_point == '\n' || code_point == '\t' ||
-                                                  code_point == '\r');
+    const bool allowed_whitespace =
+        multiline && (code_point == '\n' || code_point == '\t' || code_point == '\r');
     if (IsControl(code_point) && !allowed_whitespace) {
       violations.push_back({field, "CONTROL_CHARACTER", field + " contains a control character."});
       return false;
@@ -79,8 +79,7 @@ bool CheckText(std::string_view text, const std::string& field, size_t min_chars
   }
   if (chars > max_chars) {
     violations.push_back({field, "TOO_LONG",
-                          field + " is longer than " + std::to_string(max_chars) +
-                              " characters."});
+                          field + " is longer than " + std::to_string(max_chars) + " characters."});
     return false;
   }
   return true;
@@ -94,16 +93,15 @@ bool CheckIdentifier(std::string_view text, const std::string& field, size_t max
   }
   if (text.size() > max_chars) {
     violations.push_back({field, "TOO_LONG",
-                          field + " is longer than " + std::to_string(max_chars) +
-                              " characters."});
+                          field + " is longer than " + std::to_string(max_chars) + " characters."});
     return false;
   }
   for (const char c : text) {
     const bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                          (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' || c == ':';
     if (!allowed) {
-      violations.push_back({field, "INVALID_CHARACTER",
-                            field + " may hold only letters, digits and . _ - :"});
+      violations.push_back(
+          {field, "INVALID_CHARACTER", field + " may hold only letters, digits and . _ - :"});
       return false;
     }
   }

@@ -19,8 +19,8 @@ namespace sitrep {
 
 // Checks that `text` is valid UTF-8 without control characters (tab and newline allowed when
 // `multiline`) and holds between `min_chars` and `max_chars` code points.
-bool CheckText(std::string_view text, const std::string& field, size_t min_chars,
-               size_t max_chars, FieldViolations& violations, bool multiline = false);
+bool CheckText(std::string_view text, const std::string& field, size_t min_chars, size_t max_chars,
+               FieldViolations& violations, bool multiline = false);
 
 // Checks an identifier such as a principal name: 1..max_chars of [A-Za-z0-9._:-].
 bool CheckIdentifier(std::string_view text, const std::string& field, size_t max_chars,

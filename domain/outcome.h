@@ -31,8 +31,8 @@ struct Error {
 template <class T>
 class Outcome {
  public:
-  Outcome(T value) : state_(std::move(value)) {}          // NOLINT: implicit by design
-  Outcome(Error error) : state_(std::move(error)) {}      // NOLINT: implicit by design
+  Outcome(T value) : state_(std::move(value)) {}      // NOLINT: implicit by design
+  Outcome(Error error) : state_(std::move(error)) {}  // NOLINT: implicit by design
 
   [[nodiscard]] bool ok() const { return std::holds_alternative<T>(state_); }
   [[nodiscard]] T& value() { return std::get<T>(state_); }
@@ -48,7 +48,9 @@ inline Error InvalidArgument(FieldViolations violations) {
   return Error{ErrorCode::kInvalidArgument, std::move(message), std::move(violations)};
 }
 
-inline Error NotFound(std::string message) { return Error{ErrorCode::kNotFound, std::move(message), {}}; }
+inline Error NotFound(std::string message) {
+  return Error{ErrorCode::kNotFound, std::move(message), {}};
+}
 
 inline Error PermissionDenied(std::string message) {
   return Error{ErrorCode::kPermissionDenied, std::move(message), {}};

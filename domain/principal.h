@@ -12,9 +12,9 @@ struct Principal {
   int64_t id = 0;
   std::string name;
   v1::Role role = v1::ROLE_UNSPECIFIED;
-  uint32_t province = 0;       // 0 for ADMIN, NATIONAL and national collectors
-  int64_t enterprise_id = 0;   // ENTERPRISE only
-  std::string sector;          // ENTERPRISE only: its enterprise's sector (SECTOR sharing)
+  uint32_t province = 0;      // 0 for ADMIN, NATIONAL and national collectors
+  int64_t enterprise_id = 0;  // ENTERPRISE only
+  std::string sector;         // ENTERPRISE only: its enterprise's sector (SECTOR sharing)
 
   [[nodiscard]] bool is(v1::Role r) const { return role == r; }
 };

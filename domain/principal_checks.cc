@@ -17,8 +17,8 @@ FieldViolations CheckNewPrincipal(const v1::Principal& principal, const Referenc
   const bool needs_province = role == v1::ROLE_PROVINCIAL;
   const bool may_have_province = needs_province || role == v1::ROLE_COLLECTOR;
   if (needs_province && principal.province() == 0) {
-    violations.push_back({"principal.province", "REQUIRED",
-                          "a PROVINCIAL principal must be bound to a province."});
+    violations.push_back(
+        {"principal.province", "REQUIRED", "a PROVINCIAL principal must be bound to a province."});
   } else if (!may_have_province && principal.province() != 0) {
     violations.push_back({"principal.province", "NOT_ALLOWED",
                           "only PROVINCIAL and COLLECTOR principals are bound to a province."});

@@ -1,8 +1,8 @@
 #pragma once
 
-#include <chrono>
-
 #include <google/protobuf/timestamp.pb.h>
+
+#include <chrono>
 
 namespace sitrep {
 

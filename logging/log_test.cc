@@ -13,8 +13,7 @@ TEST(LogTest, FormatsOneJsonObjectPerLine) {
 }
 
 TEST(LogTest, EscapesQuotesAndControlCharacters) {
-  const std::string line =
-      FormatLogLine("t", LogLevel::kInfo, "e", {{"msg", "say \"hi\"\n\x01"}});
+  const std::string line = FormatLogLine("t", LogLevel::kInfo, "e", {{"msg", "say \"hi\"\n\x01"}});
   EXPECT_NE(line.find("say \\\"hi\\\"\\n\\u0001"), std::string::npos) << line;
   EXPECT_EQ(line.find('\n'), line.size() - 1);
 }

@@ -19,8 +19,8 @@ const std::set<std::string> kUpdatableEnterpriseFields = {
     "size",        "grade", "key_enterprise", "cii_operator"};
 
 Error BadPageToken(const std::string& field = "page_token") {
-  return InvalidArgument({{field, "INVALID_PAGE_TOKEN",
-                           "page_token is not a token this list returned."}});
+  return InvalidArgument(
+      {{field, "INVALID_PAGE_TOKEN", "page_token is not a token this list returned."}});
 }
 
 Error BadPageSize() {
@@ -70,10 +70,10 @@ Outcome<v1::Enterprise> Registry::CreateEnterprise(const Principal& caller,
   if (!violations.empty()) return InvalidArgument(std::move(violations));
   std::optional<v1::Enterprise> created = enterprises_.Create(caller, enterprise);
   if (!created) {
-    return Error{ErrorCode::kAlreadyExists,
-                 "an enterprise with credit code " + enterprise.credit_code() +
-                     " is already registered.",
-                 {}};
+    return Error{
+        ErrorCode::kAlreadyExists,
+        "an enterprise with credit code " + enterprise.credit_code() + " is already registered.",
+        {}};
   }
   return std::move(*created);
 }
@@ -123,7 +123,8 @@ Outcome<v1::ListEnterprisesResponse> Registry::ListEnterprises(
   }
   storage::Page<v1::Enterprise> page = enterprises_.List(caller, query);
   for (v1::Enterprise& enterprise : page.items) *response.add_enterprises() = std::move(enterprise);
-  if (page.last_key != 0) response.set_next_page_token(EncodePageToken("enterprises", page.last_key));
+  if (page.last_key != 0)
+    response.set_next_page_token(EncodePageToken("enterprises", page.last_key));
   return response;
 }
 
@@ -173,9 +174,9 @@ Outcome<v1::Principal> Registry::CreatePrincipal(const Principal& caller,
     case storage::CreatePrincipalResult::kNoSuchEnterprise:
       break;
   }
-  return InvalidArgument({{"principal.enterprise_id", "UNKNOWN_ENTERPRISE",
-                           "enterprise " + std::to_string(principal.enterprise_id()) +
-                               " is not registered."}});
+  return InvalidArgument(
+      {{"principal.enterprise_id", "UNKNOWN_ENTERPRISE",
+        "enterprise " + std::to_string(principal.enterprise_id()) + " is not registered."}});
 }
 
 Outcome<v1::ListPrincipalsResponse> Registry::ListPrincipals(
@@ -191,7 +192,8 @@ Outcome<v1::ListPrincipalsResponse> Registry::ListPrincipals(
       principals_.List(caller, {.role = request.role(), .after_id = *after, .limit = *limit});
   v1::ListPrincipalsResponse response;
   for (v1::Principal& principal : page.items) *response.add_principals() = std::move(principal);
-  if (page.last_key != 0) response.set_next_page_token(EncodePageToken("principals", page.last_key));
+  if (page.last_key != 0)
+    response.set_next_page_token(EncodePageToken("principals", page.last_key));
   return response;
 }
 

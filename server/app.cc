@@ -1,6 +1,11 @@
 #include "server/app.h"
 
 #include <fcntl.h>
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,15 +13,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <pqxx/pqxx>
 #include <sstream>
 #include <thread>
-
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/health_check_service_interface.h>
-#include <grpcpp/security/server_credentials.h>
-#include <grpcpp/server.h>
-#include <grpcpp/server_builder.h>
-#include <pqxx/pqxx>
 
 #include "logging/log.h"
 #include "registry/registry.h"
@@ -115,12 +114,11 @@ class RunningServer final : public Server {
     }
     authenticator_ = std::make_unique<Authenticator>(*principals_, *clock_);
     rpc_ = std::make_unique<RpcRunner>(*authenticator_, *audit_, *metrics_);
-    registry_ = std::make_unique<registry::Registry>(*enterprises_, *principals_, *audit_, codes_,
-                                                     *clock_);
+    registry_ =
+        std::make_unique<registry::Registry>(*enterprises_, *principals_, *audit_, codes_, *clock_);
     StartGrpc();
     health_ = std::make_unique<HealthMonitor>(
-        database_url_, config_.health_interval,
-        [server = grpc_server_.get()](bool serving) {
+        database_url_, config_.health_interval, [server = grpc_server_.get()](bool serving) {
           server->GetHealthCheckService()->SetServingStatus(serving);
         });
     const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -130,7 +128,9 @@ class RunningServer final : public Server {
          {"port", std::to_string(port_)},
          {"metrics_port", std::to_string(metrics_->port())},
          {"database", cluster_ ? "embedded" : "external"},
-         {"tls", config_.tls_cert.empty() ? "off" : config_.tls_client_ca.empty() ? "on" : "mutual"},
+         {"tls", config_.tls_cert.empty()        ? "off"
+                 : config_.tls_client_ca.empty() ? "on"
+                                                 : "mutual"},
          {"startup_ms", std::to_string(millis.count())}});
   }
 
@@ -164,16 +164,17 @@ class RunningServer final : public Server {
 
   void OpenDatabase() {
     if (config_.database_url.empty()) {
-      cluster_ = storage::EmbeddedCluster::Start(
-          {.directory = fs::absolute(config_.data_dir) / "postgres",
-           .pg_bin_dir = config_.pg_bin_dir});
+      cluster_ =
+          storage::EmbeddedCluster::Start({.directory = fs::absolute(config_.data_dir) / "postgres",
+                                           .pg_bin_dir = config_.pg_bin_dir});
       database_url_ = cluster_->url();
     } else {
       database_url_ = config_.database_url;
     }
     try {
       const int applied = storage::RunMigrations(WithConnectTimeout(database_url_, 5));
-      if (applied > 0) Log(LogLevel::kInfo, "migrations.applied", {{"count", std::to_string(applied)}});
+      if (applied > 0)
+        Log(LogLevel::kInfo, "migrations.applied", {{"count", std::to_string(applied)}});
     } catch (const pqxx::broken_connection& error) {
       std::string reason = error.what();
       reason = reason.substr(0, reason.find('\n'));

@@ -1,8 +1,8 @@
 #pragma once
 
-#include <variant>
-
 #include <grpcpp/server_context.h>
+
+#include <variant>
 
 #include "domain/clock.h"
 #include "domain/principal.h"

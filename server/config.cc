@@ -1,7 +1,6 @@
 #include "server/config.h"
 
 #include <CLI/CLI.hpp>
-
 #include <cstdlib>
 #include <iostream>
 

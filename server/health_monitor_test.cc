@@ -10,7 +10,8 @@ TEST(WithConnectTimeoutTest, AddsTheTimeoutInEitherForm) {
             "postgresql:///sitrep?host=/tmp/run&connect_timeout=2");
   EXPECT_EQ(WithConnectTimeout("postgres://u@db:5432/sitrep", 5),
             "postgres://u@db:5432/sitrep?connect_timeout=5");
-  EXPECT_EQ(WithConnectTimeout("host=db dbname=sitrep", 2), "host=db dbname=sitrep connect_timeout=2");
+  EXPECT_EQ(WithConnectTimeout("host=db dbname=sitrep", 2),
+            "host=db dbname=sitrep connect_timeout=2");
 }
 
 }  // namespace

@@ -72,13 +72,12 @@ grpc::Status PendingFeedService::WatchIncidents(grpc::ServerContext* context,
 }
 
 grpc::Status PendingFeedService::ListAssets(grpc::ServerContext* context,
-                                            const v1::ListAssetsRequest*,
-                                            v1::ListAssetsResponse*) {
+                                            const v1::ListAssetsRequest*, v1::ListAssetsResponse*) {
   return Pending(rpc_, context, "/sitrep.v1.FeedService/ListAssets", kRegulators, kFeedIssue);
 }
 
-grpc::Status PendingFeedService::GetAsset(grpc::ServerContext* context,
-                                          const v1::GetAssetRequest*, v1::Asset*) {
+grpc::Status PendingFeedService::GetAsset(grpc::ServerContext* context, const v1::GetAssetRequest*,
+                                          v1::Asset*) {
   return Pending(rpc_, context, "/sitrep.v1.FeedService/GetAsset", kRegulators, kFeedIssue);
 }
 
@@ -90,36 +89,35 @@ grpc::Status PendingFeedService::WatchAssets(grpc::ServerContext* context,
 
 grpc::Status PendingFeedService::GetSituation(grpc::ServerContext* context,
                                               const v1::GetSituationRequest*, v1::Situation*) {
-  return Pending(rpc_, context, "/sitrep.v1.FeedService/GetSituation", kRegulators,
-                 kNoticeIssue);
+  return Pending(rpc_, context, "/sitrep.v1.FeedService/GetSituation", kRegulators, kNoticeIssue);
 }
 
 grpc::Status PendingNotificationService::IssueNotification(grpc::ServerContext* context,
                                                            const v1::IssueNotificationRequest*,
                                                            v1::Notification*) {
-  return Pending(rpc_, context, "/sitrep.v1.NotificationService/IssueNotification",
-                 kNoticeIssuers, kNoticeIssue);
+  return Pending(rpc_, context, "/sitrep.v1.NotificationService/IssueNotification", kNoticeIssuers,
+                 kNoticeIssue);
 }
 
 grpc::Status PendingNotificationService::ListNotifications(grpc::ServerContext* context,
                                                            const v1::ListNotificationsRequest*,
                                                            v1::ListNotificationsResponse*) {
-  return Pending(rpc_, context, "/sitrep.v1.NotificationService/ListNotifications",
-                 kNoticeParties, kNoticeIssue);
+  return Pending(rpc_, context, "/sitrep.v1.NotificationService/ListNotifications", kNoticeParties,
+                 kNoticeIssue);
 }
 
 grpc::Status PendingNotificationService::GetNotification(grpc::ServerContext* context,
                                                          const v1::GetNotificationRequest*,
                                                          v1::Notification*) {
-  return Pending(rpc_, context, "/sitrep.v1.NotificationService/GetNotification",
-                 kNoticeParties, kNoticeIssue);
+  return Pending(rpc_, context, "/sitrep.v1.NotificationService/GetNotification", kNoticeParties,
+                 kNoticeIssue);
 }
 
 grpc::Status PendingNotificationService::WatchNotifications(
     grpc::ServerContext* context, const v1::WatchNotificationsRequest*,
     grpc::ServerWriter<v1::WatchNotificationsResponse>*) {
-  return Pending(rpc_, context, "/sitrep.v1.NotificationService/WatchNotifications",
-                 kNoticeParties, kNoticeIssue);
+  return Pending(rpc_, context, "/sitrep.v1.NotificationService/WatchNotifications", kNoticeParties,
+                 kNoticeIssue);
 }
 
 grpc::Status PendingNotificationService::Acknowledge(grpc::ServerContext* context,
@@ -139,8 +137,8 @@ grpc::Status PendingNotificationService::SubmitFeedback(grpc::ServerContext* con
 grpc::Status PendingNotificationService::CloseNotification(grpc::ServerContext* context,
                                                            const v1::CloseNotificationRequest*,
                                                            v1::Notification*) {
-  return Pending(rpc_, context, "/sitrep.v1.NotificationService/CloseNotification",
-                 kNoticeIssuers, kNoticeIssue);
+  return Pending(rpc_, context, "/sitrep.v1.NotificationService/CloseNotification", kNoticeIssuers,
+                 kNoticeIssue);
 }
 
 }  // namespace sitrep

@@ -65,11 +65,9 @@ class PendingFeedService final : public v1::FeedService::Service {
 class PendingNotificationService final : public v1::NotificationService::Service {
  public:
   explicit PendingNotificationService(RpcRunner& rpc) : rpc_(rpc) {}
-  grpc::Status IssueNotification(grpc::ServerContext* context,
-                                 const v1::IssueNotificationRequest*,
+  grpc::Status IssueNotification(grpc::ServerContext* context, const v1::IssueNotificationRequest*,
                                  v1::Notification*) override;
-  grpc::Status ListNotifications(grpc::ServerContext* context,
-                                 const v1::ListNotificationsRequest*,
+  grpc::Status ListNotifications(grpc::ServerContext* context, const v1::ListNotificationsRequest*,
                                  v1::ListNotificationsResponse*) override;
   grpc::Status GetNotification(grpc::ServerContext* context, const v1::GetNotificationRequest*,
                                v1::Notification*) override;
@@ -80,8 +78,7 @@ class PendingNotificationService final : public v1::NotificationService::Service
                            v1::Notification*) override;
   grpc::Status SubmitFeedback(grpc::ServerContext* context, const v1::SubmitFeedbackRequest*,
                               v1::Notification*) override;
-  grpc::Status CloseNotification(grpc::ServerContext* context,
-                                 const v1::CloseNotificationRequest*,
+  grpc::Status CloseNotification(grpc::ServerContext* context, const v1::CloseNotificationRequest*,
                                  v1::Notification*) override;
 
  private:

@@ -77,8 +77,8 @@ std::vector<prometheus::MetricFamily> ProcessMetrics::Collect() const {
        !error && it != std::filesystem::directory_iterator(); it.increment(error)) {
     ++open_fds;
   }
-  families.push_back(Family("process_open_fds", "Number of open file descriptors.",
-                            MetricType::Gauge, open_fds));
+  families.push_back(
+      Family("process_open_fds", "Number of open file descriptors.", MetricType::Gauge, open_fds));
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
     families.push_back(Family("process_max_fds", "Maximum number of open file descriptors.",

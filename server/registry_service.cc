@@ -46,14 +46,14 @@ grpc::Status RegistryService::GetEnterprise(grpc::ServerContext* context,
 grpc::Status RegistryService::ListEnterprises(grpc::ServerContext* context,
                                               const v1::ListEnterprisesRequest* request,
                                               v1::ListEnterprisesResponse* response) {
-  return rpc_.Run(context, "/sitrep.v1.RegistryService/ListEnterprises", kRegistryReaders,
-                  [&](const Principal& caller, CallRecord& record) {
-                    record.target = request->ShortDebugString();
-                    return Reply(registry_.ListEnterprises(caller, *request), response, record,
-                                 +[](const v1::ListEnterprisesResponse& r) -> int64_t {
-                                   return r.enterprises_size();
-                                 });
-                  });
+  return rpc_.Run(
+      context, "/sitrep.v1.RegistryService/ListEnterprises", kRegistryReaders,
+      [&](const Principal& caller, CallRecord& record) {
+        record.target = request->ShortDebugString();
+        return Reply(
+            registry_.ListEnterprises(caller, *request), response, record,
+            +[](const v1::ListEnterprisesResponse& r) -> int64_t { return r.enterprises_size(); });
+      });
 }
 
 grpc::Status RegistryService::UpdateEnterprise(grpc::ServerContext* context,
@@ -81,14 +81,14 @@ grpc::Status RegistryService::CreatePrincipal(grpc::ServerContext* context,
 grpc::Status RegistryService::ListPrincipals(grpc::ServerContext* context,
                                              const v1::ListPrincipalsRequest* request,
                                              v1::ListPrincipalsResponse* response) {
-  return rpc_.Run(context, "/sitrep.v1.RegistryService/ListPrincipals", kAdmin,
-                  [&](const Principal& caller, CallRecord& record) {
-                    record.target = request->ShortDebugString();
-                    return Reply(registry_.ListPrincipals(caller, *request), response, record,
-                                 +[](const v1::ListPrincipalsResponse& r) -> int64_t {
-                                   return r.principals_size();
-                                 });
-                  });
+  return rpc_.Run(
+      context, "/sitrep.v1.RegistryService/ListPrincipals", kAdmin,
+      [&](const Principal& caller, CallRecord& record) {
+        record.target = request->ShortDebugString();
+        return Reply(
+            registry_.ListPrincipals(caller, *request), response, record,
+            +[](const v1::ListPrincipalsResponse& r) -> int64_t { return r.principals_size(); });
+      });
 }
 
 grpc::Status RegistryService::IssueToken(grpc::ServerContext* context,
@@ -104,14 +104,14 @@ grpc::Status RegistryService::IssueToken(grpc::ServerContext* context,
 grpc::Status RegistryService::ListTokens(grpc::ServerContext* context,
                                          const v1::ListTokensRequest* request,
                                          v1::ListTokensResponse* response) {
-  return rpc_.Run(context, "/sitrep.v1.RegistryService/ListTokens", kAdmin,
-                  [&](const Principal& caller, CallRecord& record) {
-                    record.target = request->ShortDebugString();
-                    return Reply(registry_.ListTokens(caller, *request), response, record,
-                                 +[](const v1::ListTokensResponse& r) -> int64_t {
-                                   return r.tokens_size();
-                                 });
-                  });
+  return rpc_.Run(
+      context, "/sitrep.v1.RegistryService/ListTokens", kAdmin,
+      [&](const Principal& caller, CallRecord& record) {
+        record.target = request->ShortDebugString();
+        return Reply(
+            registry_.ListTokens(caller, *request), response, record,
+            +[](const v1::ListTokensResponse& r) -> int64_t { return r.tokens_size(); });
+      });
 }
 
 grpc::Status RegistryService::RevokeToken(grpc::ServerContext* context,
@@ -128,14 +128,14 @@ grpc::Status RegistryService::RevokeToken(grpc::ServerContext* context,
 grpc::Status RegistryService::ListAuditEntries(grpc::ServerContext* context,
                                                const v1::ListAuditEntriesRequest* request,
                                                v1::ListAuditEntriesResponse* response) {
-  return rpc_.Run(context, "/sitrep.v1.RegistryService/ListAuditEntries", kAuditReaders,
-                  [&](const Principal& caller, CallRecord& record) {
-                    record.target = request->ShortDebugString();
-                    return Reply(registry_.ListAuditEntries(caller, *request), response, record,
-                                 +[](const v1::ListAuditEntriesResponse& r) -> int64_t {
-                                   return r.entries_size();
-                                 });
-                  });
+  return rpc_.Run(
+      context, "/sitrep.v1.RegistryService/ListAuditEntries", kAuditReaders,
+      [&](const Principal& caller, CallRecord& record) {
+        record.target = request->ShortDebugString();
+        return Reply(
+            registry_.ListAuditEntries(caller, *request), response, record,
+            +[](const v1::ListAuditEntriesResponse& r) -> int64_t { return r.entries_size(); });
+      });
 }
 
 grpc::Status RegistryService::ListReferenceCodes(grpc::ServerContext* context,

@@ -1,12 +1,12 @@
 #pragma once
 
+#include <grpcpp/server_context.h>
+
 #include <chrono>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
-
-#include <grpcpp/server_context.h>
 
 #include "domain/principal.h"
 #include "server/authenticator.h"

@@ -24,7 +24,7 @@ grpc::Status WithDetails(grpc::StatusCode code, const std::string& message,
 std::string NewReference() {
   static std::atomic<uint64_t> counter{0};
   const uint64_t n = ++counter ^ static_cast<uint64_t>(
-      std::chrono::steady_clock::now().time_since_epoch().count());
+                                     std::chrono::steady_clock::now().time_since_epoch().count());
   char text[17];
   std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(n));
   return text;
@@ -51,10 +51,9 @@ grpc::Status InvalidArgumentStatus(const FieldViolations& violations) {
     out->set_description(violation.description);
     out->set_reason(violation.reason);
   }
-  const std::string message = violations.empty()
-                                  ? "invalid request"
-                                  : violations.front().field + ": " +
-                                        violations.front().description;
+  const std::string message =
+      violations.empty() ? "invalid request"
+                         : violations.front().field + ": " + violations.front().description;
   return WithDetails(grpc::StatusCode::INVALID_ARGUMENT, message, bad_request);
 }
 
@@ -125,8 +124,7 @@ grpc::Status StatusFromCurrentException(std::string_view method) {
     }
     if (e.sqlstate().rfind("08", 0) == 0 || e.sqlstate() == "57P01" ||
         e.sqlstate() == "57P03") {  // connection errors, admin shutdown, cannot connect now
-      return Logged(StatusCode::UNAVAILABLE, method, "the database is unavailable; retry later",
-                    e);
+      return Logged(StatusCode::UNAVAILABLE, method, "the database is unavailable; retry later", e);
     }
     return Logged(StatusCode::INTERNAL, method, "internal error", e, LogLevel::kError);
   } catch (const std::exception& e) {

@@ -1,10 +1,10 @@
 #pragma once
 
+#include <grpcpp/support/status.h>
+
 #include <chrono>
 #include <string>
 #include <string_view>
-
-#include <grpcpp/support/status.h>
 
 #include "domain/field_violation.h"
 #include "domain/outcome.h"

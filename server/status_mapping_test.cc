@@ -19,9 +19,9 @@ grpc::Status MapThrown(const std::exception_ptr& error) {
 }
 
 TEST(StatusMappingTest, InvalidArgumentCarriesEveryFieldViolation) {
-  const grpc::Status status = InvalidArgumentStatus(
-      {{"enterprise.credit_code", "INVALID_CREDIT_CODE", "bad code."},
-       {"enterprise.sector", "UNKNOWN_SECTOR", "bad sector."}});
+  const grpc::Status status =
+      InvalidArgumentStatus({{"enterprise.credit_code", "INVALID_CREDIT_CODE", "bad code."},
+                             {"enterprise.sector", "UNKNOWN_SECTOR", "bad sector."}});
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message(), "enterprise.credit_code: bad code.");
   google::rpc::Status details;

@@ -292,15 +292,25 @@ void GiveTo(const std::optional<Account>& account, const fs::path& path) {
 
 // The pid in postmaster.pid when that process is alive and is a postgres process; a stale
 // file (after a crash or reboot, possibly naming an unrelated process now) yields nullopt and
-// is cleaned up by the postmaster itself.
+// is cleaned up by the postmaster itself when it starts.
 std::optional<pid_t> RunningPostmaster(const fs::path& pgdata) {
   std::ifstream pid_file(pgdata / "postmaster.pid");
   long pid = 0;
   if (!(pid_file >> pid) || pid <= 0) return std::nullopt;
   if (kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM) return std::nullopt;
-  std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
-  std::string name;
-  if (comm >> name && name.rfind("postgres", 0) != 0) return std::nullopt;
+  // /proc/<pid>/stat is "pid (comm) state …". A zombie (an exited postmaster that a container's
+  // init has not reaped) still answers kill(pid, 0).
+  std::ifstream stat_file("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  if (std::getline(stat_file, stat)) {
+    const size_t open = stat.find('(');
+    const size_t close = stat.rfind(')');
+    if (open == std::string::npos || close == std::string::npos || close + 2 >= stat.size()) {
+      return static_cast<pid_t>(pid);
+    }
+    const std::string name = stat.substr(open + 1, close - open - 1);
+    if (!name.starts_with("postgres") || stat[close + 2] == 'Z') return std::nullopt;
+  }
   return static_cast<pid_t>(pid);
 }
 

@@ -1,5 +1,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -157,6 +158,24 @@ TEST(EmbeddedClusterPgTest, ServerLeftRunningByADeadProcessIsTakenOver) {
 
   EXPECT_EQ(QueryOne(cluster->url(), "SELECT current_database()"), "sitrep");
   EXPECT_NE(PostmasterPid(directory), orphan);  // restarted with this start's settings
+}
+
+TEST(EmbeddedClusterPgTest, StartAfterPostgresWasKilledRecoversTheData) {
+  const std::filesystem::path directory = test::TestCluster::ScratchDirectory();
+  auto cluster = EmbeddedCluster::Start(OptionsFor(directory));
+  {
+    pqxx::connection connection(cluster->url());
+    pqxx::work tx(connection);
+    tx.exec("CREATE TABLE kept (value text); INSERT INTO kept VALUES ('committed')");
+    tx.commit();
+  }
+  const pid_t postmaster = std::stoi(PostmasterPid(directory));
+  ASSERT_EQ(kill(postmaster, SIGKILL), 0);
+  cluster->Stop();  // pg_ctl finds no server; the object just forgets it
+
+  cluster = EmbeddedCluster::Start(OptionsFor(directory));  // stale postmaster.pid left behind
+
+  EXPECT_EQ(QueryOne(cluster->url(), "SELECT value FROM kept"), "committed");
 }
 
 TEST(EmbeddedClusterPgTest, DirectoryThePostgresUserCannotReachIsAStartupError) {

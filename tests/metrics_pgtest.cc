@@ -1,9 +1,8 @@
 // /metrics serves what SPEC §6 lists and passes `promtool check metrics` (issue #2).
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <cstdio>
 #include <fstream>
@@ -48,12 +47,14 @@ TEST_F(MetricsTest, ExposesCallsPoolAndProcessMetrics) {
 
   const std::string metrics = FetchMetrics(server_->metrics_port());
   for (const char* expected :
-       {"sitrep_rpc_calls_total{code=\"OK\",method=\"/sitrep.v1.RegistryService/ListEnterprises\"} 1",
+       {"sitrep_rpc_calls_total{code=\"OK\",method=\"/sitrep.v1.RegistryService/ListEnterprises\"} "
+        "1",
         "sitrep_rpc_calls_total{code=\"UNAUTHENTICATED\"",
         "sitrep_rpc_duration_seconds_bucket{method=\"/sitrep.v1.RegistryService/ListEnterprises\"",
-        "sitrep_db_pool_connections{state=\"in_use\"}", "sitrep_db_pool_connections{state=\"idle\"}",
-        "sitrep_build_info{version=", "process_resident_memory_bytes ", "process_cpu_seconds_total ",
-        "process_open_fds ", "process_start_time_seconds "}) {
+        "sitrep_db_pool_connections{state=\"in_use\"}",
+        "sitrep_db_pool_connections{state=\"idle\"}",
+        "sitrep_build_info{version=", "process_resident_memory_bytes ",
+        "process_cpu_seconds_total ", "process_open_fds ", "process_start_time_seconds "}) {
     EXPECT_NE(metrics.find(expected), std::string::npos) << expected << "\n" << metrics;
   }
 }

@@ -82,7 +82,8 @@ v1::Enterprise ServerFixture::RegisterEnterprise(uint32_t province, const std::s
   enterprise->set_size(v1::ENTERPRISE_SIZE_MEDIUM);
   enterprise->set_grade(grade);
   v1::Enterprise created;
-  const grpc::Status status = registry_->CreateEnterprise(As(admin_token_).get(), request, &created);
+  const grpc::Status status =
+      registry_->CreateEnterprise(As(admin_token_).get(), request, &created);
   EXPECT_TRUE(status.ok()) << status.error_message();
   return created;
 }

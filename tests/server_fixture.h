@@ -1,12 +1,12 @@
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
-#include <gtest/gtest.h>
 
 #include "domain/clock.h"
 #include "server/app.h"

@@ -1,8 +1,7 @@
 // Starting sitrepd: embedded cluster reuse, concurrent migration, and one clear line for
 // every way start-up can fail (issue #2).
-#include <sys/stat.h>
-
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <thread>
@@ -93,10 +92,12 @@ TEST_F(StartupTest, EmbeddedClusterIsCreatedOnceAndReused) {
   const auto second = std::chrono::steady_clock::now() - second_begin;
   EXPECT_EQ(ReadText(data_dir_ / "admin.token"), token);  // no second admin
   server->Shutdown();
-  RecordProperty("first_start_ms",
-                 std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(first).count()));
-  RecordProperty("second_start_ms", std::to_string(
-                     std::chrono::duration_cast<std::chrono::milliseconds>(second).count()));
+  RecordProperty(
+      "first_start_ms",
+      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(first).count()));
+  RecordProperty(
+      "second_start_ms",
+      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(second).count()));
 }
 
 TEST_F(StartupTest, EachStartupFailureIsOneClearLine) {
