@@ -21,12 +21,6 @@ TEST(FormatTimestampTest, PrintsUtcSecondsWithZ) {
   EXPECT_EQ(FormatTimestamp(google::protobuf::Timestamp()), "");
 }
 
-TEST(ToTimestampTest, TruncatesToSeconds) {
-  const auto time = std::chrono::system_clock::time_point(std::chrono::milliseconds(1'500));
-  EXPECT_EQ(ToTimestamp(time).seconds(), 1);
-  EXPECT_EQ(ToTimestamp(time).nanos(), 0);
-}
-
 TEST(JsonLineTest, UsesProtoNamesAndPrintsDefaults) {
   v1::Principal principal;
   principal.set_id(3);

@@ -14,11 +14,4 @@ std::string FormatTimestamp(const google::protobuf::Timestamp& time) {
   return std::string(text, length);
 }
 
-google::protobuf::Timestamp ToTimestamp(std::chrono::system_clock::time_point time) {
-  google::protobuf::Timestamp timestamp;
-  timestamp.set_seconds(
-      std::chrono::duration_cast<std::chrono::seconds>(time.time_since_epoch()).count());
-  return timestamp;
-}
-
 }  // namespace sitrep::cli

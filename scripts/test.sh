@@ -11,6 +11,7 @@ scripts/install-deps.sh
 # ASan's leak checker needs ptrace, which some sandboxes lack; leaks are still caught where it
 # works (LSAN is on by default). halt_on_error keeps a sanitizer report fatal.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:abort_on_error=1}"
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$PWD/scripts/lsan.supp}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
 cmake --preset asan

@@ -37,7 +37,10 @@ std::string FetchMetrics(int port) {
   return body == std::string::npos ? "" : response.substr(body + 4);
 }
 
-class MetricsTest : public ServerFixture {};
+class MetricsTest : public ServerFixture {
+ protected:
+  MetricsTest() { with_metrics_ = true; }
+};
 
 TEST_F(MetricsTest, ExposesCallsPoolAndProcessMetrics) {
   v1::ListEnterprisesResponse list;

@@ -29,7 +29,7 @@ std::string ReadText(const std::filesystem::path& path) {
 void ServerFixture::SetUp() {
   data_dir_ = MakeTempDir("sitrep-test-");
   config_.listen = "127.0.0.1:0";
-  config_.metrics_listen = "127.0.0.1:0";
+  config_.metrics_listen = with_metrics_ ? "127.0.0.1:0" : "";
   config_.data_dir = data_dir_;
   config_.database_url = TestCluster::FreshDatabaseUrl();
   config_.db_pool_size = 4;

@@ -15,7 +15,7 @@
 namespace sitrep::testing {
 
 // A fresh database (cloned from the migrated template of this binary's throwaway cluster), an
-// in-process sitrepd on a free port with metrics on, a plaintext channel to it, the bootstrap
+// in-process sitrepd on a free port, a plaintext channel to it, the bootstrap
 // admin's token and a manual clock. Each test gets its own of everything.
 class ServerFixture : public ::testing::Test {
  protected:
@@ -47,6 +47,9 @@ class ServerFixture : public ::testing::Test {
   std::unique_ptr<v1::RegistryService::Stub> registry_;
   std::string admin_token_;
   bool start_in_setup_ = true;
+  // Serving /metrics costs about a second per test in shutdown (civetweb's poll interval), so
+  // only tests that read metrics turn it on.
+  bool with_metrics_ = false;
 };
 
 // A unique empty directory under /tmp, removed by the caller.
