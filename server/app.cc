@@ -17,14 +17,18 @@
 #include <sstream>
 #include <thread>
 
+#include "ingest/group_commit_writer.h"
+#include "ingest/reports.h"
 #include "logging/log.h"
 #include "registry/registry.h"
 #include "registry/token_secret.h"
 #include "server/authenticator.h"
 #include "server/health_monitor.h"
+#include "server/ingest_service.h"
 #include "server/metrics.h"
 #include "server/pending_services.h"
 #include "server/registry_service.h"
+#include "server/report_service.h"
 #include "server/rpc_runner.h"
 #include "storage/audit_store.h"
 #include "storage/embedded_cluster.h"
@@ -116,6 +120,15 @@ class RunningServer final : public Server {
     rpc_ = std::make_unique<RpcRunner>(*authenticator_, *audit_, *metrics_);
     registry_ =
         std::make_unique<registry::Registry>(*enterprises_, *principals_, *audit_, codes_, *clock_);
+    writer_ = std::make_unique<ingest::GroupCommitWriter>(
+        *pool_, *clock_,
+        ingest::GroupCommitWriter::Options{.writers = config_.ingest_writers,
+                                           .max_queued_bytes = config_.ingest_queue_bytes},
+        [metrics = metrics_.get()](std::chrono::steady_clock::duration latency, size_t) {
+          metrics->ObserveCommit(latency);
+        });
+    metrics_->SetQueueDepth([writer = writer_.get()] { return writer->queued_batches(); });
+    reports_ = std::make_unique<ingest::Reports>(*pool_, *writer_, codes_, *clock_);
     StartGrpc();
     health_ = std::make_unique<HealthMonitor>(
         database_url_, config_.health_interval, [server = grpc_server_.get()](bool serving) {
@@ -144,6 +157,7 @@ class RunningServer final : public Server {
       grpc_server_->Wait();
     }
     health_.reset();
+    writer_.reset();  // its threads use the pool
     pool_.reset();
     if (cluster_) cluster_->Stop();
     Log(LogLevel::kInfo, "server.stopped", {});
@@ -198,8 +212,8 @@ class RunningServer final : public Server {
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     registry_service_ = std::make_unique<RegistryService>(*rpc_, *registry_);
-    ingest_service_ = std::make_unique<PendingIngestService>(*rpc_);
-    report_service_ = std::make_unique<PendingReportService>(*rpc_);
+    ingest_service_ = std::make_unique<IngestService>(*rpc_, *writer_, codes_, *clock_, *metrics_);
+    report_service_ = std::make_unique<ReportService>(*rpc_, *reports_);
     feed_service_ = std::make_unique<PendingFeedService>(*rpc_);
     notification_service_ = std::make_unique<PendingNotificationService>(*rpc_);
 
@@ -236,8 +250,10 @@ class RunningServer final : public Server {
   std::unique_ptr<RpcRunner> rpc_;
   std::unique_ptr<registry::Registry> registry_;
   std::unique_ptr<RegistryService> registry_service_;
-  std::unique_ptr<PendingIngestService> ingest_service_;
-  std::unique_ptr<PendingReportService> report_service_;
+  std::unique_ptr<ingest::GroupCommitWriter> writer_;
+  std::unique_ptr<ingest::Reports> reports_;
+  std::unique_ptr<IngestService> ingest_service_;
+  std::unique_ptr<ReportService> report_service_;
   std::unique_ptr<PendingFeedService> feed_service_;
   std::unique_ptr<PendingNotificationService> notification_service_;
   std::unique_ptr<grpc::Server> grpc_server_;

@@ -33,6 +33,15 @@ std::optional<Config> ParseFlags(int argc, char** argv, int& exit_code) {
   app.add_option("--tls-client-ca", tls_client_ca,
                  "PEM CA bundle: require client certificates signed by it (mutual TLS)")
       ->check(CLI::ExistingFile);
+  app.add_option("--ingest-writers", config.ingest_writers,
+                 "group-commit writer threads of the ingest path")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 16));
+  size_t queue_mib = config.ingest_queue_bytes >> 20;
+  app.add_option("--ingest-queue-mib", queue_mib,
+                 "MiB of pushed batches queued before streams stop being read")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
   app.add_option("--log-level", log_level, "debug, info, warn or error")
       ->capture_default_str()
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
@@ -59,6 +68,7 @@ std::optional<Config> ParseFlags(int argc, char** argv, int& exit_code) {
   }
   config.data_dir = data_dir;
   config.pg_bin_dir = pg_bin_dir;
+  config.ingest_queue_bytes = queue_mib << 20;
   config.tls_cert = tls_cert;
   config.tls_key = tls_key;
   config.tls_client_ca = tls_client_ca;

@@ -26,6 +26,10 @@ struct Config {
   std::filesystem::path tls_cert, tls_key, tls_client_ca;
 
   size_t max_message_bytes = 8 << 20;  // gRPC receive limit, set explicitly
+  // The group-commit writer: threads (each commits one group at a time) and the byte budget
+  // of queued batches beyond which Push streams stop being read.
+  int ingest_writers = 2;
+  size_t ingest_queue_bytes = 64u << 20;
   std::chrono::milliseconds health_interval{1000};
   LogLevel log_level = LogLevel::kInfo;
 };

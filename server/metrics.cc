@@ -1,5 +1,7 @@
 #include "server/metrics.h"
 
+#include <mutex>
+
 #include "server/process_metrics.h"
 
 namespace sitrep {
@@ -29,6 +31,32 @@ class PoolMetrics final : public prometheus::Collectable {
   Metrics::PoolStats stats_;
 };
 
+// The group-commit writer's queue, asked at scrape time like the pool.
+class QueueMetrics final : public prometheus::Collectable {
+ public:
+  std::vector<prometheus::MetricFamily> Collect() const override {
+    std::lock_guard lock(mu_);
+    if (!depth_) return {};
+    prometheus::MetricFamily family{"sitrep_ingest_queue_batches",
+                                    "Pushed batches waiting for the group-commit writer.",
+                                    prometheus::MetricType::Gauge,
+                                    {}};
+    prometheus::ClientMetric metric;
+    metric.gauge.value = static_cast<double>(depth_());
+    family.metric.push_back(metric);
+    return {family};
+  }
+
+  void Set(std::function<size_t()> depth) {
+    std::lock_guard lock(mu_);
+    depth_ = std::move(depth);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::function<size_t()> depth_;  // guarded by mu_
+};
+
 const prometheus::Histogram::BucketBoundaries kLatencyBuckets = {
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
@@ -45,7 +73,26 @@ Metrics::Metrics(PoolStats pool_stats)
       latency_(prometheus::BuildHistogram()
                    .Name("sitrep_rpc_duration_seconds")
                    .Help("gRPC call latency by method, from arrival to the final status.")
-                   .Register(*registry_)) {
+                   .Register(*registry_)),
+      records_(prometheus::BuildCounter()
+                   .Name("sitrep_ingest_records_total")
+                   .Help("Pushed and reported records by kind and outcome.")
+                   .Register(*registry_)),
+      rejections_(prometheus::BuildCounter()
+                      .Name("sitrep_ingest_rejections_total")
+                      .Help("Rejected records by reason code.")
+                      .Register(*registry_)),
+      commit_latency_(prometheus::BuildHistogram()
+                          .Name("sitrep_ingest_commit_seconds")
+                          .Help("Latency of one group-commit transaction of the ingest path.")
+                          .Register(*registry_)
+                          .Add({}, kLatencyBuckets)),
+      push_streams_(prometheus::BuildGauge()
+                        .Name("sitrep_ingest_streams")
+                        .Help("Open IngestService.Push streams.")
+                        .Register(*registry_)
+                        .Add({})),
+      queue_metrics_(std::make_shared<QueueMetrics>()) {
   prometheus::BuildGauge()
       .Name("sitrep_build_info")
       .Help("Always 1; the labels tell which build of sitrepd runs.")
@@ -61,6 +108,7 @@ void Metrics::Serve(const std::string& address) {
   exposer_->RegisterCollectable(registry_);
   exposer_->RegisterCollectable(process_metrics_);
   exposer_->RegisterCollectable(pool_metrics_);
+  exposer_->RegisterCollectable(queue_metrics_);
 }
 
 int Metrics::port() const {
@@ -74,6 +122,24 @@ void Metrics::ObserveCall(const std::string& method, const std::string& code,
   calls_.Add({{"method", method}, {"code", code}}).Increment();
   latency_.Add({{"method", method}}, kLatencyBuckets)
       .Observe(std::chrono::duration<double>(latency).count());
+}
+
+void Metrics::CountRecords(const std::string& kind, const std::string& outcome, uint32_t count) {
+  if (count > 0) records_.Add({{"kind", kind}, {"outcome", outcome}}).Increment(count);
+}
+
+void Metrics::CountRejection(const std::string& reason) {
+  rejections_.Add({{"reason", reason}}).Increment();
+}
+
+void Metrics::ObserveCommit(std::chrono::steady_clock::duration latency) {
+  commit_latency_.Observe(std::chrono::duration<double>(latency).count());
+}
+
+void Metrics::AddPushStreams(int delta) { push_streams_.Increment(delta); }
+
+void Metrics::SetQueueDepth(std::function<size_t()> depth) {
+  std::static_pointer_cast<QueueMetrics>(queue_metrics_)->Set(std::move(depth));
 }
 
 }  // namespace sitrep

@@ -33,6 +33,15 @@ class Metrics final {
   void ObserveCall(const std::string& method, const std::string& code,
                    std::chrono::steady_clock::duration latency);
 
+  // The ingest path (SPEC §6): records by kind ("incident", "asset") and outcome ("accepted",
+  // "duplicate", "rejected"), rejections by reason, committed groups' latency, open streams.
+  void CountRecords(const std::string& kind, const std::string& outcome, uint32_t count);
+  void CountRejection(const std::string& reason);
+  void ObserveCommit(std::chrono::steady_clock::duration latency);
+  void AddPushStreams(int delta);
+  // Asked at every scrape for the writer's queued batches.
+  void SetQueueDepth(std::function<size_t()> depth);
+
   [[nodiscard]] prometheus::Registry& registry() { return *registry_; }
 
  private:
@@ -41,6 +50,11 @@ class Metrics final {
   std::shared_ptr<prometheus::Collectable> pool_metrics_;
   prometheus::Family<prometheus::Counter>& calls_;
   prometheus::Family<prometheus::Histogram>& latency_;
+  prometheus::Family<prometheus::Counter>& records_;
+  prometheus::Family<prometheus::Counter>& rejections_;
+  prometheus::Histogram& commit_latency_;
+  prometheus::Gauge& push_streams_;
+  std::shared_ptr<prometheus::Collectable> queue_metrics_;
   std::unique_ptr<prometheus::Exposer> exposer_;
 };
 

@@ -3,13 +3,10 @@
 namespace sitrep {
 namespace {
 
-constexpr auto kWriters = {v1::ROLE_COLLECTOR, v1::ROLE_ENTERPRISE};
-constexpr auto kEnterprises = {v1::ROLE_ENTERPRISE};
 constexpr auto kRegulators = {v1::ROLE_ADMIN, v1::ROLE_NATIONAL, v1::ROLE_PROVINCIAL};
 constexpr auto kNoticeParties = {v1::ROLE_NATIONAL, v1::ROLE_PROVINCIAL, v1::ROLE_ENTERPRISE};
 constexpr auto kNoticeIssuers = {v1::ROLE_NATIONAL, v1::ROLE_PROVINCIAL};
 
-constexpr const char* kIngestIssue = "lands with issue #3 (ingest)";
 constexpr const char* kFeedIssue = "lands with issue #4 (feeds)";
 constexpr const char* kNoticeIssue = "lands with issue #5 (notifications and situation)";
 
@@ -21,38 +18,6 @@ grpc::Status Pending(RpcRunner& rpc, grpc::ServerContext* context, const std::st
 }
 
 }  // namespace
-
-grpc::Status PendingIngestService::Push(grpc::ServerContext* context,
-                                        grpc::ServerReaderWriter<v1::PushAck, v1::PushBatch>*) {
-  return Pending(rpc_, context, "/sitrep.v1.IngestService/Push", kWriters, kIngestIssue);
-}
-
-grpc::Status PendingReportService::ReportIncident(grpc::ServerContext* context,
-                                                  const v1::ReportIncidentRequest*,
-                                                  v1::ReportIncidentResponse*) {
-  return Pending(rpc_, context, "/sitrep.v1.ReportService/ReportIncident", kEnterprises,
-                 kIngestIssue);
-}
-
-grpc::Status PendingReportService::AmendIncident(grpc::ServerContext* context,
-                                                 const v1::AmendIncidentRequest*, v1::Incident*) {
-  return Pending(rpc_, context, "/sitrep.v1.ReportService/AmendIncident", kEnterprises,
-                 kIngestIssue);
-}
-
-grpc::Status PendingReportService::ListMyIncidents(grpc::ServerContext* context,
-                                                   const v1::ListMyIncidentsRequest*,
-                                                   v1::ListMyIncidentsResponse*) {
-  return Pending(rpc_, context, "/sitrep.v1.ReportService/ListMyIncidents", kEnterprises,
-                 kIngestIssue);
-}
-
-grpc::Status PendingReportService::ListIncidentRevisions(grpc::ServerContext* context,
-                                                         const v1::ListIncidentRevisionsRequest*,
-                                                         v1::ListIncidentRevisionsResponse*) {
-  return Pending(rpc_, context, "/sitrep.v1.ReportService/ListIncidentRevisions", kEnterprises,
-                 kIngestIssue);
-}
 
 grpc::Status PendingFeedService::ListIncidents(grpc::ServerContext* context,
                                                const v1::ListIncidentsRequest*,

@@ -2,9 +2,7 @@
 
 #include "server/rpc_runner.h"
 #include "sitrep/v1/feed.grpc.pb.h"
-#include "sitrep/v1/ingest.grpc.pb.h"
 #include "sitrep/v1/notification.grpc.pb.h"
-#include "sitrep/v1/report.grpc.pb.h"
 
 namespace sitrep {
 
@@ -12,33 +10,6 @@ namespace sitrep {
 // role-checked and audited like a real one, then answers UNIMPLEMENTED naming the issue that
 // brings it: nothing pretends to work. Each class is replaced by its real service when that
 // issue lands.
-
-class PendingIngestService final : public v1::IngestService::Service {
- public:
-  explicit PendingIngestService(RpcRunner& rpc) : rpc_(rpc) {}
-  grpc::Status Push(grpc::ServerContext* context,
-                    grpc::ServerReaderWriter<v1::PushAck, v1::PushBatch>* stream) override;
-
- private:
-  RpcRunner& rpc_;
-};
-
-class PendingReportService final : public v1::ReportService::Service {
- public:
-  explicit PendingReportService(RpcRunner& rpc) : rpc_(rpc) {}
-  grpc::Status ReportIncident(grpc::ServerContext* context, const v1::ReportIncidentRequest*,
-                              v1::ReportIncidentResponse*) override;
-  grpc::Status AmendIncident(grpc::ServerContext* context, const v1::AmendIncidentRequest*,
-                             v1::Incident*) override;
-  grpc::Status ListMyIncidents(grpc::ServerContext* context, const v1::ListMyIncidentsRequest*,
-                               v1::ListMyIncidentsResponse*) override;
-  grpc::Status ListIncidentRevisions(grpc::ServerContext* context,
-                                     const v1::ListIncidentRevisionsRequest*,
-                                     v1::ListIncidentRevisionsResponse*) override;
-
- private:
-  RpcRunner& rpc_;
-};
 
 class PendingFeedService final : public v1::FeedService::Service {
  public:

@@ -1,5 +1,7 @@
 #include "server/registry_service.h"
 
+#include "server/reply.h"
+
 namespace sitrep {
 namespace {
 
@@ -9,16 +11,6 @@ constexpr auto kRegistryReaders = {v1::ROLE_ADMIN, v1::ROLE_NATIONAL, v1::ROLE_P
 constexpr auto kAuditReaders = {v1::ROLE_ADMIN, v1::ROLE_NATIONAL};
 constexpr auto kEveryone = {v1::ROLE_ADMIN, v1::ROLE_NATIONAL, v1::ROLE_PROVINCIAL,
                             v1::ROLE_ENTERPRISE, v1::ROLE_COLLECTOR};
-
-// Moves a successful outcome into `response` and counts `rows`; maps a failed one.
-template <class T, class Response>
-grpc::Status Reply(Outcome<T> outcome, Response* response, CallRecord& record,
-                   int64_t (*rows)(const T&) = nullptr) {
-  if (!outcome.ok()) return ToStatus(outcome.error());
-  record.rows = rows ? rows(outcome.value()) : 1;
-  *response = std::move(outcome.value());
-  return grpc::Status::OK;
-}
 
 }  // namespace
 

@@ -51,13 +51,16 @@ class RpcRunner final {
     return status;
   }
 
- private:
+  // The two halves of Run for calls whose body spans callbacks (callback-API streams):
+  // Admit authenticates and checks the role, filling `caller`; Finish writes the audit entry
+  // and the call's metrics once the call's status is known.
   grpc::Status Admit(const grpc::ServerContextBase& context, std::string_view method,
                      std::initializer_list<v1::Role> roles, Principal& caller);
   void Finish(const grpc::ServerContextBase& context, std::string_view method,
               const Principal& caller, const CallRecord& record, const grpc::Status& status,
               std::chrono::steady_clock::time_point start);
 
+ private:
   const Authenticator& authenticator_;
   storage::AuditStore& audit_;
   Metrics& metrics_;

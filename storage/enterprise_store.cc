@@ -113,4 +113,20 @@ UpdateEnterpriseResult EnterpriseStore::Update(const Principal& caller,
   });
 }
 
+std::unordered_map<int64_t, EnterpriseFacts> FindEnterpriseFacts(pqxx::work& tx,
+                                                                 const std::vector<int64_t>& ids) {
+  std::unordered_map<int64_t, EnterpriseFacts> facts;
+  if (ids.empty()) return facts;
+  std::string list = "{";
+  for (size_t i = 0; i < ids.size(); ++i) list += (i > 0 ? "," : "") + std::to_string(ids[i]);
+  list += "}";
+  for (const pqxx::row& row : tx.exec_params(
+           "SELECT id, province, sector, grade FROM enterprises WHERE id = ANY($1::bigint[])",
+           list)) {
+    facts[row[0].as<int64_t>()] = {row[1].as<uint32_t>(), row[2].as<std::string>(),
+                                   row[3].as<uint32_t>()};
+  }
+  return facts;
+}
+
 }  // namespace sitrep::storage

@@ -2,7 +2,10 @@
 
 #include <cstdint>
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "domain/principal.h"
 #include "sitrep/v1/registry.pb.h"
@@ -42,5 +45,17 @@ class EnterpriseStore final {
  private:
   Pool& pool_;
 };
+
+// What record checks need to know of a registered enterprise.
+struct EnterpriseFacts {
+  uint32_t province = 0;
+  std::string sector;
+  uint32_t grade = 0;
+};
+
+// The facts of every enterprise of `ids` that exists, by id, inside the caller's transaction
+// (the ingest path's group write).
+[[nodiscard]] std::unordered_map<int64_t, EnterpriseFacts> FindEnterpriseFacts(
+    pqxx::work& tx, const std::vector<int64_t>& ids);
 
 }  // namespace sitrep::storage

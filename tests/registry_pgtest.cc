@@ -1,26 +1,10 @@
 // RegistryService through a real channel: validation, bindings, tokens (issue #2).
 #include <gtest/gtest.h>
 
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 #include "tests/server_fixture.h"
 
 namespace sitrep::testing {
 namespace {
-
-// The field paths of the BadRequest carried by `status`.
-std::vector<std::string> ViolatedFields(const grpc::Status& status) {
-  google::rpc::Status details;
-  std::vector<std::string> fields;
-  if (!details.ParseFromString(status.error_details())) return fields;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad_request;
-    if (!any.UnpackTo(&bad_request)) continue;
-    for (const auto& violation : bad_request.field_violations())
-      fields.push_back(violation.field());
-  }
-  return fields;
-}
 
 class RegistryTest : public ServerFixture {
  protected:

@@ -4,9 +4,12 @@
 
 #include <atomic>
 #include <fstream>
+#include <pqxx/pqxx>
 #include <sstream>
 
 #include "domain/credit_code.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "tests/support/test_cluster.h"
 
 namespace sitrep::testing {
@@ -104,6 +107,26 @@ std::string ServerFixture::TokenFor(v1::Role role, uint32_t province, int64_t en
   status = registry_->IssueToken(As(admin_token_).get(), issue, &token);
   EXPECT_TRUE(status.ok()) << status.error_message();
   return token.secret();
+}
+
+std::vector<std::string> ViolatedFields(const grpc::Status& status) {
+  google::rpc::Status details;
+  std::vector<std::string> fields;
+  if (!details.ParseFromString(status.error_details())) return fields;
+  for (const auto& any : details.details()) {
+    google::rpc::BadRequest bad_request;
+    if (!any.UnpackTo(&bad_request)) continue;
+    for (const auto& violation : bad_request.field_violations()) {
+      fields.push_back(violation.field());
+    }
+  }
+  return fields;
+}
+
+int64_t QueryInt(const std::string& database_url, const std::string& sql) {
+  pqxx::connection connection(database_url);
+  pqxx::nontransaction tx(connection);
+  return tx.exec1(sql)[0].as<int64_t>();
 }
 
 }  // namespace sitrep::testing

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "domain/clock.h"
 #include "server/app.h"
@@ -51,6 +52,13 @@ class ServerFixture : public ::testing::Test {
   // only tests that read metrics turn it on.
   bool with_metrics_ = false;
 };
+
+// The field paths of the google.rpc.BadRequest carried by `status`.
+[[nodiscard]] std::vector<std::string> ViolatedFields(const grpc::Status& status);
+
+// The single value `sql` returns, run on `database_url` as its owner (bypassing row-level
+// security: tests count what is really stored).
+[[nodiscard]] int64_t QueryInt(const std::string& database_url, const std::string& sql);
 
 // A unique empty directory under /tmp, removed by the caller.
 [[nodiscard]] std::filesystem::path MakeTempDir(const std::string& prefix);

@@ -7,6 +7,11 @@
 -- purpose: a national collector may report any province, and a resend must be recognised
 -- whatever it says; under Citus they would become (province, reporter_id, …).
 
+-- Every committed write of a record takes the next position of the feed (issue #4 reads it).
+CREATE SEQUENCE record_feed_seq;
+
+-- The current state of every incident: its latest revision. Earlier revisions move to
+-- incident_revisions when an amendment replaces them, so a first report writes one row only.
 CREATE TABLE incidents (
   id bigint GENERATED ALWAYS AS IDENTITY,
   province integer NOT NULL REFERENCES provinces,
@@ -28,6 +33,11 @@ CREATE TABLE incidents (
   received_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now(),
   revision bigint NOT NULL DEFAULT 1 CHECK (revision >= 1),
+  -- What made this revision: the first report or the kind of amendment, why, and by whom.
+  amendment text NOT NULL DEFAULT 'INITIAL' CHECK (amendment IN ('INITIAL', 'FOLLOW_UP', 'FINAL',
+    'STATUS', 'REGRADE')),
+  amendment_note text NOT NULL DEFAULT '',
+  amended_by bigint NOT NULL REFERENCES principals,
   title text NOT NULL,
   description text NOT NULL DEFAULT '',
   indicators jsonb NOT NULL DEFAULT '[]',  -- [{"type": "IPV4", "value": "…"}, …]
@@ -35,6 +45,11 @@ CREATE TABLE incidents (
   attack_technique_ids text[] NOT NULL DEFAULT '{}',
   affected_asset_keys text[] NOT NULL DEFAULT '{}',
   attributes jsonb NOT NULL DEFAULT '{}',
+  -- Feed position of this revision: the writing transaction's id and a sequence number, so a
+  -- reader that serves only transactions older than every one still running never skips a
+  -- row that commits late (issue #4).
+  feed_xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  feed_seq bigint NOT NULL DEFAULT nextval('record_feed_seq'),
   PRIMARY KEY (province, id),
   UNIQUE (reporter_id, external_id)
 );
@@ -44,32 +59,15 @@ CREATE INDEX incidents_province_received ON incidents (province, received_at);
 CREATE INDEX incidents_enterprise ON incidents (enterprise_id) WHERE enterprise_id IS NOT NULL;
 CREATE INDEX incidents_sector ON incidents (sector, received_at);
 
--- Every revision of every incident (SPEC §2 "Amendments keep every earlier revision"): the
--- columns row-level security and the feeds filter on, plus the full record as jsonb.
+-- Every superseded revision of every incident (SPEC §2 "Amendments keep every earlier
+-- revision"), with the same columns as incidents so one row reader serves both.
 CREATE TABLE incident_revisions (
-  province integer NOT NULL,
-  incident_id bigint NOT NULL,
-  revision bigint NOT NULL CHECK (revision >= 1),
-  -- What this revision is: the first report or the kind of amendment.
-  amendment text NOT NULL CHECK (amendment IN ('INITIAL', 'FOLLOW_UP', 'FINAL', 'STATUS_CHANGE',
-    'REGRADE')),
-  note text NOT NULL DEFAULT '',
-  principal_id bigint NOT NULL REFERENCES principals,  -- who made this revision
-  reporter_id bigint NOT NULL,
-  enterprise_id bigint,
-  sector text NOT NULL,
-  severity smallint NOT NULL,
-  tlp text NOT NULL,
-  sharing_scope text NOT NULL,
-  status text NOT NULL,
-  record jsonb NOT NULL,  -- the sitrep.v1.Incident of this revision, in proto JSON form
-  created_at timestamptz NOT NULL DEFAULT now(),
-  -- Reserved for the commit-ordered feed (a later migration assigns and indexes it).
-  feed_position bigint,
-  PRIMARY KEY (province, incident_id, revision),
-  FOREIGN KEY (province, incident_id) REFERENCES incidents (province, id)
+  LIKE incidents INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
+  superseded_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (province, id, revision),
+  FOREIGN KEY (province, id) REFERENCES incidents (province, id)
 );
-CREATE INDEX incident_revisions_incident ON incident_revisions (incident_id, revision);
+CREATE INDEX incident_revisions_id ON incident_revisions (id, revision);
 
 -- Industrial assets; pushing the same (reporter_id, asset_key) again updates the row.
 CREATE TABLE assets (
@@ -90,11 +88,13 @@ CREATE TABLE assets (
     'SCADA', 'DCS', 'RTU', 'GATEWAY', 'INDUSTRIAL_PLATFORM', 'INDUSTRIAL_APP', 'OTHER')),
   internet_exposed boolean NOT NULL DEFAULT false,
   cve_ids text[] NOT NULL DEFAULT '{}',
-  first_seen timestamptz NOT NULL DEFAULT now(),
+  first_seen timestamptz NOT NULL DEFAULT now(),  -- the earliest observation time pushed
   last_seen timestamptz NOT NULL DEFAULT now(),
   times_seen bigint NOT NULL DEFAULT 1 CHECK (times_seen >= 1),
   attributes jsonb NOT NULL DEFAULT '{}',
   updated_at timestamptz NOT NULL DEFAULT now(),
+  feed_xid xid8 NOT NULL DEFAULT pg_current_xact_id(),  -- as incidents.feed_xid
+  feed_seq bigint NOT NULL DEFAULT nextval('record_feed_seq'),
   PRIMARY KEY (province, id),
   UNIQUE (reporter_id, asset_key)
 );
@@ -104,7 +104,7 @@ CREATE INDEX assets_enterprise ON assets (enterprise_id) WHERE enterprise_id IS 
 CREATE INDEX assets_ip ON assets (ip) WHERE ip IS NOT NULL;
 CREATE INDEX assets_cve_ids ON assets USING gin (cve_ids);
 
--- Incidents are amended in place (current state) with a new revision row each time; revisions
--- themselves never change. Nothing is deleted.
+-- An amendment copies the replaced revision to incident_revisions, then updates the incident;
+-- revisions themselves never change. Nothing is deleted.
 GRANT SELECT, INSERT, UPDATE ON incidents, assets TO sitrep_app;
 GRANT SELECT, INSERT ON incident_revisions TO sitrep_app;

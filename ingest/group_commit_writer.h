@@ -1,0 +1,87 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "domain/clock.h"
+#include "ingest/prepared_batch.h"
+#include "storage/pool.h"
+
+namespace sitrep::ingest {
+
+// The write path's one door to PostgreSQL: batches from every stream queue here, and each
+// writer thread takes as many as are waiting (up to a group's size) and commits them in one
+// transaction (one COPY and one INSERT per kind), then reports each batch's result. Memory is
+// bounded by the queue's byte budget: callers ask HasRoom() before reading more from the
+// network, and WhenRoom() tells them when to resume. Thread-safe.
+class GroupCommitWriter final {
+ public:
+  struct Options {
+    int writers = 2;                      // threads, each with its own connection per group
+    size_t max_queued_bytes = 64u << 20;  // beyond this HasRoom() is false
+    size_t max_group_records = 4'000;     // records per transaction, at least one batch
+  };
+  // A batch's result, or the exception that failed its transaction (PostgreSQL away: the
+  // client resends, which idempotency makes safe).
+  using Outcome = std::variant<BatchResult, std::exception_ptr>;
+  using Done = std::function<void(Outcome)>;
+  // Called after every committed group with its latency and record count (metrics).
+  using CommitObserver = std::function<void(std::chrono::steady_clock::duration, size_t)>;
+
+  GroupCommitWriter(storage::Pool& pool, const Clock& clock, Options options,
+                    CommitObserver on_commit = {});
+  // Fails what is still queued (as if PostgreSQL were away) and joins the threads.
+  ~GroupCommitWriter();
+
+  // Queues `batch`; `done` runs on a writer thread once the batch is committed or failed.
+  // Never blocks: the byte budget is enforced by callers through HasRoom().
+  void Submit(PreparedBatch batch, Done done);
+  // Submits and waits (unary calls).
+  [[nodiscard]] BatchResult Write(PreparedBatch batch);
+
+  [[nodiscard]] bool HasRoom() const;
+  // Runs `resume` once (on a writer thread) when HasRoom() becomes true; at once if it is.
+  void WhenRoom(std::function<void()> resume);
+
+  [[nodiscard]] size_t queued_batches() const;
+
+ private:
+  struct Pending {
+    PreparedBatch batch;
+    Done done;
+  };
+
+  void RunWriter();
+  // Commits `group` in one transaction and reports each result; on a failure that one batch
+  // may have caused (bad data the checks missed), retries the batches one by one so that the
+  // others still commit.
+  void Commit(std::vector<Pending>& group);
+  std::vector<BatchResult> WriteGroup(std::vector<Pending>& group);
+  void Release(const std::vector<Pending>& group);
+
+  // Set at construction.
+  storage::Pool& pool_;
+  const Clock& clock_;
+  const Options options_;
+  const CommitObserver on_commit_;
+
+  mutable std::mutex mu_;
+  std::condition_variable queued_;
+  std::deque<Pending> queue_;                   // guarded by mu_
+  size_t bytes_ = 0;                            // queued or being written; guarded by mu_
+  std::vector<std::function<void()>> waiting_;  // guarded by mu_
+  bool stopping_ = false;                       // guarded by mu_
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace sitrep::ingest

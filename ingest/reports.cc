@@ -1,0 +1,160 @@
+#include "ingest/reports.h"
+
+#include <google/protobuf/util/field_mask_util.h>
+
+#include <set>
+#include <string>
+
+#include "domain/field_checks.h"
+#include "domain/page_token.h"
+#include "domain/record_checks.h"
+#include "ingest/write_permission.h"
+#include "storage/incident_store.h"
+#include "storage/transaction.h"
+
+namespace sitrep::ingest {
+namespace {
+
+using google::protobuf::util::FieldMaskUtil;
+
+constexpr size_t kMaxNoteChars = 2'000;
+constexpr const char* kMyIncidentsList = "my-incidents";
+
+// Incident fields an amendment may change; identity and output-only fields stay.
+const std::set<std::string> kAmendableFields = {
+    "enterprise_id",       "sector",    "category",
+    "subcategory",         "severity",  "tlp",
+    "sharing_scope",       "status",    "occur_time",
+    "detect_time",         "title",     "description",
+    "indicators",          "cve_ids",   "attack_technique_ids",
+    "affected_asset_keys", "attributes"};
+
+// Who may amend or read the revisions of `incident`: its reporter, the enterprise it is
+// about, and the national centre (SPEC §1: grade and close incidents).
+bool MayAmend(const Principal& caller, const v1::Incident& incident) {
+  if (caller.is(v1::ROLE_NATIONAL) || caller.is(v1::ROLE_ADMIN)) return true;
+  if (caller.id == incident.reporter_id()) return true;
+  return caller.is(v1::ROLE_ENTERPRISE) && caller.enterprise_id == incident.enterprise_id();
+}
+
+FieldViolations CheckAmendRequest(const v1::AmendIncidentRequest& request) {
+  FieldViolations violations;
+  if (request.incident_id() <= 0) {
+    violations.push_back({"incident_id", "REQUIRED", "incident_id must name an incident."});
+  }
+  if (request.kind() == v1::AMENDMENT_KIND_UNSPECIFIED ||
+      !v1::AmendmentKind_IsValid(request.kind())) {
+    violations.push_back({"kind", "INVALID_ENUM", "kind must be set."});
+  }
+  if (request.update_mask().paths().empty()) {
+    violations.push_back(
+        {"update_mask", "REQUIRED", "update_mask must name the fields that change."});
+  }
+  for (const std::string& path : request.update_mask().paths()) {
+    if (!kAmendableFields.contains(path)) {
+      violations.push_back({"update_mask.paths", "IMMUTABLE_FIELD",
+                            "\"" + path + "\" is not a field an amendment may change."});
+    }
+  }
+  CheckText(request.note(), "note", 0, kMaxNoteChars, violations, true);
+  return violations;
+}
+
+}  // namespace
+
+Outcome<v1::ReportIncidentResponse> Reports::Report(const Principal& caller,
+                                                    const v1::Incident& incident) {
+  FieldViolations violations = CheckIncident(incident, codes_, clock_.Now(), "incident");
+  if (!violations.empty()) return InvalidArgument(std::move(violations));
+  if (auto denied =
+          CheckMayWrite(caller, incident.province(), incident.enterprise_id(), "incident")) {
+    return PermissionDenied(denied->description);
+  }
+  PreparedBatch batch;
+  batch.caller = caller;
+  batch.incidents.push_back(incident);
+  batch.incident_indices.push_back(0);
+  batch.bytes = incident.SpaceUsedLong();
+  const BatchResult result = writer_.Write(std::move(batch));
+  if (!result.ack.rejections().empty()) {
+    const v1::Rejection& rejection = result.ack.rejections(0);
+    return InvalidArgument(
+        {{"incident." + rejection.field(), rejection.reason(), rejection.message()}});
+  }
+  return storage::InTransaction(pool_, caller, [&](pqxx::work& tx) {
+    v1::ReportIncidentResponse response;
+    response.set_duplicate(result.incident_ids[0] == 0);
+    const auto stored =
+        response.duplicate()
+            ? storage::IncidentStore::FindByExternalId(tx, caller.id, incident.external_id())
+            : storage::IncidentStore::Get(tx, result.incident_ids[0]);
+    *response.mutable_incident() = stored.value();
+    return response;
+  });
+}
+
+Outcome<v1::Incident> Reports::Amend(const Principal& caller,
+                                     const v1::AmendIncidentRequest& request) {
+  FieldViolations violations = CheckAmendRequest(request);
+  if (!violations.empty()) return InvalidArgument(std::move(violations));
+  const auto now = clock_.Now();
+  return storage::InTransaction(pool_, caller, [&](pqxx::work& tx) -> Outcome<v1::Incident> {
+    std::optional<v1::Incident> current =
+        storage::IncidentStore::GetForUpdate(tx, request.incident_id());
+    if (!current || !MayAmend(caller, *current)) {
+      // Not telling apart "missing" from "someone else's" keeps ids from being probed.
+      return NotFound("incident " + std::to_string(request.incident_id()) + " was not found.");
+    }
+    v1::Incident amended = *current;
+    FieldMaskUtil::MergeOptions options;
+    options.set_replace_repeated_fields(true);
+    options.set_replace_message_fields(true);
+    FieldMaskUtil::MergeMessageTo(request.incident(), request.update_mask(), options, &amended);
+    FieldViolations checked = CheckIncident(amended, codes_, now, "incident");
+    if (!checked.empty()) return InvalidArgument(std::move(checked));
+    if (caller.is(v1::ROLE_ENTERPRISE) && amended.enterprise_id() != caller.enterprise_id) {
+      return PermissionDenied("an enterprise may not move its incident to another enterprise.");
+    }
+    return storage::IncidentStore::Amend(tx, amended, request.kind(), request.note(), caller.id,
+                                         now);
+  });
+}
+
+Outcome<v1::ListMyIncidentsResponse> Reports::ListMine(const Principal& caller,
+                                                       const v1::ListMyIncidentsRequest& request) {
+  const std::optional<int> limit = PageSize(request.page_size());
+  if (!limit) return InvalidArgument({{"page_size", "OUT_OF_RANGE", "page_size must be 0..1000."}});
+  const std::optional<int64_t> before = DecodePageToken(kMyIncidentsList, request.page_token());
+  if (!before) {
+    return InvalidArgument(
+        {{"page_token", "INVALID_PAGE_TOKEN", "page_token is not a token this list returned."}});
+  }
+  return storage::InTransaction(pool_, caller, [&](pqxx::work& tx) {
+    storage::Page<v1::Incident> page = storage::IncidentStore::ListMine(
+        tx, caller.id, caller.is(v1::ROLE_ENTERPRISE) ? caller.enterprise_id : 0, *before, *limit);
+    v1::ListMyIncidentsResponse response;
+    for (v1::Incident& incident : page.items) *response.add_incidents() = std::move(incident);
+    if (page.last_key != 0) {
+      response.set_next_page_token(EncodePageToken(kMyIncidentsList, page.last_key));
+    }
+    return response;
+  });
+}
+
+Outcome<v1::ListIncidentRevisionsResponse> Reports::Revisions(const Principal& caller,
+                                                              int64_t incident_id) {
+  return storage::InTransaction(
+      pool_, caller, [&](pqxx::work& tx) -> Outcome<v1::ListIncidentRevisionsResponse> {
+        std::optional<v1::Incident> current = storage::IncidentStore::Get(tx, incident_id);
+        if (!current || !MayAmend(caller, *current)) {
+          return NotFound("incident " + std::to_string(incident_id) + " was not found.");
+        }
+        v1::ListIncidentRevisionsResponse response;
+        for (v1::Incident& revision : storage::IncidentStore::Revisions(tx, incident_id)) {
+          *response.add_revisions() = std::move(revision);
+        }
+        return response;
+      });
+}
+
+}  // namespace sitrep::ingest

@@ -1,0 +1,240 @@
+#include "server/ingest_service.h"
+
+#include <grpcpp/support/byte_buffer.h>
+
+#include <chrono>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ingest/batch_preparer.h"
+#include "server/status_mapping.h"
+
+namespace sitrep {
+
+constexpr const char* kPushMethod = "/sitrep.v1.IngestService/Push";
+
+namespace {
+
+bool Parse(const grpc::ByteBuffer& buffer, v1::PushBatch& batch) {
+  std::vector<grpc::Slice> slices;
+  if (!buffer.Dump(&slices).ok()) return false;
+  std::string bytes;
+  for (const grpc::Slice& slice : slices) {
+    bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  }
+  return batch.ParseFromString(bytes);
+}
+
+}  // namespace
+
+// One Push stream. gRPC calls its On* reactions on its own threads and the writer calls
+// OnCommitted on a writer thread, so every state change holds mu_. The reactor deletes itself
+// when gRPC is done with it (OnDone) and no writer or resume callback can still reach it.
+class PushReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+ public:
+  PushReactor(IngestService& service, grpc::CallbackServerContext* context)
+      : service_(service), context_(context), start_(std::chrono::steady_clock::now()) {
+    const grpc::Status admitted = service_.rpc_.Admit(
+        *context_, kPushMethod, {v1::ROLE_COLLECTOR, v1::ROLE_ENTERPRISE}, caller_);
+    std::lock_guard lock(mu_);
+    if (!admitted.ok()) {
+      FinishWith(admitted);
+      return;
+    }
+    service_.metrics_.AddPushStreams(1);
+    counted_stream_ = true;
+    ReadNext();
+  }
+
+  void OnReadDone(bool ok) override {
+    std::lock_guard lock(mu_);
+    reading_ = false;
+    if (finished_) return;
+    if (!ok) {  // the client half-closed (or went away): ack what is in flight, then finish
+      read_closed_ = true;
+      MaybeFinishOk();
+      return;
+    }
+    v1::PushBatch batch;
+    if (!Parse(incoming_, batch)) {
+      FinishWith(InvalidArgumentStatus(
+          {{"batch", "MALFORMED_BATCH",
+            "batch " + std::to_string(next_slot_ + 1) +
+                " of this stream is not a PushBatch protobuf can parse (is every string "
+                "valid UTF-8?)."}}));
+      return;
+    }
+    incoming_.Clear();
+    if (FieldViolations violations = ingest::CheckBatchSize(batch); !violations.empty()) {
+      FinishWith(InvalidArgumentStatus(violations));
+      return;
+    }
+    if (slots_.size() >= IngestService::kMaxUnackedBatches) {
+      FinishWith(RetryLaterStatus(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                  "more than " + std::to_string(IngestService::kMaxUnackedBatches) +
+                                      " batches are waiting for their acks; wait for acks",
+                                  std::chrono::seconds(1)));
+      return;
+    }
+    ingest::PreparedBatch prepared =
+        ingest::PrepareBatch(caller_, std::move(batch), service_.codes_, service_.clock_.Now());
+    const uint64_t slot = next_slot_++;
+    slots_.push_back({slot, std::nullopt});
+    ++callbacks_;
+    service_.writer_.Submit(std::move(prepared),
+                            [this, slot](ingest::GroupCommitWriter::Outcome outcome) {
+                              OnCommitted(slot, std::move(outcome));
+                            });
+    ReadNext();
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::lock_guard lock(mu_);
+    writing_ = false;
+    if (!ok) {
+      FinishWith(grpc::Status(grpc::StatusCode::CANCELLED, "the client went away"));
+      return;
+    }
+    WriteNext();
+    MaybeFinishOk();
+  }
+
+  // The client cancelled or its deadline passed: the call must still be finished by us.
+  void OnCancel() override {
+    std::lock_guard lock(mu_);
+    FinishWith(grpc::Status(grpc::StatusCode::CANCELLED, "the call was cancelled"));
+  }
+
+  void OnDone() override {
+    service_.rpc_.Finish(*context_, kPushMethod, caller_, record_, status_, start_);
+    if (counted_stream_) service_.metrics_.AddPushStreams(-1);
+    bool last;
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+      last = callbacks_ == 0;
+    }
+    if (last) delete this;
+  }
+
+ private:
+  struct Slot {
+    uint64_t id;
+    std::optional<v1::PushAck> ack;  // set once committed
+  };
+
+  // Starts the next read when the writer has room; otherwise asks to be resumed.
+  void ReadNext() {
+    if (finished_ || reading_ || read_closed_) return;
+    if (!service_.writer_.HasRoom()) {
+      ++callbacks_;
+      service_.writer_.WhenRoom([this] {
+        bool last;
+        {
+          std::lock_guard lock(mu_);
+          --callbacks_;
+          ReadNext();
+          last = done_ && callbacks_ == 0;
+        }
+        if (last) delete this;
+      });
+      return;
+    }
+    reading_ = true;
+    StartRead(&incoming_);
+  }
+
+  void OnCommitted(uint64_t slot, ingest::GroupCommitWriter::Outcome outcome) {
+    bool last;
+    {
+      std::lock_guard lock(mu_);
+      --callbacks_;
+      if (auto* failure = std::get_if<std::exception_ptr>(&outcome)) {
+        grpc::Status status;
+        try {
+          std::rethrow_exception(*failure);
+        } catch (...) {
+          status = StatusFromCurrentException(kPushMethod);
+        }
+        FinishWith(status);
+      } else {
+        Count(std::get<ingest::BatchResult>(outcome));
+        for (Slot& waiting : slots_) {
+          if (waiting.id == slot)
+            waiting.ack = std::move(std::get<ingest::BatchResult>(outcome).ack);
+        }
+        WriteNext();
+      }
+      last = done_ && callbacks_ == 0;
+    }
+    if (last) delete this;
+  }
+
+  void Count(const ingest::BatchResult& result) {
+    Metrics& metrics = service_.metrics_;
+    for (const auto& [kind, counts] :
+         {std::pair{"incident", result.incidents}, std::pair{"asset", result.assets}}) {
+      metrics.CountRecords(kind, "accepted", counts.accepted);
+      metrics.CountRecords(kind, "duplicate", counts.duplicates);
+      metrics.CountRecords(kind, "rejected", counts.rejected);
+    }
+    for (const v1::Rejection& rejection : result.ack.rejections()) {
+      metrics.CountRejection(rejection.reason());
+    }
+    record_.rows += result.ack.accepted();
+  }
+
+  // Acks leave in batch order: the oldest batch's ack waits for its commit even when a later
+  // batch, committed by another writer thread, is ready first.
+  void WriteNext() {
+    if (finished_ || writing_ || slots_.empty() || !slots_.front().ack) return;
+    grpc::Slice bytes(slots_.front().ack->SerializeAsString());
+    writing_ack_ = grpc::ByteBuffer(&bytes, 1);
+    slots_.pop_front();
+    writing_ = true;
+    StartWrite(&writing_ack_);
+  }
+
+  void MaybeFinishOk() {
+    if (read_closed_ && slots_.empty() && !writing_) FinishWith(grpc::Status::OK);
+  }
+
+  void FinishWith(const grpc::Status& status) {
+    if (finished_) return;
+    finished_ = true;
+    status_ = status;
+    record_.target = "batches=" + std::to_string(next_slot_);
+    Finish(status);
+  }
+
+  IngestService& service_;
+  grpc::CallbackServerContext* const context_;
+  const std::chrono::steady_clock::time_point start_;
+  Principal caller_;
+  CallRecord record_;  // written by OnDone's audit entry
+
+  // Reactions can run inline from Start* calls on this thread, hence recursive.
+  std::recursive_mutex mu_;
+  grpc::ByteBuffer incoming_;     // the read buffer; guarded by mu_
+  grpc::ByteBuffer writing_ack_;  // the write buffer; guarded by mu_
+  std::deque<Slot> slots_;        // unacked batches in order; guarded by mu_
+  uint64_t next_slot_ = 0;        // guarded by mu_
+  int callbacks_ = 0;             // writer and resume callbacks that may still run; guarded by mu_
+  bool reading_ = false;          // guarded by mu_
+  bool writing_ = false;          // guarded by mu_
+  bool read_closed_ = false;      // guarded by mu_
+  bool finished_ = false;         // guarded by mu_
+  bool done_ = false;             // guarded by mu_
+  bool counted_stream_ = false;
+  grpc::Status status_;
+};
+
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* IngestService::Push(
+    grpc::CallbackServerContext* context) {
+  return new PushReactor(*this, context);
+}
+
+}  // namespace sitrep
