@@ -52,6 +52,33 @@ std::optional<int64_t> DecodePageToken(std::string_view list, std::string_view t
   return after;
 }
 
+std::string EncodeFeedCursor(std::string_view feed, FeedPosition position) {
+  return ToHex(std::string(feed) + "@" + std::to_string(position.xid) + "." +
+               std::to_string(position.seq));
+}
+
+std::optional<FeedPosition> DecodeFeedCursor(std::string_view feed, std::string_view cursor) {
+  if (cursor.empty()) return FeedPosition{};
+  if (cursor.size() > 200) return std::nullopt;
+  const std::optional<std::string> text = FromHex(cursor);
+  if (!text || text->size() <= feed.size() + 1 || text->compare(0, feed.size(), feed) != 0 ||
+      (*text)[feed.size()] != '@') {
+    return std::nullopt;
+  }
+  const std::string_view rest = std::string_view(*text).substr(feed.size() + 1);
+  const size_t dot = rest.find('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  FeedPosition position;
+  const auto [xid_end, xid_error] = std::from_chars(rest.data(), rest.data() + dot, position.xid);
+  const auto [seq_end, seq_error] =
+      std::from_chars(rest.data() + dot + 1, rest.data() + rest.size(), position.seq);
+  if (xid_error != std::errc() || xid_end != rest.data() + dot || seq_error != std::errc() ||
+      seq_end != rest.data() + rest.size() || position.seq < 0) {
+    return std::nullopt;
+  }
+  return position;
+}
+
 std::optional<int> PageSize(int requested, int default_size, int max) {
   if (requested == 0) return default_size;
   if (requested < 0 || requested > max) return std::nullopt;

@@ -16,6 +16,21 @@ namespace sitrep {
 // made for another list.
 [[nodiscard]] std::optional<int64_t> DecodePageToken(std::string_view list, std::string_view token);
 
+// A position in a commit-ordered feed (storage/migrations/0005_feeds.sql): the writing
+// transaction's id and the row's sequence number. Zero is the start of the feed.
+struct FeedPosition {
+  uint64_t xid = 0;
+  int64_t seq = 0;
+  friend bool operator==(const FeedPosition&, const FeedPosition&) = default;
+};
+
+// Opaque cursors of a feed ("incidents", "assets"), tagged like page tokens.
+[[nodiscard]] std::string EncodeFeedCursor(std::string_view feed, FeedPosition position);
+// The position in `cursor`; the start for an empty one; nullopt when malformed or of another
+// feed.
+[[nodiscard]] std::optional<FeedPosition> DecodeFeedCursor(std::string_view feed,
+                                                           std::string_view cursor);
+
 // The page size to use: `requested` when 1..max, the default when 0, nullopt when negative or
 // above `max`.
 [[nodiscard]] std::optional<int> PageSize(int requested, int default_size = 100, int max = 1000);

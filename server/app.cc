@@ -17,12 +17,14 @@
 #include <sstream>
 #include <thread>
 
+#include "feeds/feeds.h"
 #include "ingest/group_commit_writer.h"
 #include "ingest/reports.h"
 #include "logging/log.h"
 #include "registry/registry.h"
 #include "registry/token_secret.h"
 #include "server/authenticator.h"
+#include "server/feed_service.h"
 #include "server/health_monitor.h"
 #include "server/ingest_service.h"
 #include "server/metrics.h"
@@ -33,6 +35,8 @@
 #include "storage/audit_store.h"
 #include "storage/embedded_cluster.h"
 #include "storage/enterprise_store.h"
+#include "storage/feed_listener.h"
+#include "storage/feed_store.h"
 #include "storage/migrations.h"
 #include "storage/pool.h"
 #include "storage/principal_store.h"
@@ -129,6 +133,9 @@ class RunningServer final : public Server {
         });
     metrics_->SetQueueDepth([writer = writer_.get()] { return writer->queued_batches(); });
     reports_ = std::make_unique<ingest::Reports>(*pool_, *writer_, codes_, *clock_);
+    feed_store_ = std::make_unique<storage::FeedStore>(*pool_);
+    feed_listener_ = std::make_unique<storage::FeedListener>(database_url_);
+    feeds_ = std::make_unique<feeds::Feeds>(*feed_store_, *feed_listener_, codes_);
     StartGrpc();
     health_ = std::make_unique<HealthMonitor>(
         database_url_, config_.health_interval, [server = grpc_server_.get()](bool serving) {
@@ -152,12 +159,14 @@ class RunningServer final : public Server {
   void Shutdown() override {
     if (stopped_) return;
     stopped_ = true;
+    stopping_ = true;
     if (grpc_server_) {
       grpc_server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
       grpc_server_->Wait();
     }
     health_.reset();
     writer_.reset();  // its threads use the pool
+    feed_listener_.reset();
     pool_.reset();
     if (cluster_) cluster_->Stop();
     Log(LogLevel::kInfo, "server.stopped", {});
@@ -214,7 +223,7 @@ class RunningServer final : public Server {
     registry_service_ = std::make_unique<RegistryService>(*rpc_, *registry_);
     ingest_service_ = std::make_unique<IngestService>(*rpc_, *writer_, codes_, *clock_, *metrics_);
     report_service_ = std::make_unique<ReportService>(*rpc_, *reports_);
-    feed_service_ = std::make_unique<PendingFeedService>(*rpc_);
+    feed_service_ = std::make_unique<FeedService>(*rpc_, *feeds_, stopping_);
     notification_service_ = std::make_unique<PendingNotificationService>(*rpc_);
 
     grpc::ServerBuilder builder;
@@ -254,7 +263,11 @@ class RunningServer final : public Server {
   std::unique_ptr<ingest::Reports> reports_;
   std::unique_ptr<IngestService> ingest_service_;
   std::unique_ptr<ReportService> report_service_;
-  std::unique_ptr<PendingFeedService> feed_service_;
+  std::unique_ptr<storage::FeedStore> feed_store_;
+  std::unique_ptr<storage::FeedListener> feed_listener_;
+  std::unique_ptr<feeds::Feeds> feeds_;
+  std::unique_ptr<FeedService> feed_service_;
+  std::atomic<bool> stopping_{false};  // ends live watches at shutdown
   std::unique_ptr<PendingNotificationService> notification_service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<HealthMonitor> health_;

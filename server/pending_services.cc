@@ -3,11 +3,9 @@
 namespace sitrep {
 namespace {
 
-constexpr auto kRegulators = {v1::ROLE_ADMIN, v1::ROLE_NATIONAL, v1::ROLE_PROVINCIAL};
 constexpr auto kNoticeParties = {v1::ROLE_NATIONAL, v1::ROLE_PROVINCIAL, v1::ROLE_ENTERPRISE};
 constexpr auto kNoticeIssuers = {v1::ROLE_NATIONAL, v1::ROLE_PROVINCIAL};
 
-constexpr const char* kFeedIssue = "lands with issue #4 (feeds)";
 constexpr const char* kNoticeIssue = "lands with issue #5 (notifications and situation)";
 
 grpc::Status Pending(RpcRunner& rpc, grpc::ServerContext* context, const std::string& method,
@@ -18,44 +16,6 @@ grpc::Status Pending(RpcRunner& rpc, grpc::ServerContext* context, const std::st
 }
 
 }  // namespace
-
-grpc::Status PendingFeedService::ListIncidents(grpc::ServerContext* context,
-                                               const v1::ListIncidentsRequest*,
-                                               v1::ListIncidentsResponse*) {
-  return Pending(rpc_, context, "/sitrep.v1.FeedService/ListIncidents", kRegulators, kFeedIssue);
-}
-
-grpc::Status PendingFeedService::GetIncident(grpc::ServerContext* context,
-                                             const v1::GetIncidentRequest*, v1::Incident*) {
-  return Pending(rpc_, context, "/sitrep.v1.FeedService/GetIncident", kRegulators, kFeedIssue);
-}
-
-grpc::Status PendingFeedService::WatchIncidents(grpc::ServerContext* context,
-                                                const v1::WatchIncidentsRequest*,
-                                                grpc::ServerWriter<v1::WatchIncidentsResponse>*) {
-  return Pending(rpc_, context, "/sitrep.v1.FeedService/WatchIncidents", kRegulators, kFeedIssue);
-}
-
-grpc::Status PendingFeedService::ListAssets(grpc::ServerContext* context,
-                                            const v1::ListAssetsRequest*, v1::ListAssetsResponse*) {
-  return Pending(rpc_, context, "/sitrep.v1.FeedService/ListAssets", kRegulators, kFeedIssue);
-}
-
-grpc::Status PendingFeedService::GetAsset(grpc::ServerContext* context, const v1::GetAssetRequest*,
-                                          v1::Asset*) {
-  return Pending(rpc_, context, "/sitrep.v1.FeedService/GetAsset", kRegulators, kFeedIssue);
-}
-
-grpc::Status PendingFeedService::WatchAssets(grpc::ServerContext* context,
-                                             const v1::WatchAssetsRequest*,
-                                             grpc::ServerWriter<v1::WatchAssetsResponse>*) {
-  return Pending(rpc_, context, "/sitrep.v1.FeedService/WatchAssets", kRegulators, kFeedIssue);
-}
-
-grpc::Status PendingFeedService::GetSituation(grpc::ServerContext* context,
-                                              const v1::GetSituationRequest*, v1::Situation*) {
-  return Pending(rpc_, context, "/sitrep.v1.FeedService/GetSituation", kRegulators, kNoticeIssue);
-}
 
 grpc::Status PendingNotificationService::IssueNotification(grpc::ServerContext* context,
                                                            const v1::IssueNotificationRequest*,

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "server/rpc_runner.h"
-#include "sitrep/v1/feed.grpc.pb.h"
 #include "sitrep/v1/notification.grpc.pb.h"
 
 namespace sitrep {
@@ -10,28 +9,6 @@ namespace sitrep {
 // role-checked and audited like a real one, then answers UNIMPLEMENTED naming the issue that
 // brings it: nothing pretends to work. Each class is replaced by its real service when that
 // issue lands.
-
-class PendingFeedService final : public v1::FeedService::Service {
- public:
-  explicit PendingFeedService(RpcRunner& rpc) : rpc_(rpc) {}
-  grpc::Status ListIncidents(grpc::ServerContext* context, const v1::ListIncidentsRequest*,
-                             v1::ListIncidentsResponse*) override;
-  grpc::Status GetIncident(grpc::ServerContext* context, const v1::GetIncidentRequest*,
-                           v1::Incident*) override;
-  grpc::Status WatchIncidents(grpc::ServerContext* context, const v1::WatchIncidentsRequest*,
-                              grpc::ServerWriter<v1::WatchIncidentsResponse>*) override;
-  grpc::Status ListAssets(grpc::ServerContext* context, const v1::ListAssetsRequest*,
-                          v1::ListAssetsResponse*) override;
-  grpc::Status GetAsset(grpc::ServerContext* context, const v1::GetAssetRequest*,
-                        v1::Asset*) override;
-  grpc::Status WatchAssets(grpc::ServerContext* context, const v1::WatchAssetsRequest*,
-                           grpc::ServerWriter<v1::WatchAssetsResponse>*) override;
-  grpc::Status GetSituation(grpc::ServerContext* context, const v1::GetSituationRequest*,
-                            v1::Situation*) override;
-
- private:
-  RpcRunner& rpc_;
-};
 
 class PendingNotificationService final : public v1::NotificationService::Service {
  public:

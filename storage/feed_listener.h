@@ -1,0 +1,46 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace sitrep::storage {
+
+// LISTENs on the feed channel (storage/migrations/0005_feeds.sql) on a connection of its own
+// and wakes every waiting watcher when incidents or assets commit; one per server, however
+// many watchers. Reconnects on its own after PostgreSQL restarts, waking everybody so nothing
+// committed meanwhile waits for the next change. Thread-safe.
+class FeedListener final {
+ public:
+  enum class Table { kIncidents, kAssets };
+
+  explicit FeedListener(std::string url);
+  ~FeedListener();
+
+  // The number of changes of `table` heard so far; pass it to WaitForChange.
+  [[nodiscard]] uint64_t generation(Table table) const;
+  // Waits until a change of `table` newer than `seen` is heard or `timeout` passes; returns
+  // the new generation (the same one on a timeout).
+  uint64_t WaitForChange(Table table, uint64_t seen, std::chrono::milliseconds timeout);
+  // The newest transaction id that committed a change of `table` (0: none heard).
+  [[nodiscard]] uint64_t latest_xid(Table table) const;
+
+ private:
+  void Run();
+  void Heard(const std::string& payload);
+
+  const std::string url_;
+  mutable std::mutex mu_;
+  std::condition_variable changed_;
+  uint64_t generations_[2] = {0, 0};  // guarded by mu_
+  uint64_t latest_xids_[2] = {0, 0};  // guarded by mu_
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace sitrep::storage

@@ -1,0 +1,229 @@
+#include "storage/feed_store.h"
+
+#include <string>
+#include <vector>
+
+#include "storage/copy_text.h"
+#include "storage/record_rows.h"
+#include "storage/sql_types.h"
+#include "storage/transaction.h"
+
+namespace sitrep::storage {
+namespace {
+
+// Builds the WHERE clause of a feed query with positional parameters, all passed as text and
+// cast in SQL, so no value is ever spliced into the statement.
+class Conditions final {
+ public:
+  // Adds `sql`, in which every "?" stands for the next of `values`.
+  void Add(const std::string& sql, std::vector<std::string> values = {}) {
+    std::string condition;
+    size_t next = 0;
+    for (const char c : sql) {
+      if (c == '?') {
+        params_.push_back(std::move(values.at(next++)));
+        condition += "$" + std::to_string(params_.size());
+      } else {
+        condition += c;
+      }
+    }
+    where_ += (where_.empty() ? " WHERE " : " AND ") + condition;
+  }
+
+  [[nodiscard]] const std::string& where() const { return where_; }
+  [[nodiscard]] const std::vector<std::string>& params() const { return params_; }
+
+ private:
+  std::string where_;
+  std::vector<std::string> params_;
+};
+
+std::string IntArray(const google::protobuf::RepeatedField<uint32_t>& values) {
+  std::string literal = "{";
+  for (int i = 0; i < values.size(); ++i) literal += (i ? "," : "") + std::to_string(values[i]);
+  return literal + "}";
+}
+
+template <class Enum>
+std::string EnumArray(const google::protobuf::RepeatedField<int>& values) {
+  google::protobuf::RepeatedPtrField<std::string> names;
+  for (const int value : values) names.Add(EnumText(static_cast<Enum>(value)));
+  return ArrayLiteral(names);
+}
+
+// `text` as an ILIKE pattern matching it anywhere, its own wildcards escaped.
+std::string ContainsPattern(const std::string& text) {
+  std::string pattern = "%";
+  for (const char c : text) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  return pattern + "%";
+}
+
+void AddTimeRange(Conditions& conditions, const char* column, const v1::TimeRange& range) {
+  if (range.has_start_time()) {
+    conditions.Add(std::string(column) + " >= sitrep_time(?::bigint)",
+                   {std::to_string(ToMicros(range.start_time()))});
+  }
+  if (range.has_end_time()) {
+    conditions.Add(std::string(column) + " < sitrep_time(?::bigint)",
+                   {std::to_string(ToMicros(range.end_time()))});
+  }
+}
+
+// The feed's window: after the cursor, and before every transaction still running, so that a
+// row committing later can never land behind a position already served.
+void AddFeedWindow(Conditions& conditions, FeedPosition after) {
+  conditions.Add("(feed_xid, feed_seq) > (?::xid8, ?::bigint)",
+                 {std::to_string(after.xid), std::to_string(after.seq)});
+  conditions.Add("feed_xid < pg_snapshot_xmin(pg_current_snapshot())");
+}
+
+void AddIncidentFilter(Conditions& conditions, const v1::IncidentFilter& filter) {
+  if (!filter.provinces().empty()) {
+    conditions.Add("province = ANY(?::integer[])", {IntArray(filter.provinces())});
+  }
+  if (!filter.sectors().empty()) {
+    conditions.Add("sector = ANY(?::text[])", {ArrayLiteral(filter.sectors())});
+  }
+  if (filter.min_severity() != v1::SEVERITY_UNSPECIFIED) {
+    conditions.Add("severity <= ?::smallint", {std::to_string(filter.min_severity())});
+  }
+  if (!filter.categories().empty()) {
+    conditions.Add("category = ANY(?::text[])", {EnumArray<v1::Category>(filter.categories())});
+  }
+  if (!filter.statuses().empty()) {
+    conditions.Add("status = ANY(?::text[])", {EnumArray<v1::IncidentStatus>(filter.statuses())});
+  }
+  AddTimeRange(conditions, "occurred_at", filter.occur_time());
+  AddTimeRange(conditions, "received_at", filter.receive_time());
+  if (filter.enterprise_id() != 0) {
+    conditions.Add("enterprise_id = ?::bigint", {std::to_string(filter.enterprise_id())});
+  }
+  if (!filter.cve_id().empty()) conditions.Add("cve_ids @> ARRAY[?::text]", {filter.cve_id()});
+  if (!filter.indicator_value().empty()) {
+    conditions.Add("indicators @> jsonb_build_array(jsonb_build_object('value', ?::text))",
+                   {filter.indicator_value()});
+  }
+  if (!filter.title_contains().empty()) {
+    conditions.Add("title ILIKE ?::text", {ContainsPattern(filter.title_contains())});
+  }
+}
+
+void AddAssetFilter(Conditions& conditions, const v1::AssetFilter& filter) {
+  if (!filter.provinces().empty()) {
+    conditions.Add("province = ANY(?::integer[])", {IntArray(filter.provinces())});
+  }
+  if (!filter.sectors().empty()) {
+    conditions.Add("sector = ANY(?::text[])", {ArrayLiteral(filter.sectors())});
+  }
+  if (!filter.protocols().empty()) {
+    conditions.Add("protocol = ANY(?::text[])", {ArrayLiteral(filter.protocols())});
+  }
+  if (!filter.vendor().empty()) conditions.Add("lower(vendor) = lower(?::text)", {filter.vendor()});
+  if (filter.internet_exposed_only()) conditions.Add("internet_exposed");
+  if (!filter.cve_id().empty()) conditions.Add("cve_ids @> ARRAY[?::text]", {filter.cve_id()});
+  AddTimeRange(conditions, "last_seen", filter.last_seen_time());
+  if (filter.enterprise_id() != 0) {
+    conditions.Add("enterprise_id = ?::bigint", {std::to_string(filter.enterprise_id())});
+  }
+}
+
+// The victim's identity goes; what happened stays.
+void Redact(v1::Incident& incident) {
+  incident.set_enterprise_id(0);
+  incident.clear_affected_asset_keys();
+  incident.set_redacted(true);
+}
+
+uint64_t Horizon(pqxx::work& tx) {
+  return tx.exec("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")[0][0].as<uint64_t>();
+}
+
+FeedPosition PositionOf(const pqxx::row& row, int xid_column) {
+  return FeedPosition{row[xid_column].as<uint64_t>(), row[xid_column + 1].as<int64_t>()};
+}
+
+constexpr int kIncidentColumnCount = 24;
+constexpr int kAssetColumnCount = 20;
+constexpr const char* kIncidentExtras =
+    ", feed_xid::text, feed_seq, sitrep_incident_redacted(reporter_id, enterprise_id)";
+
+}  // namespace
+
+FeedPage<v1::Incident> FeedStore::ListIncidents(const Principal& caller,
+                                                const v1::IncidentFilter& filter,
+                                                FeedPosition after, int limit) {
+  Conditions conditions;
+  AddFeedWindow(conditions, after);
+  AddIncidentFilter(conditions, filter);
+  const std::string sql = std::string("SELECT ") + kIncidentColumns + kIncidentExtras +
+                          " FROM incidents" + conditions.where() +
+                          " ORDER BY feed_xid, feed_seq LIMIT " + std::to_string(limit);
+  return InTransaction(pool_, caller, [&](pqxx::work& tx) {
+    FeedPage<v1::Incident> page;
+    // Read before the page: a horizon no later than the page's own (see FeedPage).
+    page.horizon = Horizon(tx);
+    for (const pqxx::row& row :
+         tx.exec_params(sql, pqxx::prepare::make_dynamic_params(conditions.params()))) {
+      v1::Incident incident = IncidentFromRow(row);
+      if (row[kIncidentColumnCount + 2].as<bool>()) Redact(incident);
+      page.records.push_back(std::move(incident));
+      page.positions.push_back(PositionOf(row, kIncidentColumnCount));
+    }
+    return page;
+  });
+}
+
+FeedPage<v1::Asset> FeedStore::ListAssets(const Principal& caller, const v1::AssetFilter& filter,
+                                          FeedPosition after, int limit) {
+  Conditions conditions;
+  AddFeedWindow(conditions, after);
+  AddAssetFilter(conditions, filter);
+  const std::string sql = std::string("SELECT ") + kAssetColumns +
+                          ", feed_xid::text, feed_seq FROM assets" + conditions.where() +
+                          " ORDER BY feed_xid, feed_seq LIMIT " + std::to_string(limit);
+  return InTransaction(pool_, caller, [&](pqxx::work& tx) {
+    FeedPage<v1::Asset> page;
+    page.horizon = Horizon(tx);
+    for (const pqxx::row& row :
+         tx.exec_params(sql, pqxx::prepare::make_dynamic_params(conditions.params()))) {
+      page.records.push_back(AssetFromRow(row));
+      page.positions.push_back(PositionOf(row, kAssetColumnCount));
+    }
+    return page;
+  });
+}
+
+std::optional<v1::Incident> FeedStore::GetIncident(const Principal& caller, int64_t id) {
+  return InTransaction(pool_, caller, [&](pqxx::work& tx) -> std::optional<v1::Incident> {
+    const pqxx::result result =
+        tx.exec_params(std::string("SELECT ") + kIncidentColumns + kIncidentExtras +
+                           " FROM incidents WHERE id = $1",
+                       id);
+    if (result.empty()) return std::nullopt;
+    v1::Incident incident = IncidentFromRow(result[0]);
+    if (result[0][kIncidentColumnCount + 2].as<bool>()) Redact(incident);
+    return incident;
+  });
+}
+
+std::optional<v1::Asset> FeedStore::GetAsset(const Principal& caller, int64_t id) {
+  return InTransaction(pool_, caller, [&](pqxx::work& tx) -> std::optional<v1::Asset> {
+    const pqxx::result result =
+        tx.exec_params(std::string("SELECT ") + kAssetColumns + " FROM assets WHERE id = $1", id);
+    if (result.empty()) return std::nullopt;
+    return AssetFromRow(result[0]);
+  });
+}
+
+FeedPosition FeedStore::Now(const Principal& caller) {
+  return InTransaction(pool_, caller, [&](pqxx::work& tx) {
+    // Everything below the horizon has ended; the horizon's own transaction may still write.
+    const uint64_t horizon = Horizon(tx);
+    return FeedPosition{horizon == 0 ? 0 : horizon - 1, INT64_MAX};
+  });
+}
+
+}  // namespace sitrep::storage

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "domain/page_token.h"
+#include "domain/principal.h"
+#include "sitrep/v1/feed.pb.h"
+#include "storage/pool.h"
+
+namespace sitrep::storage {
+
+// One page of a commit-ordered feed: records with their positions, in feed order, and the
+// horizon the page was read under: every transaction with an id below it had ended, and no
+// record at or past it was served (a later page will serve it).
+template <class T>
+struct FeedPage {
+  std::vector<T> records;
+  std::vector<FeedPosition> positions;
+  uint64_t horizon = 0;
+};
+
+// The read path's SQL: feeds of incidents and assets behind gap-free cursors, and single
+// records, each one transaction as `caller` so that row-level security decides visibility
+// (storage/migrations/0005_feeds.sql). Filters have been checked (feeds/feed_filters.h).
+// Throws only when PostgreSQL fails.
+class FeedStore final {
+ public:
+  explicit FeedStore(Pool& pool) : pool_(pool) {}
+
+  // Up to `limit` visible incidents after `after` that match `filter`. An incident reached
+  // only by SECTOR or PUBLIC sharing comes with `redacted` set and the victim's identity
+  // (enterprise, affected assets) removed.
+  [[nodiscard]] FeedPage<v1::Incident> ListIncidents(const Principal& caller,
+                                                     const v1::IncidentFilter& filter,
+                                                     FeedPosition after, int limit);
+  [[nodiscard]] FeedPage<v1::Asset> ListAssets(const Principal& caller,
+                                               const v1::AssetFilter& filter, FeedPosition after,
+                                               int limit);
+  [[nodiscard]] std::optional<v1::Incident> GetIncident(const Principal& caller, int64_t id);
+  [[nodiscard]] std::optional<v1::Asset> GetAsset(const Principal& caller, int64_t id);
+
+  // The position just before everything not yet committed: a watcher that starts here sees
+  // only what commits from now on.
+  [[nodiscard]] FeedPosition Now(const Principal& caller);
+
+ private:
+  Pool& pool_;
+};
+
+}  // namespace sitrep::storage
