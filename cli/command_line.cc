@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/demo_commands.h"
+#include "cli/feed_commands.h"
 #include "cli/health_commands.h"
 #include "cli/options.h"
 #include "cli/registry_commands.h"
@@ -40,7 +41,8 @@ std::string CommandPath(const CLI::App& app) {
 
 }  // namespace
 
-int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
+        Terminal terminal) {
   CLI::App app("sitrep — command-line client of the sitrep server", "sitrep");
   app.footer(
       "Environment: SITREP_SERVER, SITREP_TOKEN_FILE (or SITREP_TOKEN holding the token "
@@ -58,6 +60,7 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   AddRegistryCommands(app, chosen);
   AddHealthCommands(app, chosen);
   AddDemoCommands(app, chosen);
+  AddFeedCommands(app, chosen);
 
   try {
     app.parse(argc, argv);
@@ -71,7 +74,7 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     return 2;
   }
 
-  Session session(options, out, err);
+  Session session(options, out, err, terminal);
   grpc::Status status;
   try {
     status = chosen(session);

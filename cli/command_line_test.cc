@@ -126,5 +126,49 @@ TEST_F(CommandLineTest, ServerComesFromTheEnvironment) {
   EXPECT_NE(result.err.find("127.0.0.1:1"), std::string::npos) << result.err;
 }
 
+TEST_F(CommandLineTest, FeedCommandsShowTheirFilters) {
+  const Result result = RunWith({"incidents", "list", "--help"});
+  EXPECT_EQ(result.exit_code, 0);
+  for (const char* flag : {"--province", "--min-severity", "--category", "--since", "--follow",
+                           "--all", "--page-token", "--indicator"}) {
+    EXPECT_NE(result.out.find(flag), std::string::npos) << flag << " in " << result.out;
+  }
+  EXPECT_EQ(RunWith({"assets", "watch", "--help"}).exit_code, 0);
+}
+
+TEST_F(CommandLineTest, BadFeedFlagsAreUsageErrorsBeforeAnyCall) {
+  // No token and no server: each must fail on the flags alone.
+  const std::vector<std::vector<const char*>> bad = {
+      {"incidents", "list", "--min-severity", "V"},
+      {"incidents", "list", "--category", "malware,worms"},
+      {"incidents", "list", "--since", "yesterday"},
+      {"incidents", "watch", "--until", "24hours"},
+      {"incidents", "list", "--page-size", "0"},
+      {"incidents", "list", "--page-token", "x", "--follow", "state.cursor"},
+      {"incidents", "watch", "--cursor", "x", "--follow", "state.cursor"},
+      {"incidents", "get"},
+      {"assets", "list", "--seen-since", "last week"},
+  };
+  for (const std::vector<const char*>& args : bad) {
+    const Result result = RunWith(args);
+    EXPECT_EQ(result.exit_code, 2) << args[1] << " " << args[2] << ": " << result.err;
+    EXPECT_EQ(Lines(result.err), 1) << result.err;
+  }
+}
+
+TEST_F(CommandLineTest, BadSeverityListsTheRomanNumerals) {
+  const Result result = RunWith({"incidents", "list", "--min-severity", "V"});
+  EXPECT_NE(result.err.find("--min-severity"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("valid words: i, ii, iii, iv"), std::string::npos) << result.err;
+}
+
+TEST_F(CommandLineTest, BackwardTimeRangeIsAUsageErrorWithoutCallingTheServer) {
+  setenv("SITREP_TOKEN", "secret", 1);
+  const Result result =
+      RunWith({"--server", "127.0.0.1:1", "incidents", "list", "--since", "1h", "--until", "2h"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err, "sitrep: --until 2h is not later than --since 1h\n");
+}
+
 }  // namespace
 }  // namespace sitrep::cli

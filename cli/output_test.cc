@@ -71,5 +71,53 @@ TEST(PrintRecordTest, ListsOneFieldPerLine) {
             "ROLE  national\n");
 }
 
+TEST(PrintRecordTest, AValueWithLineBreaksGoesOnUnderItself) {
+  const Columns<v1::Principal> columns = {
+      {"NAME", [](const v1::Principal& p) { return p.name(); }},
+      {"DESCRIPTION", [](const v1::Principal& p) { return p.description(); }},
+  };
+  v1::Principal principal;
+  principal.set_name("gd");
+  principal.set_description("first line\nsecond line\n");
+  std::ostringstream out;
+  PrintRecord(out, /*json=*/false, columns, principal);
+  EXPECT_EQ(out.str(),
+            "NAME         gd\n"
+            "DESCRIPTION  first line\n"
+            "             second line\n");
+}
+
+TEST(RecordPrinterTest, HeaderOnceAndBatchesInLine) {
+  std::ostringstream out;
+  RecordPrinter<v1::Principal> printer(out, /*json=*/false, kColumns, TableStyle{});
+  std::vector<v1::Principal> batch(1);
+  batch[0].set_id(1);
+  batch[0].set_name("guangdong");
+  batch[0].set_role(v1::ROLE_PROVINCIAL);
+  printer.Print(batch);
+  printer.Print(std::vector<v1::Principal>{});  // a heartbeat prints nothing
+  batch[0].set_id(22);
+  batch[0].set_name("hn");
+  batch[0].set_role(v1::ROLE_ADMIN);
+  printer.Print(batch);
+  printer.PrintHeaderIfEmpty();
+  EXPECT_EQ(out.str(),
+            "ID  NAME       ROLE\n"
+            "1   guangdong  provincial\n"
+            "22  hn         admin\n");
+}
+
+TEST(RecordPrinterTest, AnEmptyListingCanStillShowItsHeader) {
+  std::ostringstream table;
+  RecordPrinter<v1::Principal> printer(table, /*json=*/false, kColumns, TableStyle{});
+  printer.PrintHeaderIfEmpty();
+  EXPECT_EQ(table.str(), "ID  NAME  ROLE\n");
+
+  std::ostringstream json;
+  RecordPrinter<v1::Principal> json_printer(json, /*json=*/true, kColumns, TableStyle{});
+  json_printer.PrintHeaderIfEmpty();
+  EXPECT_EQ(json.str(), "");
+}
+
 }  // namespace
 }  // namespace sitrep::cli

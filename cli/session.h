@@ -11,6 +11,8 @@
 #include <string>
 
 #include "cli/options.h"
+#include "cli/table.h"
+#include "cli/terminal.h"
 
 namespace sitrep::cli {
 
@@ -18,14 +20,20 @@ namespace sitrep::cli {
 // made on first use, the channel and the token. Not thread-safe; one per invocation.
 class Session final {
  public:
-  // `options`, `out` and `err` must outlive the session.
-  Session(const GlobalOptions& options, std::ostream& out, std::ostream& err);
+  // `options`, `out` and `err` must outlive the session; `terminal` describes `out`.
+  Session(const GlobalOptions& options, std::ostream& out, std::ostream& err,
+          Terminal terminal = {});
 
   [[nodiscard]] const GlobalOptions& options() const { return options_; }
   [[nodiscard]] bool json() const { return options_.json; }
   // Records and results go to out(); notes for people (e.g. "more pages") to err().
   [[nodiscard]] std::ostream& out() { return out_; }
   [[nodiscard]] std::ostream& err() { return err_; }
+  [[nodiscard]] const Terminal& terminal() const { return terminal_; }
+
+  // Returns how to lay out a table on out(): coloured and with `fit_column` cut to the width
+  // on a terminal, plain and whole otherwise.
+  [[nodiscard]] TableStyle TableStyleFor(std::size_t fit_column) const;
 
   // Returns the channel to options().server, made on the first call. Throws UsageError when
   // a TLS file cannot be read.
@@ -35,6 +43,9 @@ class Session final {
   // "authorization: Bearer <token>". Throws UsageError when no token is configured.
   void PrepareCall(grpc::ClientContext& context);
 
+  // As PrepareCall, without a deadline: for a stream that lasts until it is cancelled.
+  void PrepareStream(grpc::ClientContext& context);
+
   // Whether the channel is connected to the server, i.e. a failed call was answered by it.
   [[nodiscard]] bool ServerReached() const;
 
@@ -42,6 +53,7 @@ class Session final {
   const GlobalOptions& options_;
   std::ostream& out_;
   std::ostream& err_;
+  const Terminal terminal_;
   std::shared_ptr<grpc::Channel> channel_;
   std::optional<std::string> token_;
 };

@@ -116,41 +116,81 @@ std::size_t DisplayWidth(std::string_view text) {
   return width;
 }
 
+std::string TruncateToWidth(std::string_view text, std::size_t width) {
+  if (DisplayWidth(text) <= width) return std::string(text);
+  if (width == 0) return std::string();
+  std::size_t used = 0;
+  std::size_t end = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t c;
+    const std::size_t width_of_next = DecodeUtf8(text, i, c) ? CodePointWidth(c) : 1;
+    // Stop before a character (wide ones take two columns) that would leave no room for "…".
+    if (used + width_of_next > width - 1) break;
+    used += width_of_next;
+    end = i;
+  }
+  return std::string(text.substr(0, end)) + "…";
+}
+
 Table::Table(std::vector<std::string> headers) : headers_(std::move(headers)) {
   for (std::string& header : headers_) header = WithoutControlCharacters(std::move(header));
 }
 
-void Table::AddRow(std::vector<std::string> cells) {
+void Table::AddRow(std::vector<std::string> cells, std::vector<std::string> colours) {
   for (std::string& cell : cells) cell = WithoutControlCharacters(std::move(cell));
-  rows_.push_back(std::move(cells));
+  rows_.push_back({std::move(cells), std::move(colours)});
 }
 
-std::string Table::Render() const {
-  std::vector<const std::vector<std::string>*> lines;
-  if (!headers_.empty()) lines.push_back(&headers_);
-  for (const std::vector<std::string>& row : rows_) lines.push_back(&row);
-
-  std::vector<std::size_t> widths;
-  for (const std::vector<std::string>* line : lines) {
-    if (line->size() > widths.size()) widths.resize(line->size(), 0);
-    for (std::size_t col = 0; col < line->size(); ++col) {
-      widths[col] = std::max(widths[col], DisplayWidth((*line)[col]));
+std::vector<std::size_t> Table::ColumnWidths(const TableStyle& style) const {
+  std::vector<std::size_t> widths = style.min_widths;
+  const auto widen = [&widths](const std::vector<std::string>& cells) {
+    if (cells.size() > widths.size()) widths.resize(cells.size(), 0);
+    for (std::size_t col = 0; col < cells.size(); ++col) {
+      widths[col] = std::max(widths[col], DisplayWidth(cells[col]));
     }
+  };
+  if (style.header) widen(headers_);
+  for (const Row& row : rows_) widen(row.cells);
+
+  if (style.max_line_width == 0 || style.fit_column >= widths.size()) return widths;
+  std::size_t line_width = 2 * (widths.size() - 1);
+  for (const std::size_t width : widths) line_width += width;
+  if (line_width > style.max_line_width) {
+    std::size_t& fit = widths[style.fit_column];
+    const std::size_t excess = line_width - style.max_line_width;
+    const std::size_t floor = std::min(fit, kMinFitWidth);
+    fit = fit > excess ? std::max(floor, fit - excess) : floor;
   }
+  return widths;
+}
+
+std::string Table::Render(const TableStyle& style) const {
+  const std::vector<std::size_t> widths = ColumnWidths(style);
+  const bool cut = style.max_line_width > 0;
+  static const std::vector<std::string> kNoColours;
 
   std::string text;
-  for (const std::vector<std::string>* line : lines) {
-    std::string rendered;
-    for (std::size_t col = 0; col < line->size(); ++col) {
-      if (col > 0) rendered += "  ";
-      rendered += (*line)[col];
-      rendered.append(widths[col] - DisplayWidth((*line)[col]), ' ');
+  const auto render = [&](const std::vector<std::string>& cells,
+                          const std::vector<std::string>& colours) {
+    std::string line;
+    for (std::size_t col = 0; col < cells.size(); ++col) {
+      if (col > 0) line += "  ";
+      const std::string cell =
+          cut && col == style.fit_column ? TruncateToWidth(cells[col], widths[col]) : cells[col];
+      const bool coloured =
+          style.colour && col < colours.size() && !colours[col].empty() && !cell.empty();
+      if (coloured) line += "\x1b[" + colours[col] + "m";
+      line += cell;
+      if (coloured) line += "\x1b[0m";
+      line.append(widths[col] - std::min(widths[col], DisplayWidth(cell)), ' ');
     }
     // Padding of the last columns (or of empty trailing cells) is noise when copying output.
-    rendered.erase(rendered.find_last_not_of(' ') + 1);
-    text += rendered;
+    line.erase(line.find_last_not_of(' ') + 1);
+    text += line;
     text += '\n';
-  }
+  };
+  if (style.header && !headers_.empty()) render(headers_, kNoColours);
+  for (const Row& row : rows_) render(row.cells, row.colours);
   return text;
 }
 

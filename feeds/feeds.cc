@@ -4,7 +4,7 @@
 #include <thread>
 
 #include "domain/page_token.h"
-#include "feeds/feed_filters.h"
+#include "feeds/filter_checks.h"
 
 namespace sitrep::feeds {
 namespace {

@@ -145,10 +145,13 @@ FeedPosition PositionOf(const pqxx::row& row, int xid_column) {
   return FeedPosition{row[xid_column].as<uint64_t>(), row[xid_column + 1].as<int64_t>()};
 }
 
+// The positions are selected under other names: an output column called feed_xid (as text)
+// would be what ORDER BY feed_xid sorts by, and "1000" sorts before "999".
 constexpr int kIncidentColumnCount = 24;
 constexpr int kAssetColumnCount = 20;
 constexpr const char* kIncidentExtras =
-    ", feed_xid::text, feed_seq, sitrep_incident_redacted(reporter_id, enterprise_id)";
+    ", feed_xid::text AS position_xid, feed_seq AS position_seq, "
+    "sitrep_incident_redacted(reporter_id, enterprise_id)";
 
 }  // namespace
 
@@ -182,8 +185,9 @@ FeedPage<v1::Asset> FeedStore::ListAssets(const Principal& caller, const v1::Ass
   AddFeedWindow(conditions, after);
   AddAssetFilter(conditions, filter);
   const std::string sql = std::string("SELECT ") + kAssetColumns +
-                          ", feed_xid::text, feed_seq FROM assets" + conditions.where() +
-                          " ORDER BY feed_xid, feed_seq LIMIT " + std::to_string(limit);
+                          ", feed_xid::text AS position_xid, feed_seq AS position_seq FROM assets" +
+                          conditions.where() + " ORDER BY feed_xid, feed_seq LIMIT " +
+                          std::to_string(limit);
   return InTransaction(pool_, caller, [&](pqxx::work& tx) {
     FeedPage<v1::Asset> page;
     page.horizon = Horizon(tx);

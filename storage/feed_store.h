@@ -23,7 +23,7 @@ struct FeedPage {
 
 // The read path's SQL: feeds of incidents and assets behind gap-free cursors, and single
 // records, each one transaction as `caller` so that row-level security decides visibility
-// (storage/migrations/0005_feeds.sql). Filters have been checked (feeds/feed_filters.h).
+// (storage/migrations/0005_feeds.sql). Filters have been checked (feeds/filter_checks.h).
 // Throws only when PostgreSQL fails.
 class FeedStore final {
  public:

@@ -1,4 +1,4 @@
-#include "feeds/feed_filters.h"
+#include "feeds/filter_checks.h"
 
 #include <gtest/gtest.h>
 
