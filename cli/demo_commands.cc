@@ -35,8 +35,11 @@ std::string Slug(const std::string& english) {
 
 // 91 (a company) + the province's region code + a 9-digit serial, then the check character.
 std::string DemoCreditCode(uint32_t province, int serial) {
-  char first17[18];
-  std::snprintf(first17, sizeof first17, "91%06u%09d", province, serial);
+  // Wide enough for any uint32 and int, so the compiler can prove nothing is cut; the codes
+  // used (6-digit provinces, small serials) fill exactly 17 characters.
+  char first17[32];
+  std::snprintf(first17, sizeof first17, "91%06u%09d", province % 1'000'000,
+                serial % 1'000'000'000);
   return std::string(first17) + *CreditCodeCheckCharacter(first17);
 }
 

@@ -1,0 +1,50 @@
+#include "bench/command_line.h"
+
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <functional>
+
+#include "bench/bench_failure.h"
+#include "bench/connection_options.h"
+#include "bench/ingest_bench.h"
+
+namespace sitrep::bench {
+
+int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CLI::App app("sitrep-bench — load generator behind the SPEC §7 benchmarks", "sitrep-bench");
+  app.footer("Exit codes: 0 ok, 1 the benchmark failed, 2 usage error.");
+  // The connection flags may follow the mode too: `sitrep-bench ingest --server …`. Modes copy
+  // this setting when they are added, so it must come first.
+  app.fallthrough();
+  app.require_subcommand(1);
+
+  ConnectionOptions connection;
+  AddConnectionOptions(app, connection);
+  std::function<void()> chosen;
+
+  IngestOptions ingest;
+  CLI::App* ingest_command =
+      app.add_subcommand("ingest", "durable Push throughput against binary COPY of the same rows");
+  AddIngestOptions(*ingest_command, ingest);
+  ingest_command->callback([&] { chosen = [&] { RunIngestBench(connection, ingest, out, err); }; });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    if (error.get_exit_code() == 0) return app.exit(error, out, err);  // --help
+    err << "sitrep-bench: " << error.what() << " (see sitrep-bench --help)\n";
+    return 2;
+  }
+  try {
+    chosen();
+  } catch (const BenchFailure& failure) {
+    err << "sitrep-bench: " << failure.what() << '\n';
+    return 1;
+  } catch (const std::exception& error) {
+    err << "sitrep-bench: failed: " << error.what() << '\n';
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace sitrep::bench

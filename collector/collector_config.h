@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace sitrep::collector {
+
+enum class InputFormat { kJsonl, kCsaf, kAdvisories, kAttack, kDemo };
+
+// Everything one run of sitrep-collector needs, with the defaults `--help` shows (SPEC §6).
+struct CollectorConfig {
+  InputFormat format = InputFormat::kJsonl;
+  std::vector<std::string> inputs;   // files, folders (csaf), "-" for stdin (jsonl)
+  std::optional<uint32_t> province;  // the collector's own; unset: national, spread over all
+  std::string datasets = "../shared/datasets";  // ics-protocols/protocols.json lives here
+  bool reread = false;  // ignore input checkpoints: read the inputs from the start again
+
+  // --format demo
+  uint64_t count = 1000;
+  uint64_t seed = 1;
+  double demo_assets = 0.3;
+  double demo_duplicates = 0;
+  double demo_invalid = 0;
+
+  std::string spool_dir = "./collector-spool";
+  std::string rejects_file;  // empty: <spool_dir>/rejected.jsonl
+  size_t batch_size = 500;
+  size_t window = 8;
+
+  std::string server = "127.0.0.1:7443";
+  std::string token_file;  // empty: SITREP_TOKEN holds the token itself
+  std::string tls_ca;
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_server_name;
+
+  bool json = false;  // the summary also as the last stdout line, one JSON object
+  std::string log_level = "info";
+};
+
+// Parses the command line. Returns the config, or nullopt with `exit_code` set: 0 after
+// printing --help to `out`, 2 after printing one line saying why to `err`.
+[[nodiscard]] std::optional<CollectorConfig> ParseCollectorFlags(int argc, const char* const* argv,
+                                                                 std::ostream& out,
+                                                                 std::ostream& err, int& exit_code);
+
+[[nodiscard]] const char* FormatName(InputFormat format);
+
+}  // namespace sitrep::collector

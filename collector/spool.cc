@@ -1,0 +1,492 @@
+#include "collector/spool.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <system_error>
+
+#include "collector/crc32c.h"
+#include "collector/durable_file.h"
+#include "logging/log.h"
+
+namespace sitrep::collector {
+namespace {
+
+constexpr size_t kFrameHeaderBytes = 8;  // length u32 + crc32c u32, little-endian
+constexpr size_t kWriteBufferBytes = size_t{1} << 20;
+constexpr size_t kReadBufferBytes = size_t{1} << 20;
+constexpr std::string_view kSegmentPrefix = "segment-";
+constexpr std::string_view kSegmentSuffix = ".log";
+constexpr const char* kCommittedFile = "committed.json";
+constexpr const char* kAckedFile = "acked.json";
+
+void PutU32(std::string& out, uint32_t value) {
+  for (int shift = 0; shift < 32; shift += 8) out.push_back(static_cast<char>(value >> shift));
+}
+
+uint32_t GetU32(std::string_view bytes) {
+  uint32_t value = 0;
+  for (int i = 3; i >= 0; --i) value = (value << 8) | static_cast<uint8_t>(bytes[i]);
+  return value;
+}
+
+// The checksum covers the length too, so a flipped length bit cannot pass as a shorter record.
+uint32_t FrameChecksum(std::string_view length_bytes, std::string_view payload) {
+  return Crc32c(payload, Crc32c(length_bytes));
+}
+
+std::optional<uint64_t> SegmentNumber(const std::string& name) {
+  if (!name.starts_with(kSegmentPrefix) || !name.ends_with(kSegmentSuffix)) return std::nullopt;
+  const std::string digits = name.substr(
+      kSegmentPrefix.size(), name.size() - kSegmentPrefix.size() - kSegmentSuffix.size());
+  uint64_t number = 0;
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
+  if (digits.empty() || error != std::errc() || end != digits.data() + digits.size()) {
+    return std::nullopt;
+  }
+  return number;
+}
+
+nlohmann::json PositionJson(SpoolPosition position) {
+  return {{"segment", position.segment}, {"offset", position.offset}};
+}
+
+SpoolPosition ParsePosition(const nlohmann::json& json) {
+  return {json.at("segment").get<uint64_t>(), json.at("offset").get<uint64_t>()};
+}
+
+[[noreturn]] void ThrowErrno(const std::string& what, const std::filesystem::path& path) {
+  throw std::system_error(errno, std::generic_category(), what + " " + path.string());
+}
+
+std::string Text(uint64_t number) { return std::to_string(number); }
+
+}  // namespace
+
+Spool::Spool(SpoolOptions options)
+    : dir_(std::move(options.dir)), segment_bytes_(std::max<uint64_t>(options.segment_bytes, 1)) {
+  std::error_code error;
+  std::filesystem::create_directories(dir_, error);
+  if (error)
+    throw SpoolError("cannot create spool folder " + dir_.string() + ": " + error.message());
+  const std::filesystem::path lock_path = dir_ / "lock";
+  lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd_ < 0) ThrowErrno("cannot open", lock_path);
+  // flock is released by the kernel when the process dies, so a crash never leaves it stale.
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    ::close(lock_fd_);
+    throw SpoolError("spool folder " + dir_.string() +
+                     " is in use by another sitrep-collector; give each one its own --spool-dir");
+  }
+  try {
+    Recover();
+  } catch (...) {
+    if (write_fd_ >= 0) ::close(write_fd_);
+    if (read_fd_ >= 0) ::close(read_fd_);
+    ::close(lock_fd_);
+    throw;
+  }
+}
+
+Spool::~Spool() {
+  if (write_fd_ >= 0) ::close(write_fd_);
+  if (read_fd_ >= 0) ::close(read_fd_);
+  ::close(lock_fd_);
+}
+
+std::filesystem::path Spool::SegmentPath(uint64_t segment) const {
+  char name[64];
+  std::snprintf(name, sizeof name, "segment-%020llu.log", static_cast<unsigned long long>(segment));
+  return dir_ / name;
+}
+
+void Spool::Recover() {
+  std::vector<uint64_t> segments;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
+    const std::string name = entry.path().filename().string();
+    // A .tmp file is an atomic replacement interrupted before its rename: the old file rules.
+    if (name.ends_with(".tmp")) std::filesystem::remove(entry.path());
+    if (const std::optional<uint64_t> number = SegmentNumber(name)) segments.push_back(*number);
+  }
+  std::sort(segments.begin(), segments.end());
+
+  SpoolPosition committed{segments.empty() ? 1 : segments.front(), 0};
+  std::map<std::string, InputProgress> inputs;
+  SpoolPosition acked = committed;
+  try {
+    if (const std::optional<std::string> text = ReadSmallFile(dir_ / kCommittedFile)) {
+      const nlohmann::json json = nlohmann::json::parse(*text);
+      committed = ParsePosition(json.at("end"));
+      for (const auto& [key, value] : json.at("inputs").items()) {
+        inputs[key] =
+            InputProgress{value.at("offset").get<uint64_t>(), value.at("line").get<uint64_t>(),
+                          value.at("complete").get<bool>()};
+      }
+      acked = {segments.empty() ? committed.segment : segments.front(), 0};
+    }
+    if (const std::optional<std::string> text = ReadSmallFile(dir_ / kAckedFile)) {
+      acked = ParsePosition(nlohmann::json::parse(*text));
+    }
+  } catch (const nlohmann::json::exception& error) {
+    // Both files are only ever replaced atomically; garbage here means outside damage, and
+    // guessing could duplicate or drop everything, so a person decides.
+    throw SpoolError("spool state in " + dir_.string() + " is unreadable (" + error.what() +
+                     "); move the folder aside to start a new spool");
+  }
+  if (acked > committed) {
+    Log(LogLevel::kError, "spool_acked_beyond_committed",
+        {{"dir", dir_.string()}, {"acked_segment", Text(acked.segment)}});
+    acked = committed;
+  }
+  if (!segments.empty() && acked.segment < segments.front()) {
+    // Ack deletes segments only after acked.json moved past them, so the oldest file left is
+    // where acknowledged records end, unless the acked segment itself was lost.
+    acked = segments.front() <= committed.segment ? SpoolPosition{segments.front(), 0} : committed;
+  }
+
+  for (const uint64_t segment : segments) {
+    if (segment < acked.segment) {
+      std::filesystem::remove(SegmentPath(segment));  // acknowledged; its deletion was cut short
+    } else if (segment > committed.segment) {
+      Log(LogLevel::kWarn, "spool_uncommitted_discarded",
+          {{"segment", Text(segment)},
+           {"bytes", Text(std::filesystem::file_size(SegmentPath(segment)))},
+           {"why", "appended after the last commit; the input is read again from its checkpoint"}});
+      std::filesystem::remove(SegmentPath(segment));
+    }
+  }
+  const std::filesystem::path last = SegmentPath(committed.segment);
+  if (std::filesystem::exists(last) && std::filesystem::file_size(last) > committed.offset) {
+    Log(LogLevel::kWarn, "spool_uncommitted_discarded",
+        {{"segment", Text(committed.segment)},
+         {"bytes", Text(std::filesystem::file_size(last) - committed.offset)},
+         {"why", "appended after the last commit; the input is read again from its checkpoint"}});
+    std::filesystem::resize_file(last, committed.offset);
+  }
+
+  committed_ = committed;
+  acked_ = acked;
+  inputs_ = std::move(inputs);
+  first_segment_ = acked.segment;
+  const SpoolPosition before_scan = committed_;
+  committed_records_ = ScanCommitted();
+  if (committed_ != before_scan) WriteCommitted(committed_, inputs_);
+  read_ = acked_;
+  write_segment_ = committed_.segment;
+  write_size_ = committed_.offset;
+  OpenWriteSegment();
+  if (committed_records_ > 0) {
+    Log(LogLevel::kInfo, "spool_resumed",
+        {{"dir", dir_.string()}, {"pending_records", Text(committed_records_)}});
+  }
+}
+
+uint64_t Spool::ScanCommitted() {
+  uint64_t count = 0;
+  std::string header;
+  std::string payload;
+  for (uint64_t segment = acked_.segment; segment <= committed_.segment; ++segment) {
+    const std::filesystem::path path = SegmentPath(segment);
+    const bool last = segment == committed_.segment;
+    if (!std::filesystem::exists(path)) {
+      if (last && committed_.offset == 0) break;  // an empty segment never written to disk
+      Log(LogLevel::kError, "spool_segment_missing",
+          {{"segment", Text(segment)}, {"why", "its committed records are lost"}});
+      if (last) committed_.offset = 0;
+      continue;
+    }
+    const uint64_t size = std::filesystem::file_size(path);
+    const uint64_t limit = last ? committed_.offset : size;
+    uint64_t offset = segment == acked_.segment ? acked_.offset : 0;
+    bool torn = false;
+    while (offset < limit) {
+      if (!ReadAt(segment, offset, kFrameHeaderBytes, limit, header)) {
+        torn = true;
+        break;
+      }
+      const uint32_t length = GetU32(header);
+      if (length == 0 || length > kMaxSpoolRecordBytes ||
+          !ReadAt(segment, offset + kFrameHeaderBytes, length, limit, payload) ||
+          FrameChecksum(std::string_view(header).substr(0, 4), payload) !=
+              GetU32(std::string_view(header).substr(4))) {
+        torn = true;
+        break;
+      }
+      offset += kFrameHeaderBytes + length;
+      ++count;
+    }
+    if (torn) {
+      // Commit fsyncs before it moves the end, so this is a disk that lost written data (or a
+      // damaged file): keep every record before the damage, drop the rest, say so.
+      Log(LogLevel::kWarn, "spool_torn_tail",
+          {{"segment", Text(segment)},
+           {"offset", Text(offset)},
+           {"dropped_bytes", Text(size - std::min(size, offset))}});
+      std::filesystem::resize_file(path, offset);
+      for (uint64_t later = segment + 1; later <= committed_.segment; ++later) {
+        std::filesystem::remove(SegmentPath(later));
+      }
+      committed_ = {segment, offset};
+      break;
+    }
+    if (!last) sealed_[segment] = size;
+  }
+  if (read_fd_ >= 0) ::close(read_fd_);
+  read_fd_ = -1;
+  read_fd_segment_ = 0;
+  read_buffer_.clear();
+  return count;
+}
+
+void Spool::OpenWriteSegment() {
+  const std::filesystem::path path = SegmentPath(write_segment_);
+  if (!std::filesystem::exists(path)) dir_dirty_ = true;
+  write_fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (write_fd_ < 0) ThrowErrno("cannot open", path);
+  if (::ftruncate(write_fd_, static_cast<off_t>(write_size_)) != 0 ||
+      ::lseek(write_fd_, static_cast<off_t>(write_size_), SEEK_SET) < 0) {
+    ThrowErrno("cannot position", path);
+  }
+}
+
+void Spool::FlushBuffer() {
+  if (write_buffer_.empty()) return;
+  WriteAll(write_fd_, write_buffer_, SegmentPath(write_segment_));
+  write_size_ += write_buffer_.size();
+  write_buffer_.clear();
+}
+
+void Spool::RollSegment() {
+  FlushBuffer();
+  SyncFile(write_fd_, SegmentPath(write_segment_));
+  rolled_.emplace_back(write_segment_, write_size_);
+  ::close(write_fd_);
+  write_fd_ = -1;
+  ++write_segment_;
+  write_size_ = 0;
+  OpenWriteSegment();
+}
+
+void Spool::Append(std::string_view record) {
+  if (record.empty() || record.size() > kMaxSpoolRecordBytes) {
+    throw std::invalid_argument("a spool record holds 1.." + Text(kMaxSpoolRecordBytes) +
+                                " bytes, not " + Text(record.size()));
+  }
+  const uint64_t used = write_size_ + write_buffer_.size();
+  if (used > 0 && used + kFrameHeaderBytes + record.size() > segment_bytes_) RollSegment();
+  std::string length;
+  PutU32(length, static_cast<uint32_t>(record.size()));
+  write_buffer_ += length;
+  PutU32(write_buffer_, FrameChecksum(length, record));
+  write_buffer_.append(record);
+  ++uncommitted_records_;
+  if (write_buffer_.size() >= kWriteBufferBytes) FlushBuffer();
+}
+
+void Spool::Commit() { Commit(std::vector<std::pair<std::string, InputProgress>>()); }
+
+void Spool::Commit(const std::string& input_key, const InputProgress& progress) {
+  Commit(std::vector<std::pair<std::string, InputProgress>>{{input_key, progress}});
+}
+
+void Spool::Commit(const std::vector<std::pair<std::string, InputProgress>>& checkpoints) {
+  FlushBuffer();
+  SyncFile(write_fd_, SegmentPath(write_segment_));
+  if (dir_dirty_) {
+    SyncDirectory(dir_);
+    dir_dirty_ = false;
+  }
+  const SpoolPosition end{write_segment_, write_size_};
+  std::map<std::string, InputProgress> inputs;
+  {
+    std::lock_guard lock(mu_);
+    inputs = inputs_;
+  }
+  for (const auto& [key, progress] : checkpoints) inputs[key] = progress;
+  // The records are on disk; this one atomic rename makes them and the checkpoint count at once.
+  WriteCommitted(end, inputs);
+  {
+    std::lock_guard lock(mu_);
+    committed_ = end;
+    for (const auto& [segment, size] : rolled_) sealed_[segment] = size;
+    committed_records_ += uncommitted_records_;
+    inputs_ = std::move(inputs);
+  }
+  rolled_.clear();
+  uncommitted_records_ = 0;
+  committed_cv_.notify_all();
+}
+
+std::optional<InputProgress> Spool::ProgressOf(const std::string& input_key) const {
+  std::lock_guard lock(mu_);
+  const auto found = inputs_.find(input_key);
+  if (found == inputs_.end()) return std::nullopt;
+  return found->second;
+}
+
+void Spool::FinishAppending() {
+  {
+    std::lock_guard lock(mu_);
+    finished_ = true;
+  }
+  committed_cv_.notify_all();
+}
+
+void Spool::WriteCommitted(SpoolPosition end,
+                           const std::map<std::string, InputProgress>& inputs) const {
+  nlohmann::json json_inputs = nlohmann::json::object();
+  for (const auto& [key, progress] : inputs) {
+    json_inputs[key] = {
+        {"offset", progress.offset}, {"line", progress.line}, {"complete", progress.complete}};
+  }
+  const nlohmann::json json = {{"end", PositionJson(end)}, {"inputs", json_inputs}};
+  // A file name that is not UTF-8 is stored with U+FFFD: its checkpoint then never matches and
+  // the input is read again from the start, which resends but loses nothing.
+  ReplaceFileAtomically(dir_ / kCommittedFile,
+                        json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void Spool::WriteAcked(SpoolPosition position) const {
+  ReplaceFileAtomically(dir_ / kAckedFile, PositionJson(position).dump());
+}
+
+bool Spool::ReadAt(uint64_t segment, uint64_t offset, size_t size, uint64_t limit,
+                   std::string& out) {
+  if (offset + size > limit) return false;
+  if (read_fd_segment_ != segment || read_fd_ < 0) {
+    if (read_fd_ >= 0) ::close(read_fd_);
+    read_buffer_.clear();
+    read_fd_segment_ = segment;
+    read_fd_ = ::open(SegmentPath(segment).c_str(), O_RDONLY | O_CLOEXEC);
+    if (read_fd_ < 0) ThrowErrno("cannot open", SegmentPath(segment));
+  }
+  if (offset < read_buffer_offset_ || offset + size > read_buffer_offset_ + read_buffer_.size()) {
+    // Never buffer past `limit`: beyond it the appender may be writing uncommitted bytes.
+    const size_t want = static_cast<size_t>(
+        std::min<uint64_t>(std::max<size_t>(size, kReadBufferBytes), limit - offset));
+    read_buffer_.resize(want);
+    size_t got = 0;
+    while (got < want) {
+      const ssize_t n = ::pread(read_fd_, read_buffer_.data() + got, want - got,
+                                static_cast<off_t>(offset + got));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) ThrowErrno("cannot read", SegmentPath(segment));
+      if (n == 0) break;
+      got += static_cast<size_t>(n);
+    }
+    read_buffer_.resize(got);
+    read_buffer_offset_ = offset;
+    if (got < size) return false;
+  }
+  out.assign(read_buffer_, static_cast<size_t>(offset - read_buffer_offset_), size);
+  return true;
+}
+
+SpoolBatch Spool::Read(size_t max_records, size_t max_bytes, std::chrono::milliseconds wait) {
+  SpoolPosition position;
+  SpoolPosition committed;
+  {
+    std::unique_lock lock(mu_);
+    committed_cv_.wait_for(lock, wait,
+                           [&] { return read_records_ < committed_records_ || finished_; });
+    if (read_records_ >= committed_records_) return SpoolBatch{{}, read_};
+    position = read_;
+    committed = committed_;
+  }
+  SpoolBatch batch;
+  size_t bytes = 0;
+  std::string header;
+  std::string payload;
+  while (batch.records.size() < max_records && position < committed) {
+    uint64_t limit = committed.offset;
+    if (position.segment < committed.segment) {
+      std::lock_guard lock(mu_);
+      const auto sealed = sealed_.find(position.segment);
+      limit = sealed == sealed_.end() ? 0 : sealed->second;  // a segment lost at recovery
+    }
+    if (position.offset >= limit) {
+      position = {position.segment + 1, 0};
+      continue;
+    }
+    if (!ReadAt(position.segment, position.offset, kFrameHeaderBytes, limit, header)) {
+      throw SpoolError("spool segment " + SegmentPath(position.segment).string() +
+                       " ends inside a committed record at offset " + Text(position.offset));
+    }
+    const uint32_t length = GetU32(header);
+    if (length == 0 || length > kMaxSpoolRecordBytes ||
+        !ReadAt(position.segment, position.offset + kFrameHeaderBytes, length, limit, payload) ||
+        FrameChecksum(std::string_view(header).substr(0, 4), payload) !=
+            GetU32(std::string_view(header).substr(4))) {
+      throw SpoolError("corrupt committed record in spool segment " +
+                       SegmentPath(position.segment).string() + " at offset " +
+                       Text(position.offset));
+    }
+    if (!batch.records.empty() && bytes + length > max_bytes) break;
+    bytes += length;
+    batch.records.push_back(std::move(payload));
+    payload.clear();
+    position.offset += kFrameHeaderBytes + length;
+  }
+  batch.end = position;
+  {
+    std::lock_guard lock(mu_);
+    read_ = position;
+    read_records_ += batch.records.size();
+  }
+  return batch;
+}
+
+SpoolPosition Spool::NormalizeLocked(SpoolPosition position) const {
+  // The end of a sealed segment is the start of the next: acknowledging it frees the segment.
+  for (auto sealed = sealed_.find(position.segment);
+       sealed != sealed_.end() && position.offset >= sealed->second;
+       sealed = sealed_.find(position.segment)) {
+    position = {position.segment + 1, 0};
+  }
+  return position;
+}
+
+void Spool::Ack(SpoolPosition end, uint64_t records) {
+  std::lock_guard ack_lock(ack_mu_);
+  SpoolPosition position;
+  {
+    std::lock_guard lock(mu_);
+    position = NormalizeLocked(end);
+  }
+  WriteAcked(position);
+  {
+    std::lock_guard lock(mu_);
+    acked_ = position;
+    acked_records_ += records;
+    sealed_.erase(sealed_.begin(), sealed_.lower_bound(position.segment));
+  }
+  // Deleted only after acked.json names a later segment, so a crash in between finds them
+  // already acknowledged and deletes them at open.
+  for (; first_segment_ < position.segment; ++first_segment_) {
+    std::error_code ignored;
+    std::filesystem::remove(SegmentPath(first_segment_), ignored);
+  }
+}
+
+bool Spool::AllRead() const {
+  std::lock_guard lock(mu_);
+  return finished_ && read_records_ >= committed_records_;
+}
+
+uint64_t Spool::pending_records() const {
+  std::lock_guard lock(mu_);
+  return committed_records_ - std::min(acked_records_, committed_records_);
+}
+
+uint64_t Spool::committed_records() const {
+  std::lock_guard lock(mu_);
+  return committed_records_;
+}
+
+}  // namespace sitrep::collector

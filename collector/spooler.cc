@@ -1,0 +1,111 @@
+#include "collector/spooler.h"
+
+#include <system_error>
+
+#include "collector/record_preflight.h"
+
+namespace sitrep::collector {
+namespace {
+
+constexpr uint64_t kGroupCommitRecords = 1000;
+
+}  // namespace
+
+Spooler::Spooler(Spool& spool, RejectLog& rejects, std::function<void(const std::string&)> report,
+                 const std::atomic<bool>& stop, bool reread)
+    : spool_(spool), rejects_(rejects), report_(std::move(report)), stop_(stop), reread_(reread) {}
+
+Spooler::Totals Spooler::totals() const {
+  return {spooled_.load(), input_errors_.load(), warnings_.load(), rejected_.load()};
+}
+
+std::string Spooler::Run(const std::vector<InputPlan>& inputs) {
+  try {
+    for (size_t i = 0; i < inputs.size() && !stop_; ++i) {
+      Consume(inputs[i], /*more_follow=*/i + 1 < inputs.size());
+    }
+    CommitPending();
+  } catch (const SpoolError& error) {
+    return error.what();
+  } catch (const std::system_error& error) {
+    return error.what();
+  }
+  return std::string();
+}
+
+void Spooler::Consume(const InputPlan& input, bool more_follow) {
+  InputProgress start;
+  if (!input.key.empty() && !reread_) {
+    start = spool_.ProgressOf(input.key).value_or(InputProgress{});
+  }
+  if (start.complete) {
+    report_("note: " + input.name + " was spooled completely by an earlier run; skipped " +
+            "(--reread reads it again)");
+    return;
+  }
+  if (input.file && start.offset > 0) {
+    std::error_code error;
+    const uintmax_t size = std::filesystem::file_size(*input.file, error);
+    if (!error && size < start.offset) {
+      report_("note: " + input.name + " is shorter than when it was last read; reading it " +
+              "from the start");
+      start = InputProgress{};
+    } else {
+      report_("note: " + input.name + " continues at line " + std::to_string(start.line + 1) +
+              ", where an earlier run stopped");
+    }
+  }
+  std::unique_ptr<RecordSource> source;
+  try {
+    source = input.open(start);
+  } catch (const std::runtime_error& error) {
+    ++input_errors_;
+    report_(error.what());
+    return;
+  }
+  ImportChunk chunk;
+  std::string bytes;
+  while (!stop_) {
+    try {
+      if (!source->Next(chunk)) break;
+    } catch (const std::runtime_error& error) {  // an input that stopped being readable
+      ++input_errors_;
+      report_(input.name + ": " + error.what());
+      break;
+    }
+    for (const v1::Record& record : chunk.records) {
+      if (const std::optional<LocalRejection> rejection = PreflightCheck(record)) {
+        ++rejected_;
+        const std::string& key =
+            record.has_incident() ? record.incident().external_id() : record.asset().asset_key();
+        rejects_.Write("collector", key, record, rejection->field, rejection->reason,
+                       rejection->message);
+        continue;
+      }
+      bytes.clear();
+      record.SerializeToString(&bytes);
+      spool_.Append(bytes);
+      ++spooled_;
+    }
+    for (const std::string& error : chunk.errors) report_(error);
+    for (const std::string& warning : chunk.warnings) report_("warning: " + warning);
+    input_errors_ += chunk.errors.size();
+    warnings_ += chunk.warnings.size();
+    if (!input.key.empty()) pending_.emplace_back(input.key, chunk.progress);
+    pending_records_ += chunk.records.size();
+    // Only the end of an input waits for company; a chunk in the middle (or from stdin, which
+    // may stay quiet for hours) is committed at once.
+    const bool wait = more_follow && chunk.progress.complete && !input.key.empty() &&
+                      pending_records_ < kGroupCommitRecords;
+    if (!wait) CommitPending();
+  }
+}
+
+void Spooler::CommitPending() {
+  if (pending_.empty() && pending_records_ == 0) return;
+  spool_.Commit(pending_);
+  pending_.clear();
+  pending_records_ = 0;
+}
+
+}  // namespace sitrep::collector

@@ -1,0 +1,142 @@
+// The collector's promise (SPEC §6, §7): killing the server with SIGKILL, or restarting
+// PostgreSQL, in the middle of a run loses and duplicates nothing. Real binaries: sitrepd and
+// sitrep-collector as separate processes on a throwaway cluster (issue #3).
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <fstream>
+#include <grpcpp/grpcpp.h>
+#include <thread>
+
+#include "sitrep/v1/registry.grpc.pb.h"
+#include "tests/child_process.h"
+#include "tests/server_fixture.h"
+#include "tests/support/test_cluster.h"
+
+namespace sitrep::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+class CollectorCrashTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = MakeTempDir("sitrep-crash-");
+    std::filesystem::permissions(dir_, std::filesystem::perms::all);
+    database_url_ = test::TestCluster::FreshDatabaseUrl();
+    port_ = FreePort();
+    StartServer();
+    collector_token_ = NationalCollectorToken();
+  }
+
+  void TearDown() override {
+    server_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void StartServer() {
+    server_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{SITREPD_PATH, "--data-dir", (dir_ / "server").string(),
+                                 "--database-url", database_url_, "--listen",
+                                 "127.0.0.1:" + std::to_string(port_), "--metrics-listen", ""},
+        dir_ / "sitrepd.log");
+    // Serving once the admin token exists and a health check answers.
+    for (int i = 0; i < 300; ++i) {
+      auto channel = grpc::CreateChannel(Address(), grpc::InsecureChannelCredentials());
+      if (std::filesystem::exists(dir_ / "server" / "admin.token") &&
+          channel->WaitForConnected(std::chrono::system_clock::now() + 100ms)) {
+        return;
+      }
+      std::this_thread::sleep_for(100ms);
+    }
+    FAIL() << "sitrepd did not start; see " << (dir_ / "sitrepd.log");
+  }
+
+  std::string Address() const { return "127.0.0.1:" + std::to_string(port_); }
+
+  std::string NationalCollectorToken() {
+    const std::string admin = ReadText(dir_ / "server" / "admin.token");
+    auto registry = v1::RegistryService::NewStub(
+        grpc::CreateChannel(Address(), grpc::InsecureChannelCredentials()));
+    const auto as_admin = [&] {
+      auto context = std::make_unique<grpc::ClientContext>();
+      context->AddMetadata("authorization", "Bearer " + admin.substr(0, admin.find('\n')));
+      return context;
+    };
+    v1::CreatePrincipalRequest create;
+    create.mutable_principal()->set_name("national-collector");
+    create.mutable_principal()->set_role(v1::ROLE_COLLECTOR);
+    v1::Principal principal;
+    EXPECT_TRUE(registry->CreatePrincipal(as_admin().get(), create, &principal).ok());
+    v1::IssueTokenRequest issue;
+    issue.set_principal_id(principal.id());
+    v1::IssueTokenResponse token;
+    EXPECT_TRUE(registry->IssueToken(as_admin().get(), issue, &token).ok());
+    std::ofstream(dir_ / "collector.token") << token.secret() << "\n";
+    return token.secret();
+  }
+
+  std::unique_ptr<ChildProcess> StartCollector(int records) {
+    return std::make_unique<ChildProcess>(
+        std::vector<std::string>{COLLECTOR_PATH, "--format", "demo", "--count",
+                                 std::to_string(records), "--seed", "7", "--server", Address(),
+                                 "--token-file", (dir_ / "collector.token").string(),
+                                 "--spool-dir", (dir_ / "spool").string(), "--json"},
+        dir_ / "collector.log");
+  }
+
+  int64_t StoredRecords() {
+    return QueryInt(database_url_, "SELECT (SELECT count(*) FROM incidents) + "
+                                   "(SELECT count(*) FROM assets)");
+  }
+
+  void WaitUntilStored(int64_t at_least) {
+    for (int i = 0; i < 1200 && StoredRecords() < at_least; ++i) std::this_thread::sleep_for(100ms);
+  }
+
+  // The collector's last line: {"sent":…,"accepted":…,"duplicates":…,"rejected":…}.
+  std::string CollectorSummary() {
+    std::ifstream log(dir_ / "collector.log");
+    std::string line, last;
+    while (std::getline(log, line)) {
+      if (line.starts_with("{\"sent\"")) last = line;
+    }
+    return last;
+  }
+
+  std::filesystem::path dir_;
+  std::string database_url_;
+  int port_ = 0;
+  std::unique_ptr<ChildProcess> server_;
+  std::string collector_token_;
+};
+
+TEST_F(CollectorCrashTest, KillingTheServerMidRunLosesAndDuplicatesNothing) {
+  constexpr int kRecords = 200'000;
+  auto collector = StartCollector(kRecords);
+  WaitUntilStored(kRecords / 4);
+  ASSERT_LT(StoredRecords(), kRecords) << "the run ended before the server could be killed";
+  server_->Kill(SIGKILL);
+  server_->Wait();
+  std::this_thread::sleep_for(1s);
+  StartServer();
+  EXPECT_EQ(collector->Wait(), 0) << ReadText(dir_ / "collector.log");
+  EXPECT_EQ(StoredRecords(), kRecords);
+  EXPECT_EQ(QueryInt(database_url_, "SELECT count(DISTINCT (reporter_id, external_id)) FROM incidents"),
+            QueryInt(database_url_, "SELECT count(*) FROM incidents"));
+  EXPECT_NE(CollectorSummary().find("\"rejected\":0"), std::string::npos) << CollectorSummary();
+}
+
+TEST_F(CollectorCrashTest, RestartingPostgreSQLMidRunLosesAndDuplicatesNothing) {
+  constexpr int kRecords = 50'000;
+  auto collector = StartCollector(kRecords);
+  WaitUntilStored(kRecords / 5);
+  test::TestCluster::Cluster().Stop();
+  std::this_thread::sleep_for(2s);
+  test::TestCluster::Cluster().Restart();
+  EXPECT_EQ(collector->Wait(), 0) << ReadText(dir_ / "collector.log");
+  EXPECT_EQ(StoredRecords(), kRecords);
+}
+
+}  // namespace
+}  // namespace sitrep::testing
