@@ -11,8 +11,7 @@
 
 namespace sitrep::testing {
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv,
-                           const std::filesystem::path& log) {
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::filesystem::path& log) {
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {

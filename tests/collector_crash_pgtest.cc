@@ -1,11 +1,11 @@
 // The collector's promise (SPEC §6, §7): killing the server with SIGKILL, or restarting
 // PostgreSQL, in the middle of a run loses and duplicates nothing. Real binaries: sitrepd and
 // sitrep-collector as separate processes on a throwaway cluster (issue #3).
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <fstream>
-#include <grpcpp/grpcpp.h>
 #include <thread>
 
 #include "sitrep/v1/registry.grpc.pb.h"
@@ -80,14 +80,15 @@ class CollectorCrashTest : public ::testing::Test {
     return std::make_unique<ChildProcess>(
         std::vector<std::string>{COLLECTOR_PATH, "--format", "demo", "--count",
                                  std::to_string(records), "--seed", "7", "--server", Address(),
-                                 "--token-file", (dir_ / "collector.token").string(),
-                                 "--spool-dir", (dir_ / "spool").string(), "--json"},
+                                 "--token-file", (dir_ / "collector.token").string(), "--spool-dir",
+                                 (dir_ / "spool").string(), "--json"},
         dir_ / "collector.log");
   }
 
   int64_t StoredRecords() {
-    return QueryInt(database_url_, "SELECT (SELECT count(*) FROM incidents) + "
-                                   "(SELECT count(*) FROM assets)");
+    return QueryInt(database_url_,
+                    "SELECT (SELECT count(*) FROM incidents) + "
+                    "(SELECT count(*) FROM assets)");
   }
 
   void WaitUntilStored(int64_t at_least) {
@@ -122,8 +123,9 @@ TEST_F(CollectorCrashTest, KillingTheServerMidRunLosesAndDuplicatesNothing) {
   StartServer();
   EXPECT_EQ(collector->Wait(), 0) << ReadText(dir_ / "collector.log");
   EXPECT_EQ(StoredRecords(), kRecords);
-  EXPECT_EQ(QueryInt(database_url_, "SELECT count(DISTINCT (reporter_id, external_id)) FROM incidents"),
-            QueryInt(database_url_, "SELECT count(*) FROM incidents"));
+  EXPECT_EQ(
+      QueryInt(database_url_, "SELECT count(DISTINCT (reporter_id, external_id)) FROM incidents"),
+      QueryInt(database_url_, "SELECT count(*) FROM incidents"));
   EXPECT_NE(CollectorSummary().find("\"rejected\":0"), std::string::npos) << CollectorSummary();
 }
 
