@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 cmake --preset release >/dev/null
-cmake --build --preset release -j "$(nproc)" --target sitrepd sitrep
+cmake --build --preset release -j "$(nproc)" --target sitrepd sitrep sitrep-collector sitrep-bench
 
 data_dir=var
 mkdir -p "$data_dir"
@@ -28,6 +28,23 @@ done
 
 "${sitrep[@]}" demo seed --tokens-dir "$data_dir/tokens"
 
+# Records through the real write path: the public data sets when ../shared/datasets is there
+# (ATT&CK for ICS campaigns as incidents, CISA CSAF advisories and the ICS advisory index as
+# exposed assets), and a generated demo set of every province either way. The collector keeps
+# checkpoints in its spool, so a second start sends nothing twice.
+collector=("$bin/collector/sitrep-collector" --server 127.0.0.1:7443
+           --token-file "$data_dir/tokens/national-collector.token"
+           --spool-dir "$data_dir/collector-spool")
+datasets=../shared/datasets
+if [ -d "$datasets" ]; then
+  "${collector[@]}" --format attack "$datasets/attack-ics/ics-attack-18.1.json"
+  "${collector[@]}" --format csaf "$datasets/csaf-ics-2023" "$datasets/csaf-ics-2024"
+  "${collector[@]}" --format advisories "$datasets/ics-advisories/CISA_ICS_ADV_Master.csv"
+else
+  echo "run.sh: $datasets not found; loading the generated demo set only"
+fi
+"${collector[@]}" --format demo --count 20000 --seed 2026
+
 cat <<MSG
 
 sitrepd is running on 127.0.0.1:7443 (metrics: http://127.0.0.1:9464/metrics).
@@ -36,6 +53,9 @@ Try, in another terminal:
   $bin/cli/sitrep --token-file $data_dir/admin.token enterprises list
   $bin/cli/sitrep --token-file $data_dir/tokens/guangdong-regulator.token enterprises list
   $bin/cli/sitrep --token-file $data_dir/admin.token audit list
+  $bin/cli/sitrep --token-file $data_dir/tokens/national-centre.token incidents list --min-severity II
+  $bin/cli/sitrep --token-file $data_dir/tokens/guangdong-regulator.token incidents watch
+  $bin/cli/sitrep --token-file $data_dir/tokens/national-centre.token assets list --exposed
 Ctrl-C stops sitrepd and its database.
 MSG
 wait $sitrepd
