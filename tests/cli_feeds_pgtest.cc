@@ -226,9 +226,9 @@ TEST_F(CliFeedsTest, WatchReplaysFromACursorAndEndsCleanlyOnSigint) {
   Push({Incident("a"), Incident("b"), Incident("c")});
   const std::vector<std::string> cursors = Values(Sitrep("incidents list --json").out, "cursor");
   ASSERT_EQ(cursors.size(), 3u);
-  // timeout sends SIGINT after 3 s, as Ctrl-C would; --preserve-status keeps sitrep's exit code.
+  // timeout sends SIGINT after 8 s, as Ctrl-C would; --preserve-status keeps sitrep's exit code.
   const CliRun watched = Sitrep("incidents watch --json --cursor '" + cursors[0] + "'",
-                                "timeout --preserve-status -s INT 3 ");
+                                "timeout --preserve-status -s INT 8 ");
   EXPECT_EQ(watched.exit_code, 0) << watched.err;
   EXPECT_EQ(watched.err, "");
   EXPECT_EQ(Values(watched.out, "external_id"), (std::vector<std::string>{"b", "c"}));
@@ -236,12 +236,13 @@ TEST_F(CliFeedsTest, WatchReplaysFromACursorAndEndsCleanlyOnSigint) {
 
 TEST_F(CliFeedsTest, WatchWithAFollowFileResumesWhereTheLastRunStopped) {
   const std::string watch = "incidents watch --json --follow '" + cursor_file_.string() + "'";
-  const std::string for_3s = "timeout --preserve-status -s INT 3 ";
+  const std::string for_8s = "timeout --preserve-status -s INT 8 ";
   // The first run starts from now: it sees what is pushed while it runs, not what came before.
   Push({Incident("before")});
   CliRun first;
-  std::thread running([&] { first = Sitrep(watch, for_3s); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  std::thread running([&] { first = Sitrep(watch, for_8s); });
+  // Slow starts (sanitizers, a loaded CI machine) must not race the push or the SIGINT.
+  std::this_thread::sleep_for(std::chrono::milliseconds(4000));
   Push({Incident("during")});
   running.join();
   ASSERT_EQ(first.exit_code, 0) << first.err;
@@ -249,7 +250,7 @@ TEST_F(CliFeedsTest, WatchWithAFollowFileResumesWhereTheLastRunStopped) {
 
   // What commits between runs is replayed by the next one, and only that.
   Push({Incident("between")});
-  const CliRun second = Sitrep(watch, for_3s);
+  const CliRun second = Sitrep(watch, for_8s);
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_EQ(Values(second.out, "external_id"), (std::vector<std::string>{"between"}));
 }
