@@ -1,0 +1,117 @@
+#include "escalation/escalator.h"
+
+#include <utility>
+#include <vector>
+
+#include "logging/log.h"
+#include "storage/escalation_store.h"
+
+namespace sitrep::escalation {
+namespace {
+
+uint32_t GradeOf(int64_t enterprise_id,
+                 const std::unordered_map<int64_t, storage::EnterpriseFacts>& enterprises) {
+  if (enterprise_id == 0) return 0;
+  const auto found = enterprises.find(enterprise_id);
+  return found == enterprises.end() ? 0 : found->second.grade;
+}
+
+size_t Raise(pqxx::work& tx, const std::vector<storage::EscalationNotice>& notices,
+             std::chrono::system_clock::time_point now) {
+  if (notices.empty()) return 0;
+  const std::vector<storage::RaisedNotice> raised =
+      storage::EscalationStore::Raise(tx, notices, now);
+  for (const storage::RaisedNotice& notice : raised) {
+    Log(LogLevel::kDebug, "escalation.raised",
+        {{"notification_id", std::to_string(notice.notification_id)}, {"key", notice.key}});
+  }
+  return raised.size();
+}
+
+}  // namespace
+
+Escalator::Escalator(EscalationRules rules, std::filesystem::path kev_file)
+    : rules_(std::move(rules)),
+      kev_file_(std::move(kev_file)),
+      kev_(std::make_shared<const KevCatalog>()) {
+  if (kev_file_.empty()) {
+    Log(LogLevel::kInfo, "escalation.kev_idle", {{"reason", "no --kev-file given"}});
+    return;
+  }
+  Reload();
+}
+
+bool Escalator::Reload() {
+  if (kev_file_.empty()) return false;
+  std::string error;
+  std::optional<KevCatalog> catalog = KevCatalog::Load(kev_file_, error);
+  if (!catalog) {
+    Log(LogLevel::kWarn, "escalation.kev_not_loaded",
+        {{"file", kev_file_.string()},
+         {"reason", error},
+         {"in_use", std::to_string(known_exploited()->size()) + " CVEs"}});
+    return false;
+  }
+  Log(LogLevel::kInfo, "escalation.kev_loaded",
+      {{"file", kev_file_.string()},
+       {"version", catalog->version()},
+       {"cves", std::to_string(catalog->size())}});
+  auto loaded = std::make_shared<const KevCatalog>(*std::move(catalog));
+  std::lock_guard lock(mu_);
+  kev_ = std::move(loaded);
+  return true;
+}
+
+std::shared_ptr<const KevCatalog> Escalator::known_exploited() const {
+  std::lock_guard lock(mu_);
+  return kev_;
+}
+
+size_t Escalator::RaiseForIngest(
+    pqxx::work& tx, std::span<const storage::IncidentWrite> incidents,
+    std::span<const storage::WriteResult> incident_results,
+    const std::unordered_map<int64_t, storage::EnterpriseFacts>& enterprises,
+    std::span<const storage::AssetWrite> assets,
+    std::span<const storage::WriteResult> asset_results,
+    std::chrono::system_clock::time_point now) const {
+  if (!rules_.enabled) return 0;
+  std::vector<storage::EscalationNotice> notices;
+  for (size_t k = 0; k < incidents.size() && k < incident_results.size(); ++k) {
+    if (incident_results[k].outcome != storage::WriteResult::kStored) continue;
+    const v1::Incident& incident = *incidents[k].incident;
+    for (storage::EscalationNotice& notice :
+         IncidentNotices(rules_, incident_results[k].id, incident,
+                         GradeOf(incident.enterprise_id(), enterprises), now)) {
+      notices.push_back(std::move(notice));
+    }
+  }
+  if (!assets.empty()) {
+    const std::shared_ptr<const KevCatalog> kev = known_exploited();
+    for (size_t k = 0; k < assets.size() && k < asset_results.size() && kev->size() > 0; ++k) {
+      if (asset_results[k].outcome != storage::WriteResult::kStored) continue;
+      for (storage::EscalationNotice& notice :
+           AssetNotices(rules_, asset_results[k].id, *assets[k].asset, *kev, now)) {
+        notices.push_back(std::move(notice));
+      }
+    }
+  }
+  return Raise(tx, notices, now);
+}
+
+size_t Escalator::RaiseForAmendment(pqxx::work& tx, const v1::Incident& before,
+                                    const v1::Incident& after,
+                                    std::chrono::system_clock::time_point now) const {
+  if (!rules_.enabled) return 0;
+  std::vector<int64_t> enterprise_ids;
+  for (const int64_t id : {before.enterprise_id(), after.enterprise_id()}) {
+    if (id != 0) enterprise_ids.push_back(id);
+  }
+  const auto enterprises = storage::FindEnterpriseFacts(tx, enterprise_ids);
+  return Raise(
+      tx,
+      AmendmentNotices(rules_, after.id(), before, GradeOf(before.enterprise_id(), enterprises),
+                       after, GradeOf(after.enterprise_id(), enterprises), now),
+      now);
+}
+
+}  // namespace sitrep::escalation

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <vector>
+
+#include "escalation/kev_catalog.h"
+#include "sitrep/v1/common.pb.h"
+#include "sitrep/v1/records.pb.h"
+#include "storage/escalation_store.h"
+
+// The rules the server applies on its own (SPEC §5), as pure functions: records in, the
+// notices they call for out. Which of those notices are new is decided by their keys in SQL
+// (storage/escalation_store.h), so evaluating a record twice is harmless.
+namespace sitrep::escalation {
+
+// The rules' settings: sitrepd's --escalation, --deadline-i … --deadline-iv, --kev-priority.
+struct EscalationRules {
+  bool enabled = true;
+  // A notice's response deadline by its priority: [0] for I … [3] for IV. The defaults are
+  // sitrep's own choice (shared/reference/incidents.md, "Clocks").
+  std::array<std::chrono::seconds, 4> deadlines = {std::chrono::hours(1), std::chrono::hours(2),
+                                                   std::chrono::hours(24), std::chrono::hours(72)};
+  // Priority (and so deadline) of a notice about an exposed asset with a known-exploited CVE.
+  v1::Severity kev_priority = v1::SEVERITY_III;
+
+  // The deadline of `priority`; an unspecified or unknown priority gets IV's.
+  [[nodiscard]] std::chrono::seconds DeadlineFor(v1::Severity priority) const;
+};
+
+// Whether an incident of `severity` at an enterprise of `enterprise_grade` (0: none or
+// ungraded) raises a notice: severity II or above (I, II), or any severity at grade 3.
+[[nodiscard]] bool Escalates(v1::Severity severity, uint32_t enterprise_grade);
+
+// The notices stored incident `incident_id` raises at `now`: none; one to its province; or,
+// for severity I, that one and one to the national centre. Keys "incident:<id>:sev<n>" (and
+// "…:national"), so the same severity never raises twice and an upgrade raises anew.
+[[nodiscard]] std::vector<storage::EscalationNotice> IncidentNotices(
+    const EscalationRules& rules, int64_t incident_id, const v1::Incident& incident,
+    uint32_t enterprise_grade, std::chrono::system_clock::time_point now);
+
+// The notices an amendment from `before` to `after` raises: those of `after` when it
+// escalates and `before` did not, or did at a lower severity (an upgrade). A downgrade, or
+// an amendment that leaves the severity alone, raises nothing.
+[[nodiscard]] std::vector<storage::EscalationNotice> AmendmentNotices(
+    const EscalationRules& rules, int64_t incident_id, const v1::Incident& before,
+    uint32_t before_grade, const v1::Incident& after, uint32_t after_grade,
+    std::chrono::system_clock::time_point now);
+
+// The notices stored asset `asset_id` raises at `now`: when it is internet-exposed, one to
+// its province per CVE of it that `kev` lists, keyed "asset:<id>:kev:<cve>".
+[[nodiscard]] std::vector<storage::EscalationNotice> AssetNotices(
+    const EscalationRules& rules, int64_t asset_id, const v1::Asset& asset, const KevCatalog& kev,
+    std::chrono::system_clock::time_point now);
+
+}  // namespace sitrep::escalation
