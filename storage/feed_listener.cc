@@ -1,5 +1,6 @@
 #include "storage/feed_listener.h"
 
+#include <algorithm>
 #include <charconv>
 #include <functional>
 #include <pqxx/pqxx>
@@ -51,18 +52,21 @@ uint64_t FeedListener::WaitForChange(Table table, uint64_t seen,
 }
 
 void FeedListener::Heard(const std::string& payload) {
-  // "<table>:<xid>"; an unknown or garbled payload still wakes both feeds.
+  // "<table>:<xid>"; an unknown or garbled payload still wakes every feed.
+  static constexpr const char* kTableNames[kTables] = {"incidents", "assets",
+                                                       "notification_targets"};
   const size_t colon = payload.find(':');
   const std::string table = payload.substr(0, colon);
   uint64_t xid = 0;
   if (colon != std::string::npos) {
     std::from_chars(payload.data() + colon + 1, payload.data() + payload.size(), xid);
   }
+  const bool known =
+      std::find(std::begin(kTableNames), std::end(kTableNames), table) != std::end(kTableNames);
   {
     std::lock_guard lock(mu_);
-    for (int index : {0, 1}) {
-      const bool matches = table == (index == 0 ? "incidents" : "assets");
-      if (!matches && (table == "incidents" || table == "assets")) continue;
+    for (int index = 0; index < kTables; ++index) {
+      if (known && table != kTableNames[index]) continue;
       ++generations_[index];
       if (xid > latest_xids_[index]) latest_xids_[index] = xid;
     }

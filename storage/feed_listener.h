@@ -12,12 +12,12 @@
 namespace sitrep::storage {
 
 // LISTENs on the feed channel (storage/migrations/0005_feeds.sql) on a connection of its own
-// and wakes every waiting watcher when incidents or assets commit; one per server, however
-// many watchers. Reconnects on its own after PostgreSQL restarts, waking everybody so nothing
-// committed meanwhile waits for the next change. Thread-safe.
+// and wakes every waiting watcher when incidents, assets or notice targets (0006) commit; one
+// per server, however many watchers. Reconnects on its own after PostgreSQL restarts, waking
+// everybody so nothing committed meanwhile waits for the next change. Thread-safe.
 class FeedListener final {
  public:
-  enum class Table { kIncidents, kAssets };
+  enum class Table { kIncidents, kAssets, kNotificationTargets };
 
   explicit FeedListener(std::string url);
   ~FeedListener();
@@ -37,8 +37,9 @@ class FeedListener final {
   const std::string url_;
   mutable std::mutex mu_;
   std::condition_variable changed_;
-  uint64_t generations_[2] = {0, 0};  // guarded by mu_
-  uint64_t latest_xids_[2] = {0, 0};  // guarded by mu_
+  static constexpr int kTables = 3;
+  uint64_t generations_[kTables] = {};  // guarded by mu_
+  uint64_t latest_xids_[kTables] = {};  // guarded by mu_
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

@@ -1,0 +1,210 @@
+#include "notifications/notices.h"
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "domain/page_token.h"
+#include "domain/time_convert.h"
+#include "notifications/notice_rules.h"
+
+namespace sitrep::notifications {
+namespace {
+
+constexpr const char* kInboxFeed = "notification-inbox";
+constexpr auto kHeartbeat = std::chrono::seconds(5);
+constexpr auto kWakeCheck = std::chrono::milliseconds(1000);
+
+// Page tokens of one box are refused by the other: their keys mean different lists.
+const char* PageList(storage::NoticeBox box) {
+  return box == storage::NoticeBox::kOutbox ? "notifications-outbox" : "notifications-inbox";
+}
+
+template <class Enum>
+bool IsKnown(int value) {
+  const auto* descriptor = google::protobuf::GetEnumDescriptor<Enum>();
+  return value != 0 && descriptor->FindValueByNumber(value) != nullptr;
+}
+
+bool ValidTimestamp(const google::protobuf::Timestamp& time) {
+  return time.nanos() >= 0 && time.nanos() <= 999'999'999;
+}
+
+// The checked request as a store query, or its violations.
+Outcome<storage::NoticeQuery> QueryOf(const v1::ListNotificationsRequest& request) {
+  FieldViolations violations;
+  storage::NoticeQuery query;
+  switch (request.box()) {
+    case v1::BOX_UNSPECIFIED:
+    case v1::BOX_INBOX:
+      query.box = storage::NoticeBox::kInbox;
+      break;
+    case v1::BOX_OUTBOX:
+      query.box = storage::NoticeBox::kOutbox;
+      break;
+    default:
+      violations.push_back({"box", "INVALID_ENUM", "box must be INBOX or OUTBOX."});
+  }
+  for (int i = 0; i < request.states_size(); ++i) {
+    if (!IsKnown<v1::TargetState>(request.states(i))) {
+      const std::string field = "states[" + std::to_string(i) + "]";
+      violations.push_back({field, "INVALID_ENUM", field + " is not a target state."});
+      continue;
+    }
+    query.states.push_back(static_cast<v1::TargetState>(request.states(i)));
+  }
+  query.overdue_only = request.overdue_only();
+  if (request.min_priority() != v1::SEVERITY_UNSPECIFIED &&
+      !IsKnown<v1::Severity>(request.min_priority())) {
+    violations.push_back({"min_priority", "INVALID_ENUM", "min_priority is not a severity."});
+  }
+  query.min_priority = request.min_priority();
+  const v1::TimeRange& range = request.create_time();
+  if (range.has_start_time()) {
+    if (!ValidTimestamp(range.start_time())) {
+      violations.push_back(
+          {"create_time.start_time", "OUT_OF_RANGE", "create_time.start_time is not a time."});
+    } else {
+      query.created_from = FromTimestamp(range.start_time());
+    }
+  }
+  if (range.has_end_time()) {
+    if (!ValidTimestamp(range.end_time())) {
+      violations.push_back(
+          {"create_time.end_time", "OUT_OF_RANGE", "create_time.end_time is not a time."});
+    } else {
+      query.created_before = FromTimestamp(range.end_time());
+    }
+  }
+  if (query.created_from && query.created_before && *query.created_before < *query.created_from) {
+    violations.push_back({"create_time.end_time", "BEFORE_START_TIME",
+                          "create_time.end_time lies before its start_time."});
+  }
+  const std::optional<int> limit = PageSize(request.page_size());
+  if (!limit) violations.push_back({"page_size", "OUT_OF_RANGE", "page_size must be 0..1000."});
+  if (!violations.empty()) return InvalidArgument(std::move(violations));
+  query.limit = *limit;
+  const std::optional<int64_t> after = DecodePageToken(PageList(query.box), request.page_token());
+  if (!after) {
+    return InvalidArgument(
+        {{"page_token", "INVALID_PAGE_TOKEN", "page_token is not a token of this list."}});
+  }
+  query.before_id = *after;
+  return query;
+}
+
+}  // namespace
+
+Outcome<v1::Notification> Notices::Issue(const Principal& caller,
+                                         const v1::IssueNotificationRequest& request) {
+  const auto now = clock_.Now();
+  FieldViolations violations = CheckNewNotice(request.notification(), codes_, now);
+  if (!violations.empty()) return InvalidArgument(std::move(violations));
+  const v1::Notification notice = CompleteNewNotice(caller, request.notification(), now);
+  return store_.Issue(caller, notice, now, [&](const auto& enterprises) {
+    return PlanTargets(caller, notice, enterprises);
+  });
+}
+
+Outcome<v1::ListNotificationsResponse> Notices::List(const Principal& caller,
+                                                     const v1::ListNotificationsRequest& request) {
+  Outcome<storage::NoticeQuery> query = QueryOf(request);
+  if (!query.ok()) return query.error();
+  storage::Page<v1::Notification> page = store_.List(caller, query.value(), clock_.Now());
+  v1::ListNotificationsResponse response;
+  for (v1::Notification& notice : page.items) *response.add_notifications() = std::move(notice);
+  if (page.last_key != 0) {
+    response.set_next_page_token(EncodePageToken(PageList(query.value().box), page.last_key));
+  }
+  return response;
+}
+
+Outcome<v1::Notification> Notices::Get(const Principal& caller, int64_t id) {
+  FieldViolations violations = CheckNotificationId(id, "id");
+  if (!violations.empty()) return InvalidArgument(std::move(violations));
+  std::optional<v1::Notification> notice = store_.Get(caller, id, clock_.Now());
+  if (!notice) return NotFound("notification " + std::to_string(id) + " was not found.");
+  return std::move(*notice);
+}
+
+Outcome<v1::Notification> Notices::Acknowledge(const Principal& caller,
+                                               const v1::AcknowledgeRequest& request) {
+  FieldViolations violations = CheckNotificationId(request.notification_id(), "notification_id");
+  if (!violations.empty()) return InvalidArgument(std::move(violations));
+  return store_.Change(
+      caller, request.notification_id(), clock_.Now(),
+      [&](const v1::Notification& locked) { return DecideAcknowledge(caller, locked); });
+}
+
+Outcome<v1::Notification> Notices::SubmitFeedback(const Principal& caller,
+                                                  const v1::SubmitFeedbackRequest& request) {
+  FieldViolations violations = CheckFeedback(request);
+  if (!violations.empty()) return InvalidArgument(std::move(violations));
+  return store_.Change(
+      caller, request.notification_id(), clock_.Now(),
+      [&](const v1::Notification& locked) { return DecideFeedback(caller, locked, request); });
+}
+
+Outcome<v1::Notification> Notices::Close(const Principal& caller,
+                                         const v1::CloseNotificationRequest& request) {
+  FieldViolations violations = CheckClose(request);
+  if (!violations.empty()) return InvalidArgument(std::move(violations));
+  return store_.Change(
+      caller, request.notification_id(), clock_.Now(),
+      [&](const v1::Notification& locked) { return DecideClose(caller, locked, request); });
+}
+
+Outcome<int64_t> Notices::Watch(const Principal& caller,
+                                const v1::WatchNotificationsRequest& request, const Sink& send,
+                                const std::function<bool()>& stopped) {
+  const std::optional<FeedPosition> from = DecodeFeedCursor(kInboxFeed, request.cursor());
+  if (!from) {
+    return InvalidArgument(
+        {{"cursor", "INVALID_CURSOR", "cursor is not a cursor of the notification inbox."}});
+  }
+  FeedPosition position = request.cursor().empty() ? store_.InboxNow(caller) : *from;
+  constexpr auto kTable = storage::FeedListener::Table::kNotificationTargets;
+  int64_t sent = 0;
+  auto last_message = std::chrono::steady_clock::now();
+  auto held_back_wait = std::chrono::milliseconds(2);
+  while (!stopped()) {
+    // Taken before the query, so a change heard while it runs wakes the wait below at once.
+    const uint64_t generation = listener_.generation(kTable);
+    storage::FeedPage<v1::Notification> page =
+        store_.Inbox(caller, position, kWatchPageSize, clock_.Now());
+    if (!page.records.empty()) {
+      v1::WatchNotificationsResponse response;
+      for (size_t i = 0; i < page.records.size(); ++i) {
+        position = page.positions[i];
+        page.records[i].set_cursor(EncodeFeedCursor(kInboxFeed, position));
+        *response.add_notifications() = std::move(page.records[i]);
+      }
+      response.set_cursor(EncodeFeedCursor(kInboxFeed, position));
+      sent += response.notifications_size();
+      if (!send(response)) break;
+      last_message = std::chrono::steady_clock::now();
+      held_back_wait = std::chrono::milliseconds(2);
+      continue;  // a full page may have more behind it
+    }
+    // A change heard to commit lies at or past the horizon: an older transaction still running
+    // holds it back (storage/feed_store.h). Look again shortly rather than wait for a wake-up.
+    if (listener_.latest_xid(kTable) >= page.horizon) {
+      std::this_thread::sleep_for(held_back_wait);
+      held_back_wait = std::min(held_back_wait * 2, std::chrono::milliseconds(200));
+      continue;
+    }
+    if (std::chrono::steady_clock::now() - last_message >= kHeartbeat) {
+      v1::WatchNotificationsResponse heartbeat;
+      heartbeat.set_cursor(EncodeFeedCursor(kInboxFeed, position));
+      if (!send(heartbeat)) break;
+      last_message = std::chrono::steady_clock::now();
+    }
+    listener_.WaitForChange(kTable, generation, kWakeCheck);
+  }
+  return sent;
+}
+
+std::vector<storage::NoticeBacklog> Notices::Backlog() { return store_.Backlog(clock_.Now()); }
+
+}  // namespace sitrep::notifications
