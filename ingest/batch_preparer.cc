@@ -25,7 +25,7 @@ v1::Rejection MakeRejection(v1::RecordKind kind, uint32_t index, const std::stri
 // again.
 template <class Record, class Check, class Key>
 void SortRecords(google::protobuf::RepeatedPtrField<Record>& records, v1::RecordKind kind,
-                 Check check, Key key, std::vector<Record>& accepted,
+                 Check check, Key key, std::vector<Record*>& accepted,
                  std::vector<uint32_t>& indices, PreparedBatch& prepared) {
   accepted.reserve(records.size());
   for (int i = 0; i < records.size(); ++i) {
@@ -42,8 +42,7 @@ void SortRecords(google::protobuf::RepeatedPtrField<Record>& records, v1::Record
           MakeRejection(kind, static_cast<uint32_t>(i), key(record), violations.front()));
       continue;
     }
-    prepared.bytes += record.SpaceUsedLong();
-    accepted.push_back(std::move(record));
+    accepted.push_back(&record);
     indices.push_back(static_cast<uint32_t>(i));
   }
 }
@@ -58,11 +57,13 @@ FieldViolations CheckBatchSize(const v1::PushBatch& batch) {
                std::to_string(records) + "."}};
 }
 
-PreparedBatch PrepareBatch(const Principal& caller, v1::PushBatch&& batch,
+PreparedBatch PrepareBatch(const Principal& caller, ArenaBatch&& parsed,
                            const ReferenceCodes& codes, std::chrono::system_clock::time_point now) {
+  v1::PushBatch& batch = *parsed.batch;
   PreparedBatch prepared;
   prepared.caller = caller;
   prepared.sequence = batch.sequence();
+  prepared.bytes = parsed.arena->SpaceAllocated();
   SortRecords(
       *batch.mutable_incidents(), v1::RECORD_KIND_INCIDENT,
       [&](const v1::Incident& incident) { return CheckIncident(incident, codes, now, ""); },
@@ -73,6 +74,7 @@ PreparedBatch PrepareBatch(const Principal& caller, v1::PushBatch&& batch,
       [&](const v1::Asset& asset) { return CheckAsset(asset, codes, now, ""); },
       [](const v1::Asset& asset) { return asset.asset_key(); }, prepared.assets,
       prepared.asset_indices, prepared);
+  prepared.arena = std::move(parsed.arena);
   return prepared;
 }
 

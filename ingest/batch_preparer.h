@@ -16,7 +16,7 @@ inline constexpr size_t kMaxBatchRecords = 1000;
 // ones into a PreparedBatch; the others become its rejections, with kind, index, key, field
 // and reason. Never fails as a whole: a batch over kMaxBatchRecords is refused by
 // CheckBatchSize before this is called.
-[[nodiscard]] PreparedBatch PrepareBatch(const Principal& caller, v1::PushBatch&& batch,
+[[nodiscard]] PreparedBatch PrepareBatch(const Principal& caller, ArenaBatch&& parsed,
                                          const ReferenceCodes& codes,
                                          std::chrono::system_clock::time_point now);
 

@@ -68,11 +68,11 @@ std::vector<int64_t> ReferencedEnterprises(const std::vector<PreparedBatch*>& ba
   std::vector<int64_t> ids;
   for (const PreparedBatch* batch : batches) {
     if (batch->caller.enterprise_id != 0) ids.push_back(batch->caller.enterprise_id);
-    for (const v1::Incident& incident : batch->incidents) {
-      if (incident.enterprise_id() != 0) ids.push_back(incident.enterprise_id());
+    for (const v1::Incident* incident : batch->incidents) {
+      if (incident->enterprise_id() != 0) ids.push_back(incident->enterprise_id());
     }
-    for (const v1::Asset& asset : batch->assets) {
-      if (asset.enterprise_id() != 0) ids.push_back(asset.enterprise_id());
+    for (const v1::Asset* asset : batch->assets) {
+      if (asset->enterprise_id() != 0) ids.push_back(asset->enterprise_id());
     }
   }
   std::sort(ids.begin(), ids.end());
@@ -231,7 +231,7 @@ std::vector<BatchResult> GroupCommitWriter::WriteGroup(std::vector<Pending>& gro
       }
       result.incident_ids.assign(batch.incidents.size(), 0);
       for (size_t i = 0; i < batch.incidents.size(); ++i) {
-        v1::Incident& incident = batch.incidents[i];
+        v1::Incident& incident = *batch.incidents[i];
         if (auto rejection =
                 ResolveEnterprise(incident, batch.caller, facts, v1::RECORD_KIND_INCIDENT,
                                   batch.incident_indices[i], incident.external_id())) {
@@ -243,7 +243,7 @@ std::vector<BatchResult> GroupCommitWriter::WriteGroup(std::vector<Pending>& gro
         incident_origins.emplace_back(b, i);
       }
       for (size_t i = 0; i < batch.assets.size(); ++i) {
-        v1::Asset& asset = batch.assets[i];
+        v1::Asset& asset = *batch.assets[i];
         if (auto rejection = ResolveEnterprise(asset, batch.caller, facts, v1::RECORD_KIND_ASSET,
                                                batch.asset_indices[i], asset.asset_key())) {
           *result.ack.add_rejections() = *std::move(rejection);

@@ -72,9 +72,12 @@ Outcome<v1::ReportIncidentResponse> Reports::Report(const Principal& caller,
   }
   PreparedBatch batch;
   batch.caller = caller;
-  batch.incidents.push_back(incident);
+  batch.arena = MakeBatchArena();
+  batch.incidents.push_back(
+      google::protobuf::Arena::CreateMessage<v1::Incident>(batch.arena.get()));
+  *batch.incidents.back() = incident;
   batch.incident_indices.push_back(0);
-  batch.bytes = incident.SpaceUsedLong();
+  batch.bytes = batch.arena->SpaceAllocated();
   const BatchResult result = writer_.Write(std::move(batch));
   if (!result.ack.rejections().empty()) {
     const v1::Rejection& rejection = result.ack.rejections(0);

@@ -1,6 +1,7 @@
 #include "server/ingest_service.h"
 
 #include <grpcpp/support/byte_buffer.h>
+#include <grpcpp/support/proto_buffer_reader.h>
 
 #include <chrono>
 #include <deque>
@@ -18,14 +19,9 @@ constexpr const char* kPushMethod = "/sitrep.v1.IngestService/Push";
 
 namespace {
 
-bool Parse(const grpc::ByteBuffer& buffer, v1::PushBatch& batch) {
-  std::vector<grpc::Slice> slices;
-  if (!buffer.Dump(&slices).ok()) return false;
-  std::string bytes;
-  for (const grpc::Slice& slice : slices) {
-    bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-  }
-  return batch.ParseFromString(bytes);
+bool Parse(grpc::ByteBuffer& buffer, v1::PushBatch& batch) {
+  grpc::ProtoBufferReader reader(&buffer);
+  return reader.status().ok() && batch.ParseFromZeroCopyStream(&reader);
 }
 
 }  // namespace
@@ -58,8 +54,8 @@ class PushReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc:
       MaybeFinishOk();
       return;
     }
-    v1::PushBatch batch;
-    if (!Parse(incoming_, batch)) {
+    ingest::ArenaBatch parsed;
+    if (!Parse(incoming_, *parsed.batch)) {
       FinishWith(InvalidArgumentStatus(
           {{"batch", "MALFORMED_BATCH",
             "batch " + std::to_string(next_slot_ + 1) +
@@ -68,7 +64,7 @@ class PushReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc:
       return;
     }
     incoming_.Clear();
-    if (FieldViolations violations = ingest::CheckBatchSize(batch); !violations.empty()) {
+    if (FieldViolations violations = ingest::CheckBatchSize(*parsed.batch); !violations.empty()) {
       FinishWith(InvalidArgumentStatus(violations));
       return;
     }
@@ -80,7 +76,7 @@ class PushReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc:
       return;
     }
     ingest::PreparedBatch prepared =
-        ingest::PrepareBatch(caller_, std::move(batch), service_.codes_, service_.clock_.Now());
+        ingest::PrepareBatch(caller_, std::move(parsed), service_.codes_, service_.clock_.Now());
     const uint64_t slot = next_slot_++;
     slots_.push_back({slot, std::nullopt});
     ++callbacks_;

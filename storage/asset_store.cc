@@ -32,9 +32,9 @@ struct Merged {
   std::set<int64_t> times;
 };
 
-std::string StagingRow(int ord, const AssetWrite& write, const Merged& merged) {
+void AppendStagingRow(BulkCopy& copy, int ord, const AssetWrite& write, const Merged& merged) {
   const v1::Asset& asset = *write.asset;
-  CopyRow row;
+  CopyRow row = copy.Row();
   row.Int(ord)
       .Int(asset.province())
       .Int(write.reporter_id)
@@ -60,7 +60,6 @@ std::string StagingRow(int ord, const AssetWrite& write, const Merged& merged) {
       .Int(*merged.times.rbegin())
       .Int(static_cast<int64_t>(merged.times.size()))
       .JsonObject(asset.attributes());
-  return row.line();
 }
 
 std::string UpsertSql() {
@@ -116,7 +115,7 @@ std::vector<WriteResult> AssetStore::Upsert(pqxx::work& tx, std::span<const Asse
   BulkCopy copy(tx, kStagingTable, kStagingDefinition);
   for (const size_t first : firsts) {
     const Merged& key = merged.at({records[first].reporter_id, records[first].asset->asset_key()});
-    copy.Write(StagingRow(static_cast<int>(first), records[key.newest], key));
+    AppendStagingRow(copy, static_cast<int>(first), records[key.newest], key);
   }
   copy.Finish();
 

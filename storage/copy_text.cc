@@ -1,14 +1,28 @@
 #include "storage/copy_text.h"
 
+#include <charconv>
 #include <cstdio>
 
 namespace sitrep::storage {
 namespace {
 
+// The index of the first byte of `value` that `special` picks, or value.size().
+template <class Special>
+size_t FindFirst(std::string_view value, Special special) {
+  size_t i = 0;
+  while (i < value.size() && !special(value[i])) ++i;
+  return i;
+}
+
 // COPY text format escapes only these; every other byte, UTF-8 included, passes as it is.
+// Runs without them (nearly all text) are appended whole.
 void AppendCopyEscaped(std::string& out, std::string_view value) {
-  for (const char c : value) {
-    switch (c) {
+  while (!value.empty()) {
+    const size_t special =
+        FindFirst(value, [](char c) { return c == '\\' || c == '\t' || c == '\n' || c == '\r'; });
+    out.append(value.substr(0, special));
+    if (special == value.size()) return;
+    switch (value[special]) {
       case '\\':
         out += "\\\\";
         break;
@@ -18,43 +32,43 @@ void AppendCopyEscaped(std::string& out, std::string_view value) {
       case '\n':
         out += "\\n";
         break;
-      case '\r':
-        out += "\\r";
-        break;
       default:
-        out += c;
+        out += "\\r";
     }
+    value.remove_prefix(special + 1);
   }
 }
 
 }  // namespace
 
 void CopyRow::Separate() {
-  if (!first_) line_ += '\t';
+  if (!first_) out_ += '\t';
   first_ = false;
 }
 
 CopyRow& CopyRow::Text(std::string_view value) {
   Separate();
-  AppendCopyEscaped(line_, value);
+  AppendCopyEscaped(out_, value);
   return *this;
 }
 
 CopyRow& CopyRow::Int(int64_t value) {
   Separate();
-  line_ += std::to_string(value);
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out_.append(digits, end);
   return *this;
 }
 
 CopyRow& CopyRow::Bool(bool value) {
   Separate();
-  line_ += value ? 't' : 'f';
+  out_ += value ? 't' : 'f';
   return *this;
 }
 
 CopyRow& CopyRow::Null() {
   Separate();
-  line_ += "\\N";
+  out_ += "\\N";
   return *this;
 }
 
@@ -64,9 +78,14 @@ std::string ArrayLiteral(const google::protobuf::RepeatedPtrField<std::string>& 
   for (int i = 0; i < values.size(); ++i) {
     if (i > 0) literal += ',';
     literal += '"';
-    for (const char c : values[i]) {
-      if (c == '"' || c == '\\') literal += '\\';
-      literal += c;
+    std::string_view value = values[i];
+    for (;;) {
+      const size_t special = FindFirst(value, [](char c) { return c == '"' || c == '\\'; });
+      literal.append(value.substr(0, special));
+      if (special == value.size()) break;
+      literal += '\\';
+      literal += value[special];
+      value.remove_prefix(special + 1);
     }
     literal += '"';
   }
@@ -80,31 +99,40 @@ std::string JsonObjectText(const google::protobuf::Map<std::string, std::string>
   for (const auto& [key, value] : values) {
     if (!first) json += ',';
     first = false;
-    json += JsonString(key);
+    AppendJsonString(json, key);
     json += ':';
-    json += JsonString(value);
+    AppendJsonString(json, value);
   }
   json += '}';
   return json;
 }
 
 std::string JsonString(std::string_view value) {
-  std::string json = "\"";
-  for (const char c : value) {
-    const auto byte = static_cast<unsigned char>(c);
+  std::string json;
+  AppendJsonString(json, value);
+  return json;
+}
+
+void AppendJsonString(std::string& json, std::string_view value) {
+  json += '"';
+  for (;;) {
+    const size_t special = FindFirst(value, [](char c) {
+      return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+    });
+    json.append(value.substr(0, special));
+    if (special == value.size()) break;
+    const char c = value[special];
     if (c == '"' || c == '\\') {
       json += '\\';
       json += c;
-    } else if (byte < 0x20) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", byte);
-      json += escaped;
     } else {
-      json += c;
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned char>(c));
+      json += escaped;
     }
+    value.remove_prefix(special + 1);
   }
   json += '"';
-  return json;
 }
 
 }  // namespace sitrep::storage

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+#include <string_view>
 #include <utility>
 
 #include "storage/bulk_copy.h"
@@ -22,9 +24,9 @@ constexpr const char* kStagingDefinition =
     "title text, description text, indicators text, cve_ids text[], "
     "attack_technique_ids text[], affected_asset_keys text[], attributes text)";
 
-std::string StagingRow(int ord, const IncidentWrite& write) {
+void AppendStagingRow(BulkCopy& copy, int ord, const IncidentWrite& write) {
   const v1::Incident& incident = *write.incident;
-  CopyRow row;
+  CopyRow row = copy.Row();
   row.Int(ord)
       .Int(incident.province())
       .Int(write.reporter_id)
@@ -58,7 +60,6 @@ std::string StagingRow(int ord, const IncidentWrite& write) {
       .TextArray(incident.attack_technique_ids())
       .TextArray(incident.affected_asset_keys())
       .JsonObject(incident.attributes());
-  return row.line();
 }
 
 std::optional<v1::Incident> SelectOne(pqxx::work& tx, const std::string& where, int64_t id,
@@ -76,9 +77,14 @@ std::vector<WriteResult> IncidentStore::Insert(pqxx::work& tx,
                                                std::chrono::system_clock::time_point received) {
   std::vector<WriteResult> results(records.size(), WriteResult{WriteResult::kDuplicate, 0});
   if (records.empty()) return results;
+  // A key seen earlier in `records` is a duplicate without asking PostgreSQL, so the INSERT
+  // needs no ORDER BY to keep the first.
+  std::set<std::pair<int64_t, std::string_view>> keys;
   BulkCopy copy(tx, kStagingTable, kStagingDefinition);
-  for (size_t i = 0; i < records.size(); ++i)
-    copy.Write(StagingRow(static_cast<int>(i), records[i]));
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (!keys.emplace(records[i].reporter_id, records[i].incident->external_id()).second) continue;
+    AppendStagingRow(copy, static_cast<int>(i), records[i]);
+  }
   copy.Finish();
 
   const pqxx::result inserted = tx.exec_params(
@@ -90,7 +96,7 @@ std::vector<WriteResult> IncidentStore::Insert(pqxx::work& tx,
       "severity, tlp, sharing_scope, status, sitrep_time(occurred_micros), "
       "sitrep_time(detected_micros), sitrep_time($1), sitrep_time($1), reporter_id, title, "
       "description, indicators::jsonb, cve_ids, attack_technique_ids, affected_asset_keys, "
-      "attributes::jsonb FROM incident_staging ORDER BY ord "
+      "attributes::jsonb FROM incident_staging "
       "ON CONFLICT (reporter_id, external_id) DO NOTHING RETURNING id, reporter_id, external_id",
       ToMicros(received));
 

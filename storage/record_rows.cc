@@ -105,9 +105,9 @@ std::string IndicatorsJson(const v1::Incident& incident) {
   for (int i = 0; i < incident.indicators_size(); ++i) {
     if (i > 0) json += ',';
     json += "{\"type\":";
-    json += JsonString(EnumText(incident.indicators(i).type()));
+    AppendJsonString(json, EnumText(incident.indicators(i).type()));
     json += ",\"value\":";
-    json += JsonString(incident.indicators(i).value());
+    AppendJsonString(json, incident.indicators(i).value());
     json += '}';
   }
   json += ']';

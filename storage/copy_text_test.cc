@@ -1,0 +1,53 @@
+#include "storage/copy_text.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace sitrep::storage {
+namespace {
+
+TEST(CopyRowTest, SeparatesFieldsWithTabsAndWritesNullAndNumbers) {
+  std::string out = "earlier\n";
+  CopyRow row(out);
+  row.Int(-42).Null().Bool(true).IdOrNull(0).IdOrNull(7).Text("");
+  EXPECT_EQ(out, "earlier\n-42\t\\N\tt\t\\N\t7\t");
+}
+
+TEST(CopyRowTest, EscapesExactlyWhatCopyTextFormatNeeds) {
+  std::string out;
+  CopyRow(out).Text("a\\b\tc\nd\re").Text("plain 中文 text");
+  EXPECT_EQ(out, "a\\\\b\\tc\\nd\\re\tplain 中文 text");
+}
+
+TEST(CopyRowTest, EscapesASpecialByteAtEitherEnd) {
+  std::string out;
+  CopyRow(out).Text("\tmiddle\\");
+  EXPECT_EQ(out, "\\tmiddle\\\\");
+}
+
+TEST(ArrayLiteralTest, QuotesEveryElementAndEscapesQuotesAndBackslashes) {
+  google::protobuf::RepeatedPtrField<std::string> values;
+  EXPECT_EQ(ArrayLiteral(values), "{}");
+  *values.Add() = "CVE-2024-1";
+  *values.Add() = "NULL";
+  *values.Add() = "a\"b\\c,{}";
+  EXPECT_EQ(ArrayLiteral(values), R"({"CVE-2024-1","NULL","a\"b\\c,{}"})");
+}
+
+TEST(JsonStringTest, EscapesQuotesBackslashesAndControlBytes) {
+  EXPECT_EQ(JsonString(""), "\"\"");
+  EXPECT_EQ(JsonString("say \"hi\"\\"), R"("say \"hi\"\\")");
+  EXPECT_EQ(JsonString(std::string("a\x01\n", 3)), R"("a\u0001\u000a")");
+  EXPECT_EQ(JsonString("工控"), "\"工控\"");
+}
+
+TEST(JsonObjectTextTest, WritesEveryPair) {
+  google::protobuf::Map<std::string, std::string> values;
+  EXPECT_EQ(JsonObjectText(values), "{}");
+  values["k\"ey"] = "v\\al";
+  EXPECT_EQ(JsonObjectText(values), R"({"k\"ey":"v\\al"})");
+}
+
+}  // namespace
+}  // namespace sitrep::storage
