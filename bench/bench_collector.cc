@@ -26,17 +26,18 @@ void Check(const grpc::Status& status, const std::string& call) {
 
 }  // namespace
 
-BenchCollector CreateBenchCollector(const std::shared_ptr<grpc::Channel>& channel,
-                                    const std::string& admin_token, const std::string& name) {
+BenchPrincipal CreateBenchPrincipal(const std::shared_ptr<grpc::Channel>& channel,
+                                    const std::string& admin_token, const std::string& name,
+                                    v1::Role role, uint32_t province) {
   const auto stub = v1::RegistryService::NewStub(channel);
 
   grpc::ClientContext create_context;
   Prepare(create_context, admin_token);
   v1::CreatePrincipalRequest create;
   create.mutable_principal()->set_name(name);
-  create.mutable_principal()->set_role(v1::ROLE_COLLECTOR);
-  create.mutable_principal()->set_province(0);
-  create.mutable_principal()->set_description("sitrep-bench ingest load generator");
+  create.mutable_principal()->set_role(role);
+  create.mutable_principal()->set_province(province);
+  create.mutable_principal()->set_description("sitrep-bench load generator");
   v1::Principal principal;
   Check(stub->CreatePrincipal(&create_context, create, &principal), "CreatePrincipal " + name);
 
@@ -48,7 +49,12 @@ BenchCollector CreateBenchCollector(const std::shared_ptr<grpc::Channel>& channe
   v1::IssueTokenResponse issued;
   Check(stub->IssueToken(&issue_context, issue, &issued), "IssueToken for " + name);
 
-  return BenchCollector{principal.id(), name, issued.secret()};
+  return BenchPrincipal{principal.id(), name, issued.secret()};
+}
+
+BenchCollector CreateBenchCollector(const std::shared_ptr<grpc::Channel>& channel,
+                                    const std::string& admin_token, const std::string& name) {
+  return CreateBenchPrincipal(channel, admin_token, name, v1::ROLE_COLLECTOR, 0);
 }
 
 }  // namespace sitrep::bench

@@ -6,6 +6,7 @@
 
 #include "bench/bench_failure.h"
 #include "bench/connection_options.h"
+#include "bench/feeds_bench.h"
 #include "bench/ingest_bench.h"
 
 namespace sitrep::bench {
@@ -27,6 +28,12 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       app.add_subcommand("ingest", "durable Push throughput against binary COPY of the same rows");
   AddIngestOptions(*ingest_command, ingest);
   ingest_command->callback([&] { chosen = [&] { RunIngestBench(connection, ingest, out, err); }; });
+
+  FeedsOptions feeds;
+  CLI::App* feeds_command = app.add_subcommand(
+      "feeds", "feed-page and watch-delivery latency at a big database (loads it when missing)");
+  AddFeedsOptions(*feeds_command, feeds);
+  feeds_command->callback([&] { chosen = [&] { RunFeedsBench(connection, feeds, out, err); }; });
 
   try {
     app.parse(argc, argv);
