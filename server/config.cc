@@ -1,10 +1,30 @@
 #include "server/config.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 
 namespace sitrep {
+namespace {
+
+// Durations such as "90m", "2h" or "3d", converted to seconds; a bare number is refused, so
+// that "2" cannot silently mean two seconds.
+CLI::Validator DurationInSeconds() {
+  return CLI::AsNumberWithUnit(
+      std::map<std::string, int64_t>{{"s", 1}, {"m", 60}, {"h", 3600}, {"d", 86400}},
+      static_cast<CLI::AsNumberWithUnit::Options>(CLI::AsNumberWithUnit::CASE_SENSITIVE |
+                                                  CLI::AsNumberWithUnit::UNIT_REQUIRED),
+      "DURATION");
+}
+
+const std::map<std::string, v1::Severity> kSeverityWords = {{"I", v1::SEVERITY_I},
+                                                            {"II", v1::SEVERITY_II},
+                                                            {"III", v1::SEVERITY_III},
+                                                            {"IV", v1::SEVERITY_IV}};
+
+}  // namespace
 
 std::optional<Config> ParseFlags(int argc, char** argv, int& exit_code) {
   Config config;
@@ -46,6 +66,37 @@ std::optional<Config> ParseFlags(int argc, char** argv, int& exit_code) {
       ->capture_default_str()
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
 
+  app.set_config("--config", "", "read flags from this INI/TOML file (name = value)");
+  // A misspelt name in the file is an error, not a setting silently left at its default.
+  app.allow_config_extras(CLI::config_extras_mode::error);
+  std::string escalation = config.escalation.enabled ? "on" : "off";
+  app.add_option("--escalation", escalation,
+                 "raise notices by the rules of SPEC §5 (on) or not (off)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"on", "off"}));
+  const char* grade_flags[] = {"--deadline-i", "--deadline-ii", "--deadline-iii", "--deadline-iv"};
+  const char* grade_names[] = {"I", "II", "III", "IV"};
+  int64_t deadline_seconds[4];
+  for (int i = 0; i < 4; ++i) {
+    deadline_seconds[i] = config.escalation.deadlines[i].count();
+    app.add_option(grade_flags[i], deadline_seconds[i],
+                   std::string("response deadline of a grade ") + grade_names[i] +
+                       " notice (e.g. 90m, 2h, 3d; default " +
+                       std::to_string(deadline_seconds[i] / 3600) + "h)")
+        ->transform(DurationInSeconds())
+        ->check(CLI::Range(int64_t{1}, int64_t{366} * 86400));
+  }
+  std::string kev_file;
+  app.add_option("--kev-file", kev_file,
+                 std::string("known-exploited CVE list in CISA's KEV JSON format, re-read on "
+                             "SIGHUP (default ") +
+                     kDefaultKevFile + " when it exists)");
+  std::string kev_priority = "III";
+  app.add_option("--kev-priority", kev_priority,
+                 "priority (and so deadline) of a known-exploited CVE notice: I, II, III or IV")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"I", "II", "III", "IV"}));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
@@ -73,6 +124,15 @@ std::optional<Config> ParseFlags(int argc, char** argv, int& exit_code) {
   config.tls_key = tls_key;
   config.tls_client_ca = tls_client_ca;
   config.log_level = *ParseLogLevel(log_level);
+  config.escalation.enabled = escalation == "on";
+  for (int i = 0; i < 4; ++i)
+    config.escalation.deadlines[i] = std::chrono::seconds(deadline_seconds[i]);
+  config.escalation.kev_priority = kSeverityWords.at(kev_priority);
+  if (!kev_file.empty()) {
+    config.kev_file = kev_file;
+  } else if (std::filesystem::exists(kDefaultKevFile)) {
+    config.kev_file = kDefaultKevFile;
+  }
   exit_code = 0;
   return config;
 }

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "escalation/rules.h"
 #include "logging/log.h"
 
 namespace sitrep {
@@ -32,11 +33,24 @@ struct Config {
   size_t ingest_queue_bytes = 64u << 20;
   std::chrono::milliseconds health_interval{1000};
   LogLevel log_level = LogLevel::kInfo;
+
+  // Automatic escalation (SPEC §5): whether the rules run, their deadlines and the KEV
+  // notices' priority; and the known-exploited CVE list in CISA's format, re-read on SIGHUP.
+  // Empty kev_file: the KEV rule is idle (ParseFlags fills in kDefaultKevFile when it exists).
+  escalation::EscalationRules escalation;
+  std::filesystem::path kev_file;
 };
 
-// Parses sitrepd's flags (and SITREP_DATABASE_URL from the environment). On --help prints
-// usage and returns nullopt with `exit_code` 0; on a bad flag prints one line saying why and
-// returns nullopt with `exit_code` 2.
+// Where ParseFlags looks for the KEV catalog when --kev-file is not given: the shared data
+// set beside the checkout, relative to the working directory.
+inline constexpr const char* kDefaultKevFile =
+    "../shared/datasets/kev/known_exploited_vulnerabilities.json";
+
+// Parses sitrepd's flags (and SITREP_DATABASE_URL from the environment); every flag may also
+// be given in the INI/TOML file named by --config (`name = value`, the flag's name without its
+// dashes; flags on the command line win). On --help prints usage and returns nullopt with
+// `exit_code` 0; on a bad flag or config file prints one line saying why and returns nullopt
+// with `exit_code` 2.
 [[nodiscard]] std::optional<Config> ParseFlags(int argc, char** argv, int& exit_code);
 
 }  // namespace sitrep
