@@ -1,5 +1,6 @@
 #include "escalation/kev_catalog.h"
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -59,6 +60,14 @@ std::optional<KevCatalog> KevCatalog::Load(const std::filesystem::path& path, st
 const KevEntry* KevCatalog::Find(std::string_view cve_id) const {
   const auto found = entries_.find(std::string(cve_id));
   return found == entries_.end() ? nullptr : &found->second;
+}
+
+std::vector<std::string> KevCatalog::CveIds() const {
+  std::vector<std::string> ids;
+  ids.reserve(entries_.size());
+  for (const auto& [id, entry] : entries_) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  return ids;
 }
 
 }  // namespace sitrep::escalation

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace sitrep::escalation {
 
@@ -34,6 +35,8 @@ class KevCatalog final {
 
   // The entry of `cve_id` (exact, upper-case id), or nullptr when it is not known-exploited.
   [[nodiscard]] const KevEntry* Find(std::string_view cve_id) const;
+  // Every listed CVE id, sorted (for views that count assets carrying one).
+  [[nodiscard]] std::vector<std::string> CveIds() const;
   [[nodiscard]] size_t size() const { return entries_.size(); }
   [[nodiscard]] const std::string& version() const { return version_; }
 

@@ -32,6 +32,7 @@ TEST(KevCatalogTest, ParsesTheCisaFeedFormat) {
   ASSERT_NE(catalog->Find("CVE-2021-22681"), nullptr);
   EXPECT_EQ(catalog->Find("CVE-2021-22681")->product, "");
   EXPECT_EQ(catalog->Find("CVE-2020-0001"), nullptr);
+  EXPECT_EQ(catalog->CveIds(), (std::vector<std::string>{"CVE-2021-22681", "CVE-2025-48384"}));
 }
 
 struct BadFeed {

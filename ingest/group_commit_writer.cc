@@ -269,6 +269,10 @@ std::vector<BatchResult> GroupCommitWriter::WriteGroup(std::vector<Pending>& gro
       (void)i;
       Count(results[b].assets, results[b].ack, asset_results[k].outcome);
     }
+    if (options_.escalator != nullptr) {  // in this transaction: never missed, never doubled
+      options_.escalator->RaiseForIngest(tx, incident_writes, incident_results, facts, asset_writes,
+                                         asset_results, now);
+    }
     for (BatchResult& result : results) {
       result.ack.set_rejected(static_cast<uint32_t>(result.ack.rejections_size()));
     }

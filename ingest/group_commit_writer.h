@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "domain/clock.h"
+#include "escalation/escalator.h"
 #include "ingest/prepared_batch.h"
 #include "storage/pool.h"
 
@@ -30,6 +31,9 @@ class GroupCommitWriter final {
     int writers = 2;                      // threads, each with its own connection per group
     size_t max_queued_bytes = 64u << 20;  // beyond this HasRoom() is false
     size_t max_group_records = 4'000;     // records per transaction, at least one batch
+    // Raises the notices of SPEC §5 inside each group's transaction (not owned; outlives the
+    // writer); nullptr: no escalation.
+    const escalation::Escalator* escalator = nullptr;
   };
   // A batch's result, or the exception that failed its transaction (PostgreSQL away: the
   // client resends, which idempotency makes safe).
@@ -54,6 +58,8 @@ class GroupCommitWriter final {
   void WhenRoom(std::function<void()> resume);
 
   [[nodiscard]] size_t queued_batches() const;
+  // The escalator of Options (nullptr: none), for writes outside the group path (amendments).
+  [[nodiscard]] const escalation::Escalator* escalator() const { return options_.escalator; }
 
  private:
   struct Pending {

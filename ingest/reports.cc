@@ -118,8 +118,12 @@ Outcome<v1::Incident> Reports::Amend(const Principal& caller,
     if (caller.is(v1::ROLE_ENTERPRISE) && amended.enterprise_id() != caller.enterprise_id) {
       return PermissionDenied("an enterprise may not move its incident to another enterprise.");
     }
-    return storage::IncidentStore::Amend(tx, amended, request.kind(), request.note(), caller.id,
-                                         now);
+    v1::Incident stored =
+        storage::IncidentStore::Amend(tx, amended, request.kind(), request.note(), caller.id, now);
+    if (const escalation::Escalator* escalator = writer_.escalator()) {
+      escalator->RaiseForAmendment(tx, *current, stored, now);  // an upgrade escalates
+    }
+    return stored;
   });
 }
 

@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "escalation/escalator.h"
 #include "feeds/feeds.h"
 #include "ingest/group_commit_writer.h"
 #include "ingest/reports.h"
@@ -124,10 +125,12 @@ class RunningServer final : public Server {
     rpc_ = std::make_unique<RpcRunner>(*authenticator_, *audit_, *metrics_);
     registry_ =
         std::make_unique<registry::Registry>(*enterprises_, *principals_, *audit_, codes_, *clock_);
+    escalator_ = std::make_unique<escalation::Escalator>(config_.escalation, config_.kev_file);
     writer_ = std::make_unique<ingest::GroupCommitWriter>(
         *pool_, *clock_,
         ingest::GroupCommitWriter::Options{.writers = config_.ingest_writers,
-                                           .max_queued_bytes = config_.ingest_queue_bytes},
+                                           .max_queued_bytes = config_.ingest_queue_bytes,
+                                           .escalator = escalator_.get()},
         [metrics = metrics_.get()](std::chrono::steady_clock::duration latency, size_t) {
           metrics->ObserveCommit(latency);
         });
@@ -171,6 +174,8 @@ class RunningServer final : public Server {
     if (cluster_) cluster_->Stop();
     Log(LogLevel::kInfo, "server.stopped", {});
   }
+
+  void Reload() override { escalator_->Reload(); }
 
   int port() const override { return port_; }
   int metrics_port() const override { return metrics_ ? metrics_->port() : 0; }
@@ -259,6 +264,7 @@ class RunningServer final : public Server {
   std::unique_ptr<RpcRunner> rpc_;
   std::unique_ptr<registry::Registry> registry_;
   std::unique_ptr<RegistryService> registry_service_;
+  std::unique_ptr<escalation::Escalator> escalator_;
   std::unique_ptr<ingest::GroupCommitWriter> writer_;
   std::unique_ptr<ingest::Reports> reports_;
   std::unique_ptr<IngestService> ingest_service_;
@@ -293,11 +299,13 @@ std::unique_ptr<Server> Server::Start(const Config& config, const Clock* clock) 
 
 int RunServer(const Config& config) {
   SetLogLevel(config.log_level);
-  // Block the stop signals in every thread (they inherit this mask) and take them in this one.
+  // Block the stop signals and SIGHUP in every thread (they inherit this mask) and take them
+  // in this one.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   std::unique_ptr<Server> server;
@@ -308,7 +316,10 @@ int RunServer(const Config& config) {
     return 1;
   }
   int signal = 0;
-  sigwait(&stop_signals, &signal);
+  while (sigwait(&stop_signals, &signal) == 0 && signal == SIGHUP) {
+    Log(LogLevel::kInfo, "server.reloading", {{"signal", "SIGHUP"}});
+    server->Reload();
+  }
   Log(LogLevel::kInfo, "server.stopping", {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});
   server->Shutdown();
   return 0;

@@ -26,14 +26,18 @@ class Server {
   // database if it started one. Idempotent; also done by the destructor.
   virtual void Shutdown() = 0;
 
+  // Re-reads what may change while running (SIGHUP): the known-exploited CVE list of the
+  // escalation rules. A file that cannot be read keeps the list in use (and is logged).
+  virtual void Reload() = 0;
+
   [[nodiscard]] virtual int port() const = 0;          // the bound gRPC port
   [[nodiscard]] virtual int metrics_port() const = 0;  // 0 when metrics are off
   // The owner's URL of the database in use (also written to <data-dir>/database.url).
   [[nodiscard]] virtual const std::string& database_url() const = 0;
 };
 
-// main()'s body: starts the server, waits for SIGINT or SIGTERM, shuts down. Returns the
-// process exit code (1 with one line on stderr when it could not start).
+// main()'s body: starts the server, reloads on SIGHUP, waits for SIGINT or SIGTERM, shuts down.
+// Returns the process exit code (1 with one line on stderr when it could not start).
 int RunServer(const Config& config);
 
 }  // namespace sitrep
