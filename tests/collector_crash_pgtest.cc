@@ -129,6 +129,40 @@ TEST_F(CollectorCrashTest, KillingTheServerMidRunLosesAndDuplicatesNothing) {
   EXPECT_NE(CollectorSummary().find("\"rejected\":0"), std::string::npos) << CollectorSummary();
 }
 
+// Escalation commits with the incident that calls for it (SPEC §5): after a SIGKILL mid-run and
+// the collector's resends, every incident of severity II or above has its notices exactly once.
+TEST_F(CollectorCrashTest, KillingTheServerMidRunRaisesEachEscalationOnce) {
+  constexpr int kRecords = 40'000;
+  auto collector = StartCollector(kRecords);
+  WaitUntilStored(kRecords / 4);
+  ASSERT_LT(StoredRecords(), kRecords) << "the run ended before the server could be killed";
+  server_->Kill(SIGKILL);
+  server_->Wait();
+  StartServer();
+  EXPECT_EQ(collector->Wait(), 0) << ReadText(dir_ / "collector.log");
+  ASSERT_EQ(StoredRecords(), kRecords);
+  const int64_t major =
+      QueryInt(database_url_, "SELECT count(*) FROM incidents WHERE severity = 2");
+  const int64_t extraordinary =
+      QueryInt(database_url_, "SELECT count(*) FROM incidents WHERE severity = 1");
+  ASSERT_GT(major + extraordinary, 0);
+  // Severity II: one notice to the province; I: that and one to the national centre.
+  EXPECT_EQ(
+      QueryInt(database_url_, "SELECT count(*) FROM notifications WHERE origin = 'INCIDENT_RULE'"),
+      major + 2 * extraordinary);
+  EXPECT_EQ(QueryInt(database_url_,
+                     "SELECT count(*) FROM incidents i WHERE i.severity <= 2 AND NOT EXISTS ("
+                     "SELECT 1 FROM notifications n WHERE n.escalation_key = "
+                     "'incident:' || i.id || ':sev' || i.severity AND n.incident_ids = "
+                     "ARRAY[i.id])"),
+            0);
+  EXPECT_EQ(QueryInt(database_url_,
+                     "SELECT count(*) FROM notifications n WHERE origin = 'INCIDENT_RULE' AND "
+                     "(SELECT count(*) FROM notification_targets t "
+                     "WHERE t.notification_id = n.id) <> 1"),
+            0);
+}
+
 TEST_F(CollectorCrashTest, RestartingPostgreSQLMidRunLosesAndDuplicatesNothing) {
   constexpr int kRecords = 50'000;
   auto collector = StartCollector(kRecords);
