@@ -9,6 +9,9 @@ namespace {
 
 constexpr auto kReaders = {v1::ROLE_ADMIN, v1::ROLE_NATIONAL, v1::ROLE_PROVINCIAL,
                            v1::ROLE_ENTERPRISE, v1::ROLE_COLLECTOR};
+// SPEC §1: collectors read back what they pushed, not the overview.
+constexpr auto kSituationReaders = {v1::ROLE_ADMIN, v1::ROLE_NATIONAL, v1::ROLE_PROVINCIAL,
+                                    v1::ROLE_ENTERPRISE};
 constexpr size_t kMaxAuditTarget = 1000;
 
 // The filter as the audit log keeps it: compact text, bounded.
@@ -102,13 +105,17 @@ grpc::Status FeedService::WatchAssets(grpc::ServerContext* context,
                   });
 }
 
-grpc::Status FeedService::GetSituation(grpc::ServerContext* context, const v1::GetSituationRequest*,
-                                       v1::Situation*) {
-  return rpc_.Run(context, "/sitrep.v1.FeedService/GetSituation", kReaders,
-                  [&](const Principal&, CallRecord&) {
-                    return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                                        "GetSituation lands with issue #5 (situation)");
-                  });
+grpc::Status FeedService::GetSituation(grpc::ServerContext* context,
+                                       const v1::GetSituationRequest* request,
+                                       v1::Situation* response) {
+  return rpc_.Run(
+      context, "/sitrep.v1.FeedService/GetSituation", kSituationReaders,
+      [&](const Principal& caller, CallRecord& record) {
+        record.target = AuditText(*request);
+        return Reply(
+            situation_.Get(caller, *request), response, record,
+            +[](const v1::Situation& situation) -> int64_t { return situation.incidents_size(); });
+      });
 }
 
 }  // namespace sitrep

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "feeds/feeds.h"
+#include "feeds/situation.h"
 #include "server/rpc_runner.h"
 #include "sitrep/v1/feed.grpc.pb.h"
 
@@ -8,12 +9,13 @@ namespace sitrep {
 
 // The gRPC edge of FeedService: unpack, call feeds::Feeds, pack, audit every read with its
 // filter and row count. Every role may read; row-level security decides what it sees (SPEC
-// §3). GetSituation lands with issue #5 and answers UNIMPLEMENTED until then.
+// §3). GetSituation answers regulators and enterprises from the situation rollups.
 class FeedService final : public v1::FeedService::Service {
  public:
   // `stopping` turns true when the server shuts down, ending live watches.
-  FeedService(RpcRunner& rpc, feeds::Feeds& feeds, const std::atomic<bool>& stopping)
-      : rpc_(rpc), feeds_(feeds), stopping_(stopping) {}
+  FeedService(RpcRunner& rpc, feeds::Feeds& feeds, feeds::Situation& situation,
+              const std::atomic<bool>& stopping)
+      : rpc_(rpc), feeds_(feeds), situation_(situation), stopping_(stopping) {}
 
   grpc::Status ListIncidents(grpc::ServerContext* context, const v1::ListIncidentsRequest* request,
                              v1::ListIncidentsResponse* response) override;
@@ -34,6 +36,7 @@ class FeedService final : public v1::FeedService::Service {
  private:
   RpcRunner& rpc_;
   feeds::Feeds& feeds_;
+  feeds::Situation& situation_;
   const std::atomic<bool>& stopping_;
 };
 

@@ -187,14 +187,15 @@ TEST_F(AuthTest, EachRoleIsDeniedTheCallsItMayNotMake) {
   }
 }
 
-TEST_F(AuthTest, CallsOfLaterIssuesAnswerUnimplementedAfterAuthentication) {
+TEST_F(AuthTest, SituationNeedsATokenOfARegulatorOrEnterprise) {
   auto feeds = v1::FeedService::NewStub(channel_);
   v1::Situation out;
   grpc::ClientContext anonymous;
   EXPECT_EQ(feeds->GetSituation(&anonymous, {}, &out).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
-  const grpc::Status status = feeds->GetSituation(As(TokenFor(v1::ROLE_NATIONAL)).get(), {}, &out);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_TRUE(feeds->GetSituation(As(TokenFor(v1::ROLE_NATIONAL)).get(), {}, &out).ok());
+  EXPECT_EQ(feeds->GetSituation(As(TokenFor(v1::ROLE_COLLECTOR)).get(), {}, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST_F(AuthTest, EveryCallIsAudited) {

@@ -1,0 +1,227 @@
+#include "storage/situation_store.h"
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <tuple>
+
+#include "storage/copy_text.h"
+#include "storage/sql_types.h"
+#include "storage/transaction.h"
+
+namespace sitrep::storage {
+namespace {
+
+// The bucket of an incident's time, as 0008_situation.sql buckets it; $2 is the grain.
+constexpr const char* kIncidentBucket =
+    "CASE WHEN $2 = 'h' "
+    "THEN date_trunc('hour', coalesce(i.occurred_at, i.detected_at, i.received_at), 'UTC') "
+    "ELSE sitrep_situation_day(coalesce(i.occurred_at, i.detected_at, i.received_at)) END";
+
+// $1 provinces (the counts' province keys: {0} without a filter), $2 grain, $3/$4 the range in
+// micros, $5 no province filter, $6 the caller is an enterprise, $7 its enterprise, $8 its
+// principal. Three parts: compacted counts, deltas not yet compacted, and an enterprise's own
+// incidents that no viewer it holds covers (SECTOR or PUBLIC sharing would count them twice).
+const std::string kIncidentCellsSql =
+    std::string(
+        "SELECT sitrep_micros(bucket), dimension, value, severity, sum(n)::bigint FROM ("
+        " SELECT c.bucket, c.dimension, c.value, c.severity, c.n"
+        " FROM situation_incident_counts c"
+        " WHERE c.viewer = ANY (sitrep_caller_viewers()) AND c.province = ANY ($1::integer[])"
+        " AND c.grain = $2::\"char\" AND c.bucket >= sitrep_time($3) AND c.bucket < sitrep_time($4)"
+        " UNION ALL"
+        " SELECT CASE WHEN $2 = 'h' THEN x.hour ELSE sitrep_situation_day(x.hour) END,"
+        " d.dimension, d.value, x.severity, x.n"
+        " FROM situation_incident_deltas x CROSS JOIN LATERAL (VALUES ('province',"
+        " x.province::text), ('sector', x.sector), ('category', x.category)) AS d(dimension, value)"
+        " WHERE x.hour >= sitrep_time($3) AND x.hour < sitrep_time($4)"
+        " AND ($5 OR x.province = ANY ($1::integer[]))"
+        " AND sitrep_situation_viewers(x.province, x.sector, x.tlp, x.sharing_scope)"
+        " && sitrep_caller_viewers()"
+        " UNION ALL"
+        " SELECT ") +
+    kIncidentBucket +
+    ", d.dimension, d.value, i.severity, 1"
+    " FROM incidents i CROSS JOIN LATERAL (VALUES ('province', i.province::text),"
+    " ('sector', i.sector), ('category', i.category)) AS d(dimension, value)"
+    " WHERE $6 AND (i.enterprise_id = $7 OR i.reporter_id = $8)"
+    " AND NOT (sitrep_situation_viewers(i.province, i.sector, i.tlp, i.sharing_scope)"
+    " && sitrep_caller_viewers())"
+    " AND coalesce(i.occurred_at, i.detected_at, i.received_at) >= sitrep_time($3)"
+    " AND coalesce(i.occurred_at, i.detected_at, i.received_at) < sitrep_time($4)"
+    " AND ($5 OR i.province = ANY ($1::integer[]))"
+    ") AS cells GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0";
+
+// $1 provinces, $2 no province filter, $3 the caller is an enterprise, $4 its enterprise, $5
+// its principal. Assets have no sharing: an enterprise counts its own assets directly.
+constexpr const char* kExposureSql =
+    "SELECT protocol, vendor, sum(n)::bigint FROM ("
+    " SELECT protocol, vendor, n FROM situation_exposure_counts"
+    " WHERE viewer = ANY (sitrep_caller_viewers()) AND province = ANY ($1::integer[])"
+    " UNION ALL"
+    " SELECT protocol, vendor, n FROM situation_exposure_deltas x"
+    " WHERE ($2 OR x.province = ANY ($1::integer[]))"
+    " AND ARRAY['N', 'P:' || x.province] && sitrep_caller_viewers()"
+    " UNION ALL"
+    " SELECT protocol, vendor, 1 FROM assets a"
+    " WHERE $3 AND a.internet_exposed AND (a.enterprise_id = $4 OR a.reporter_id = $5)"
+    " AND ($2 OR a.province = ANY ($1::integer[]))"
+    ") AS exposure GROUP BY 1, 2 HAVING sum(n) > 0";
+
+// Row-level security on assets leaves exactly the assets the caller may see; the GIN index on
+// cve_ids finds those carrying any listed CVE.
+constexpr const char* kKnownExploitedSql =
+    "SELECT protocol, vendor, count(*) FROM assets"
+    " WHERE internet_exposed AND cve_ids && $1::text[] AND ($2 OR province = ANY ($3::integer[]))"
+    " GROUP BY 1, 2";
+
+// $1 provinces, $2 no province filter, $3 the caller is a regulator, $4 the caller is an
+// enterprise, $5 its enterprise, $6 how many. Regulators count from the rollups; an
+// enterprise sees no other enterprise named, so it counts its own open incidents.
+constexpr const char* kTopEnterprisesSql =
+    "SELECT o.enterprise_id, coalesce(min(e.name), ''), sum(o.n)::bigint FROM ("
+    " SELECT enterprise_id, n FROM situation_open_counts"
+    " WHERE viewer = ANY (sitrep_caller_viewers()) AND ($2 OR province = ANY ($1::integer[]))"
+    " UNION ALL"
+    " SELECT enterprise_id, n FROM situation_open_deltas x"
+    " WHERE $3 AND ($2 OR x.province = ANY ($1::integer[]))"
+    " AND sitrep_situation_viewers(x.province, x.sector, x.tlp, x.sharing_scope)"
+    " && sitrep_caller_viewers()"
+    " UNION ALL"
+    " SELECT enterprise_id, 1 FROM incidents i"
+    " WHERE $4 AND i.enterprise_id = $5 AND i.status IN ('REPORTED', 'CONFIRMED', 'HANDLING')"
+    " AND ($2 OR i.province = ANY ($1::integer[]))"
+    ") AS o LEFT JOIN enterprises e ON e.id = o.enterprise_id"
+    " GROUP BY 1 HAVING sum(o.n) > 0 ORDER BY 3 DESC, 1 LIMIT $6";
+
+// $1 provinces, $2 no province filter, $3/$4 the range in micros, $5 now in micros. Row-level
+// security on the notification tables decides which targets the caller sees. A target the
+// national centre itself must answer (escalation, 0007) is its backlog, not its province's;
+// the column is read through to_jsonb so this query does not depend on that migration.
+constexpr const char* kNoticeBacklogSql =
+    "SELECT t.province,"
+    " count(*) FILTER (WHERE t.state IN ('DELIVERED', 'ACKNOWLEDGED')),"
+    " count(*) FILTER (WHERE t.state IN ('DELIVERED', 'ACKNOWLEDGED')"
+    "   AND n.response_deadline < sitrep_time($5)),"
+    " coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY"
+    "   extract(epoch FROM t.acknowledged_at - n.created_at)) FILTER (WHERE"
+    "   t.acknowledged_at IS NOT NULL AND n.created_at >= sitrep_time($3)"
+    "   AND n.created_at < sitrep_time($4)), 0),"
+    " coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY"
+    "   extract(epoch FROM t.feedback_at - n.created_at)) FILTER (WHERE"
+    "   t.feedback_at IS NOT NULL AND n.created_at >= sitrep_time($3)"
+    "   AND n.created_at < sitrep_time($4)), 0)"
+    " FROM notification_targets t JOIN notifications n ON n.id = t.notification_id"
+    " WHERE (t.state IN ('DELIVERED', 'ACKNOWLEDGED')"
+    "   OR (n.created_at >= sitrep_time($3) AND n.created_at < sitrep_time($4)))"
+    " AND ($2 OR t.province = ANY ($1::integer[]))"
+    " AND (to_jsonb(t) ->> 'national') IS DISTINCT FROM 'true'"
+    " GROUP BY 1 ORDER BY 1";
+
+std::string IntArray(const std::vector<uint32_t>& values) {
+  std::string literal = "{";
+  for (size_t i = 0; i < values.size(); ++i) literal += (i ? "," : "") + std::to_string(values[i]);
+  return literal + "}";
+}
+
+std::string TextArray(const std::vector<std::string>& values) {
+  google::protobuf::RepeatedPtrField<std::string> repeated(values.begin(), values.end());
+  return ArrayLiteral(repeated);
+}
+
+}  // namespace
+
+SituationRows SituationStore::Read(const Principal& caller, const SituationQuery& query) {
+  const bool all_provinces = query.provinces.empty();
+  const std::string count_provinces = all_provinces ? "{0}" : IntArray(query.provinces);
+  const std::string provinces = IntArray(query.provinces);
+  const std::string grain = query.bucket == v1::BUCKET_HOUR ? "h" : "d";
+  const bool enterprise = caller.is(v1::ROLE_ENTERPRISE);
+  const bool regulator = !enterprise;  // COLLECTOR callers never get here (feeds/situation.cc)
+  const int64_t from = ToMicros(query.previous_start);
+  const int64_t start = ToMicros(query.start);
+  const int64_t end = ToMicros(query.end);
+
+  return InTransaction(pool_, caller, [&](pqxx::work& tx) {
+    SituationRows rows;
+    for (const pqxx::row& row :
+         tx.exec_params(kIncidentCellsSql, count_provinces, grain, from, end, all_provinces,
+                        enterprise, caller.enterprise_id, caller.id)) {
+      IncidentCell cell;
+      cell.bucket_micros = row[0].as<int64_t>();
+      const std::string dimension = row[1].as<std::string>();
+      if (dimension == "province") {
+        cell.province = row[2].as<uint32_t>();
+      } else if (dimension == "sector") {
+        cell.sector = row[2].as<std::string>();
+      } else {
+        cell.category = EnumFromText<v1::Category>(row[2].as<std::string>());
+      }
+      cell.severity = static_cast<v1::Severity>(row[3].as<int>());
+      cell.count = row[4].as<int64_t>();
+      rows.incidents.push_back(std::move(cell));
+    }
+
+    std::map<std::pair<std::string, std::string>, v1::ExposureCount> exposures;
+    for (const pqxx::row& row : tx.exec_params(kExposureSql, count_provinces, all_provinces,
+                                               enterprise, caller.enterprise_id, caller.id)) {
+      v1::ExposureCount& count = exposures[{row[0].as<std::string>(), row[1].as<std::string>()}];
+      count.set_protocol(row[0].as<std::string>());
+      count.set_vendor(row[1].as<std::string>());
+      count.set_assets(row[2].as<int64_t>());
+      rows.exposed_assets += count.assets();
+    }
+    if (!query.known_exploited_cves.empty()) {
+      for (const pqxx::row& row :
+           tx.exec_params(kKnownExploitedSql, TextArray(query.known_exploited_cves), all_provinces,
+                          provinces)) {
+        const auto found = exposures.find({row[0].as<std::string>(), row[1].as<std::string>()});
+        if (found == exposures.end()) continue;  // cannot happen within one snapshot
+        found->second.set_assets_with_known_exploited_cves(row[2].as<int64_t>());
+        rows.exposed_assets_with_known_exploited_cves += row[2].as<int64_t>();
+      }
+    }
+    for (auto& [key, count] : exposures) rows.exposures.push_back(std::move(count));
+    std::sort(rows.exposures.begin(), rows.exposures.end(), [](const auto& a, const auto& b) {
+      if (a.assets() != b.assets()) return a.assets() > b.assets();
+      return std::tie(a.protocol(), a.vendor()) < std::tie(b.protocol(), b.vendor());
+    });
+    if (static_cast<int>(rows.exposures.size()) > query.max_exposures) {
+      rows.exposures.resize(query.max_exposures);
+    }
+
+    for (const pqxx::row& row : tx.exec_params(kNoticeBacklogSql, provinces, all_provinces, start,
+                                               end, ToMicros(query.now))) {
+      v1::NoticeBacklog backlog;
+      backlog.set_province(row[0].as<uint32_t>());
+      backlog.set_open(row[1].as<int64_t>());
+      backlog.set_overdue(row[2].as<int64_t>());
+      backlog.set_median_seconds_to_acknowledge(row[3].as<double>());
+      backlog.set_median_seconds_to_feedback(row[4].as<double>());
+      rows.notice_backlog.push_back(std::move(backlog));
+    }
+
+    for (const pqxx::row& row :
+         tx.exec_params(kTopEnterprisesSql, provinces, all_provinces, regulator, enterprise,
+                        caller.enterprise_id, query.top_enterprises)) {
+      v1::EnterpriseCount count;
+      count.set_enterprise_id(row[0].as<int64_t>());
+      count.set_name(row[1].as<std::string>());
+      count.set_open_incidents(row[2].as<int64_t>());
+      rows.top_enterprises.push_back(std::move(count));
+    }
+    return rows;
+  });
+}
+
+int64_t SituationStore::Compact() {
+  // The compaction function is SECURITY DEFINER and reads nothing back: any caller will do.
+  Principal system;
+  system.role = v1::ROLE_ADMIN;
+  system.name = "situation-compactor";
+  return InTransaction(pool_, system, [&](pqxx::work& tx) {
+    return tx.exec("SELECT sitrep_compact_situation()")[0][0].as<int64_t>();
+  });
+}
+
+}  // namespace sitrep::storage

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "domain/principal.h"
+#include "sitrep/v1/feed.pb.h"
+#include "storage/pool.h"
+
+namespace sitrep::storage {
+
+// What one situation overview reads; checked and aligned by feeds/situation.cc.
+struct SituationQuery {
+  std::chrono::system_clock::time_point previous_start;  // = start − (end − start)
+  std::chrono::system_clock::time_point start;           // aligned to `bucket`
+  std::chrono::system_clock::time_point end;             // aligned to `bucket`
+  v1::Bucket bucket = v1::BUCKET_DAY;                    // HOUR or DAY
+  std::vector<uint32_t> provinces;                       // empty: all
+  int top_enterprises = 10;
+  int max_exposures = 100;
+  std::vector<std::string> known_exploited_cves;  // empty: no list loaded
+  std::chrono::system_clock::time_point now;      // what "overdue" compares with
+};
+
+// One incident count of the rollups in the bucket starting at `bucket_micros`, broken down by
+// exactly one of province, sector and category (the others unset).
+struct IncidentCell {
+  int64_t bucket_micros = 0;
+  uint32_t province = 0;
+  std::string sector;
+  v1::Category category = v1::CATEGORY_UNSPECIFIED;
+  v1::Severity severity = v1::SEVERITY_UNSPECIFIED;
+  int64_t count = 0;
+};
+
+// Everything an overview is made of, as read in one transaction as the caller.
+struct SituationRows {
+  std::vector<IncidentCell> incidents;  // both periods, by bucket
+  std::vector<v1::ExposureCount> exposures;
+  int64_t exposed_assets = 0;
+  int64_t exposed_assets_with_known_exploited_cves = 0;
+  std::vector<v1::NoticeBacklog> notice_backlog;
+  std::vector<v1::EnterpriseCount> top_enterprises;
+};
+
+// The situation rollups of storage/migrations/0008_situation.sql. Reads run as the caller, so
+// row-level security decides what is counted; NATIONAL, ADMIN and PROVINCIAL callers read
+// rollup rows only, an ENTERPRISE caller also its own incidents and assets directly (indexed by
+// enterprise and reporter). Thread-safe; throws only when PostgreSQL fails.
+class SituationStore final {
+ public:
+  explicit SituationStore(Pool& pool) : pool_(pool) {}
+
+  [[nodiscard]] SituationRows Read(const Principal& caller, const SituationQuery& query);
+
+  // Moves the rollup deltas that writers appended into the keyed counts (one compactor at a
+  // time). Returns the number of grouped delta rows moved, or -1 when another compaction was
+  // running.
+  int64_t Compact();
+
+ private:
+  Pool& pool_;
+};
+
+}  // namespace sitrep::storage
