@@ -22,6 +22,7 @@ std::string NoticeName(const v1::Notification& notice) {
 }
 
 std::string TargetName(const v1::NotificationTarget& target) {
+  if (target.national()) return "the national centre's target";
   return target.enterprise_id() != 0 ? "enterprise " + std::to_string(target.enterprise_id())
                                      : "province " + std::to_string(target.province());
 }
@@ -241,8 +242,10 @@ Outcome<std::vector<storage::NewTarget>> PlanTargets(
 }
 
 bool IsAddressee(const Principal& caller, const v1::NotificationTarget& target) {
+  if (caller.is(v1::ROLE_NATIONAL)) return target.national();
   if (caller.is(v1::ROLE_PROVINCIAL)) {
-    return target.enterprise_id() == 0 && target.province() == caller.province;
+    return !target.national() && target.enterprise_id() == 0 &&
+           target.province() == caller.province;
   }
   if (caller.is(v1::ROLE_ENTERPRISE)) {
     return target.enterprise_id() != 0 && target.enterprise_id() == caller.enterprise_id;
@@ -320,9 +323,9 @@ Outcome<std::vector<TargetChange>> DecideClose(const Principal& caller,
   const auto named = [&](const std::string& field, uint32_t province,
                          int64_t enterprise_id) -> std::optional<Error> {
     for (const v1::NotificationTarget& target : notice.targets()) {
-      const bool match = enterprise_id != 0
-                             ? target.enterprise_id() == enterprise_id
-                             : target.enterprise_id() == 0 && target.province() == province;
+      const bool match = enterprise_id != 0 ? target.enterprise_id() == enterprise_id
+                                            : target.enterprise_id() == 0 && !target.national() &&
+                                                  target.province() == province;
       if (!match) continue;
       if (target.state() == v1::TARGET_STATE_CLOSED) {
         return FailedPrecondition(TargetName(target) + " of " + NoticeName(notice) +

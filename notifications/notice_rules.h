@@ -61,7 +61,8 @@ inline constexpr std::chrono::hours kMaxDeadlineAhead{24 * 366};
     const std::unordered_map<int64_t, storage::EnterpriseFacts>& enterprises);
 
 // Whether `caller` answers `target`: a province target by that province's regulators, an
-// enterprise target by that enterprise.
+// enterprise target by that enterprise, a national target (raised by rule) by the national
+// centre.
 [[nodiscard]] bool IsAddressee(const Principal& caller, const v1::NotificationTarget& target);
 // Whether `caller` speaks for the issuer of `notice`: the national centre for national-level
 // notices (including those raised by rule), the province's regulators for provincial ones.

@@ -227,6 +227,13 @@ TEST(PartiesTest, AddresseeAndIssuerFollowTheTargetAndTheLevel) {
   EXPECT_TRUE(IsIssuer(Regulator(kGuangdong), provincial));
   EXPECT_FALSE(IsIssuer(Regulator(kBeijing), provincial));
   EXPECT_FALSE(IsIssuer(National(), provincial));
+
+  // A rule notice to the national centre itself: its province is where the incident is.
+  v1::Notification to_centre = Stored(true, v1::TARGET_STATE_DELIVERED);
+  to_centre.mutable_targets(0)->set_national(true);
+  EXPECT_TRUE(IsAddressee(National(), to_centre.targets(0)));
+  EXPECT_FALSE(IsAddressee(Regulator(kGuangdong), to_centre.targets(0)));
+  EXPECT_FALSE(IsAddressee(National(), national.targets(0)));
 }
 
 TEST(DecideAcknowledgeTest, OnlyTheRecipientAcknowledgesADeliveredTarget) {

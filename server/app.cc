@@ -24,6 +24,7 @@
 #include "ingest/group_commit_writer.h"
 #include "ingest/reports.h"
 #include "logging/log.h"
+#include "notifications/notices.h"
 #include "registry/registry.h"
 #include "registry/token_secret.h"
 #include "server/authenticator.h"
@@ -31,7 +32,7 @@
 #include "server/health_monitor.h"
 #include "server/ingest_service.h"
 #include "server/metrics.h"
-#include "server/pending_services.h"
+#include "server/notification_service.h"
 #include "server/registry_service.h"
 #include "server/report_service.h"
 #include "server/rpc_runner.h"
@@ -41,6 +42,7 @@
 #include "storage/feed_listener.h"
 #include "storage/feed_store.h"
 #include "storage/migrations.h"
+#include "storage/notification_store.h"
 #include "storage/pool.h"
 #include "storage/principal_store.h"
 #include "storage/reference_store.h"
@@ -142,6 +144,17 @@ class RunningServer final : public Server {
     feed_store_ = std::make_unique<storage::FeedStore>(*pool_);
     feed_listener_ = std::make_unique<storage::FeedListener>(database_url_);
     feeds_ = std::make_unique<feeds::Feeds>(*feed_store_, *feed_listener_, codes_);
+    notification_store_ = std::make_unique<storage::NotificationStore>(*pool_);
+    notices_ = std::make_unique<notifications::Notices>(*notification_store_, *feed_listener_,
+                                                         codes_, *clock_);
+    metrics_->SetNoticeBacklog([notices = notices_.get()] {
+      std::vector<NoticeBacklogCount> counts;
+      for (const storage::NoticeBacklog& backlog : notices->Backlog()) {
+        counts.push_back({backlog.level == "NATIONAL" ? "national" : "provincial",
+                          backlog.province, backlog.open, backlog.overdue});
+      }
+      return counts;
+    });
     situation_store_ = std::make_unique<storage::SituationStore>(*pool_);
     // The known-exploited list is not handed to the overview yet: it reports its KEV counts as
     // not loaded until the escalation rules' catalog is passed here.
@@ -179,6 +192,7 @@ class RunningServer final : public Server {
     }
     health_.reset();
     writer_.reset();  // its threads use the pool
+    if (metrics_) metrics_->SetNoticeBacklog(nullptr);  // so do scrapes
     situation_compactor_.reset();  // so does its thread
     feed_listener_.reset();
     pool_.reset();
@@ -240,7 +254,7 @@ class RunningServer final : public Server {
     ingest_service_ = std::make_unique<IngestService>(*rpc_, *writer_, codes_, *clock_, *metrics_);
     report_service_ = std::make_unique<ReportService>(*rpc_, *reports_);
     feed_service_ = std::make_unique<FeedService>(*rpc_, *feeds_, *situation_, stopping_);
-    notification_service_ = std::make_unique<PendingNotificationService>(*rpc_);
+    notification_service_ = std::make_unique<NotificationService>(*rpc_, *notices_, stopping_);
 
     grpc::ServerBuilder builder;
     builder.AddListeningPort(config_.listen, Credentials(config_), &port_);
@@ -288,7 +302,9 @@ class RunningServer final : public Server {
   std::unique_ptr<feeds::SituationCompactor> situation_compactor_;
   std::unique_ptr<FeedService> feed_service_;
   std::atomic<bool> stopping_{false};  // ends live watches at shutdown
-  std::unique_ptr<PendingNotificationService> notification_service_;
+  std::unique_ptr<storage::NotificationStore> notification_store_;
+  std::unique_ptr<notifications::Notices> notices_;
+  std::unique_ptr<NotificationService> notification_service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<HealthMonitor> health_;
   int port_ = 0;

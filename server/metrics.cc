@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include "logging/log.h"
 #include "server/process_metrics.h"
 
 namespace sitrep {
@@ -57,6 +58,53 @@ class QueueMetrics final : public prometheus::Collectable {
   std::function<size_t()> depth_;  // guarded by mu_
 };
 
+// The notice backlog, counted by PostgreSQL at scrape time: "overdue" depends on the clock as
+// much as on the rows, so a count kept up to date by the write path would go stale.
+class NoticeMetrics final : public prometheus::Collectable {
+ public:
+  std::vector<prometheus::MetricFamily> Collect() const override {
+    // Asked under the lock, so that Set(nullptr) at shutdown waits for a scrape in flight
+    // rather than pulling the database away under it.
+    std::lock_guard lock(mu_);
+    if (!backlog_) return {};
+    std::vector<NoticeBacklogCount> counts;
+    try {
+      counts = backlog_();
+    } catch (const std::exception& error) {
+      Log(LogLevel::kWarn, "metrics.notice_backlog_failed", {{"error", error.what()}});
+      return {};
+    }
+    prometheus::MetricFamily open{"sitrep_notifications_open",
+                                  "Notice targets not yet closed, by level and target province.",
+                                  prometheus::MetricType::Gauge,
+                                  {}};
+    prometheus::MetricFamily overdue{
+        "sitrep_notifications_overdue",
+        "Notice targets whose response deadline passed before feedback, by level and province.",
+        prometheus::MetricType::Gauge,
+        {}};
+    for (const NoticeBacklogCount& count : counts) {
+      for (auto [family, value] : {std::pair{&open, count.open}, {&overdue, count.overdue}}) {
+        prometheus::ClientMetric metric;
+        metric.label.push_back({"level", count.level});
+        metric.label.push_back({"province", std::to_string(count.province)});
+        metric.gauge.value = static_cast<double>(value);
+        family->metric.push_back(metric);
+      }
+    }
+    return {open, overdue};
+  }
+
+  void Set(std::function<std::vector<NoticeBacklogCount>()> backlog) {
+    std::lock_guard lock(mu_);
+    backlog_ = std::move(backlog);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::function<std::vector<NoticeBacklogCount>()> backlog_;  // guarded by mu_
+};
+
 const prometheus::Histogram::BucketBoundaries kLatencyBuckets = {
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
@@ -92,7 +140,8 @@ Metrics::Metrics(PoolStats pool_stats)
                         .Help("Open IngestService.Push streams.")
                         .Register(*registry_)
                         .Add({})),
-      queue_metrics_(std::make_shared<QueueMetrics>()) {
+      queue_metrics_(std::make_shared<QueueMetrics>()),
+      notice_metrics_(std::make_shared<NoticeMetrics>()) {
   prometheus::BuildGauge()
       .Name("sitrep_build_info")
       .Help("Always 1; the labels tell which build of sitrepd runs.")
@@ -109,6 +158,7 @@ void Metrics::Serve(const std::string& address) {
   exposer_->RegisterCollectable(process_metrics_);
   exposer_->RegisterCollectable(pool_metrics_);
   exposer_->RegisterCollectable(queue_metrics_);
+  exposer_->RegisterCollectable(notice_metrics_);
 }
 
 int Metrics::port() const {
@@ -140,6 +190,10 @@ void Metrics::AddPushStreams(int delta) { push_streams_.Increment(delta); }
 
 void Metrics::SetQueueDepth(std::function<size_t()> depth) {
   std::static_pointer_cast<QueueMetrics>(queue_metrics_)->Set(std::move(depth));
+}
+
+void Metrics::SetNoticeBacklog(std::function<std::vector<NoticeBacklogCount>()> backlog) {
+  std::static_pointer_cast<NoticeMetrics>(notice_metrics_)->Set(std::move(backlog));
 }
 
 }  // namespace sitrep

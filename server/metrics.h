@@ -11,8 +11,18 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace sitrep {
+
+// Targets of notices not yet closed, and how many of them are overdue, for one level
+// ("national", "provincial") and target province.
+struct NoticeBacklogCount {
+  std::string level;
+  uint32_t province = 0;
+  int64_t open = 0;
+  int64_t overdue = 0;
+};
 
 // The server's Prometheus metrics (SPEC §6). Owns the registry; Serve() exposes it on HTTP.
 // Thread-safe: prometheus-cpp families and metrics synchronise themselves.
@@ -41,6 +51,10 @@ class Metrics final {
   void AddPushStreams(int delta);
   // Asked at every scrape for the writer's queued batches.
   void SetQueueDepth(std::function<size_t()> depth);
+  // Asked at every scrape for the notice backlog (sitrep_notifications_open and _overdue by
+  // level and province), so overdue counts follow the clock without a refresh thread. A
+  // backlog that throws (the database is away) leaves both gauges out of that scrape.
+  void SetNoticeBacklog(std::function<std::vector<NoticeBacklogCount>()> backlog);
 
   [[nodiscard]] prometheus::Registry& registry() { return *registry_; }
 
@@ -55,6 +69,7 @@ class Metrics final {
   prometheus::Histogram& commit_latency_;
   prometheus::Gauge& push_streams_;
   std::shared_ptr<prometheus::Collectable> queue_metrics_;
+  std::shared_ptr<prometheus::Collectable> notice_metrics_;
   std::unique_ptr<prometheus::Exposer> exposer_;
 };
 

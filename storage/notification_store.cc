@@ -65,10 +65,10 @@ constexpr const char* kNoticeColumns =
 
 // The target columns, `now_param` standing for the time that decides overdue: a target is
 // overdue when its notice's deadline has passed and it has no feedback yet (SPEC §2).
-constexpr int kTargetColumnCount = 9;
+constexpr int kTargetColumnCount = 10;
 std::string TargetColumns(const std::string& now_param) {
   return "t.notification_id, t.id, t.province, t.enterprise_id, t.state, t.feedback, t.outcome, "
-         "t.feedback_incident_ids, (t.state IN ('DELIVERED', 'ACKNOWLEDGED') "
+         "t.feedback_incident_ids, t.national, (t.state IN ('DELIVERED', 'ACKNOWLEDGED') "
          "AND n.response_deadline < sitrep_time(" +
          now_param + "::bigint))";
 }
@@ -103,7 +103,8 @@ v1::NotificationTarget TargetFromRow(const pqxx::row& row, int first) {
   target.set_feedback(row[first + 5].as<std::string>());
   target.set_outcome(EnumFromText<v1::FeedbackOutcome>(row[first + 6].as<std::string>()));
   ReadBigintArray(row[first + 7], target.mutable_feedback_incident_ids());
-  target.set_overdue(row[first + 8].as<bool>());
+  target.set_national(row[first + 8].as<bool>());
+  target.set_overdue(row[first + 9].as<bool>());
   return target;
 }
 
@@ -162,11 +163,11 @@ std::vector<v1::Notification> LoadNotices(pqxx::work& tx, const std::vector<int6
 std::string AddressedTo(const Principal& caller, Params& params) {
   switch (caller.role) {
     case v1::ROLE_ADMIN:
-    case v1::ROLE_NATIONAL:
-      // No target names the national centre: its inbox follows every notice.
       return "true";
+    case v1::ROLE_NATIONAL:
+      return "t.national";
     case v1::ROLE_PROVINCIAL:
-      return "t.enterprise_id IS NULL AND t.province = " +
+      return "t.enterprise_id IS NULL AND NOT t.national AND t.province = " +
              params.Add(std::to_string(caller.province)) + "::integer";
     case v1::ROLE_ENTERPRISE:
       return "t.enterprise_id = " + params.Add(std::to_string(caller.enterprise_id)) + "::bigint";

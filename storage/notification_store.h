@@ -22,7 +22,7 @@ namespace sitrep::storage {
 using TimePoint = std::chrono::system_clock::time_point;
 
 enum class NoticeBox {
-  kInbox,   // notices with a target addressed to the caller (NATIONAL: every notice)
+  kInbox,   // notices with a target addressed to the caller (ADMIN: every notice)
   kOutbox,  // notices the caller's organisation issued: the national centre, or its province
 };
 
@@ -107,7 +107,7 @@ class NotificationStore final {
                                                  const Decide& decide);
 
   // The caller's inbox feed in commit order: after `after`, up to `limit` deliveries and
-  // changes of targets addressed to the caller (NATIONAL and ADMIN: every target), each as its
+  // changes of targets addressed to the caller (ADMIN: every target), each as its
   // notice with that one target, below the page's horizon (see FeedPage).
   [[nodiscard]] FeedPage<v1::Notification> Inbox(const Principal& caller, FeedPosition after,
                                                  int limit, TimePoint now);

@@ -60,6 +60,10 @@ class ServerFixture : public ::testing::Test {
 // security: tests count what is really stored).
 [[nodiscard]] int64_t QueryInt(const std::string& database_url, const std::string& sql);
 
+// GET http://127.0.0.1:<port>/metrics with a plain socket; returns the body ("" when the
+// endpoint cannot be reached).
+[[nodiscard]] std::string FetchMetrics(int port);
+
 // A unique empty directory under /tmp, removed by the caller.
 [[nodiscard]] std::filesystem::path MakeTempDir(const std::string& prefix);
 

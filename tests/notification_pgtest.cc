@@ -1,0 +1,647 @@
+// The notification loop end to end through gRPC (SPEC §2 Notification, §3, §4; issue #5):
+// national bulletin → province → forwarded notice → enterprise acknowledges and answers →
+// province closes; who sees what; illegal steps; overdue by the clock; the audit trail.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <mutex>
+#include <pqxx/pqxx>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "domain/page_token.h"
+#include "domain/time_convert.h"
+#include "sitrep/v1/notification.grpc.pb.h"
+#include "storage/pool.h"
+#include "storage/sql_types.h"
+#include "storage/transaction.h"
+#include "tests/server_fixture.h"
+
+namespace sitrep::testing {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::minutes;
+
+constexpr uint32_t kGuangdong = 440000;
+constexpr uint32_t kBeijing = 110000;
+const std::string kFromTheStart = EncodeFeedCursor("notification-inbox", FeedPosition{});
+
+// Reads a notification watch on its own thread until cancelled, keeping every notice it gets.
+class InboxWatch final {
+ public:
+  InboxWatch(v1::NotificationService::Stub& stub, const std::string& token) {
+    context_.AddMetadata("authorization", "Bearer " + token);
+    context_.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    v1::WatchNotificationsRequest request;
+    request.set_cursor(kFromTheStart);
+    stream_ = stub.WatchNotifications(&context_, request);
+    thread_ = std::thread([this] {
+      v1::WatchNotificationsResponse response;
+      while (stream_->Read(&response)) {
+        std::lock_guard lock(mu_);
+        for (const v1::Notification& notice : response.notifications()) received_.push_back(notice);
+      }
+    });
+  }
+
+  ~InboxWatch() {
+    context_.TryCancel();
+    thread_.join();
+    static_cast<void>(stream_->Finish());
+  }
+
+  // Waits up to 10 s until a notice `id` arrives whose (only) target is in `state`.
+  bool WaitFor(int64_t id, v1::TargetState state) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+      {
+        std::lock_guard lock(mu_);
+        for (const v1::Notification& notice : received_) {
+          if (notice.id() == id && notice.targets_size() == 1 &&
+              notice.targets(0).state() == state) {
+            return true;
+          }
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+
+  std::vector<v1::Notification> received() {
+    std::lock_guard lock(mu_);
+    return received_;
+  }
+
+ private:
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::ClientReader<v1::WatchNotificationsResponse>> stream_;
+  std::mutex mu_;
+  std::vector<v1::Notification> received_;  // guarded by mu_
+  std::thread thread_;
+};
+
+class NotificationTest : public ServerFixture {
+ protected:
+  void SetUp() override {
+    ServerFixture::SetUp();
+    notices_ = v1::NotificationService::NewStub(channel_);
+    national_ = TokenFor(v1::ROLE_NATIONAL);
+    guangdong_ = TokenFor(v1::ROLE_PROVINCIAL, kGuangdong);
+    beijing_ = TokenFor(v1::ROLE_PROVINCIAL, kBeijing);
+    plant_ = RegisterEnterprise(kGuangdong);
+    plant_token_ = TokenFor(v1::ROLE_ENTERPRISE, 0, plant_.id());
+    other_plant_ = RegisterEnterprise(kGuangdong, "automobile");
+    other_plant_token_ = TokenFor(v1::ROLE_ENTERPRISE, 0, other_plant_.id());
+    beijing_plant_ = RegisterEnterprise(kBeijing);
+  }
+
+  static v1::IssueNotificationRequest Bulletin(std::vector<uint32_t> provinces,
+                                               v1::Severity priority = v1::SEVERITY_II) {
+    v1::IssueNotificationRequest request;
+    v1::Notification* notice = request.mutable_notification();
+    notice->set_title("勒索软件攻击能源行业 SCADA 系统");
+    notice->set_body("Block the listed addresses and report exposure.");
+    notice->set_required_action("Check every internet-facing HMI.");
+    notice->set_priority(priority);
+    notice->set_tlp(v1::TLP_AMBER);
+    notice->add_cve_ids("CVE-2021-44228");
+    for (const uint32_t province : provinces) notice->add_targets()->set_province(province);
+    return request;
+  }
+
+  static v1::IssueNotificationRequest ToEnterprises(std::vector<int64_t> enterprise_ids) {
+    v1::IssueNotificationRequest request = Bulletin({});
+    for (const int64_t id : enterprise_ids) {
+      request.mutable_notification()->add_targets()->set_enterprise_id(id);
+    }
+    return request;
+  }
+
+  grpc::Status Issue(const std::string& token, const v1::IssueNotificationRequest& request,
+                     v1::Notification& out) {
+    return notices_->IssueNotification(As(token).get(), request, &out);
+  }
+
+  v1::Notification IssueOk(const std::string& token, const v1::IssueNotificationRequest& request) {
+    v1::Notification out;
+    const grpc::Status status = Issue(token, request, out);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return out;
+  }
+
+  grpc::Status Get(const std::string& token, int64_t id, v1::Notification& out) {
+    v1::GetNotificationRequest request;
+    request.set_id(id);
+    return notices_->GetNotification(As(token).get(), request, &out);
+  }
+
+  grpc::Status Acknowledge(const std::string& token, int64_t id, v1::Notification& out) {
+    v1::AcknowledgeRequest request;
+    request.set_notification_id(id);
+    return notices_->Acknowledge(As(token).get(), request, &out);
+  }
+
+  grpc::Status Feedback(const std::string& token, int64_t id, v1::Notification& out) {
+    v1::SubmitFeedbackRequest request;
+    request.set_notification_id(id);
+    request.set_text("已隔离受影响的 HMI，并更新了防火墙规则。");
+    request.set_outcome(v1::FEEDBACK_OUTCOME_MITIGATED);
+    request.add_incident_ids(42);
+    return notices_->SubmitFeedback(As(token).get(), request, &out);
+  }
+
+  grpc::Status Close(const std::string& token, int64_t id, v1::Notification& out) {
+    v1::CloseNotificationRequest request;
+    request.set_notification_id(id);
+    request.set_remark("处置完毕");
+    return notices_->CloseNotification(As(token).get(), request, &out);
+  }
+
+  // The ids listed by `token` with `request` (one page).
+  std::vector<int64_t> ListIds(const std::string& token,
+                               const v1::ListNotificationsRequest& request = {}) {
+    v1::ListNotificationsResponse response;
+    const grpc::Status status = notices_->ListNotifications(As(token).get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    std::vector<int64_t> ids;
+    for (const v1::Notification& notice : response.notifications()) ids.push_back(notice.id());
+    return ids;
+  }
+
+  static v1::ListNotificationsRequest Outbox() {
+    v1::ListNotificationsRequest request;
+    request.set_box(v1::BOX_OUTBOX);
+    return request;
+  }
+
+  static v1::ListNotificationsRequest OverdueOnly(v1::Box box = v1::BOX_INBOX) {
+    v1::ListNotificationsRequest request;
+    request.set_box(box);
+    request.set_overdue_only(true);
+    return request;
+  }
+
+  // Audit rows of `method` (short name) with `status` whose target starts with `target`.
+  int64_t AuditRows(const std::string& method, const std::string& status,
+                    const std::string& target) {
+    pqxx::connection connection(server_->database_url());
+    pqxx::nontransaction tx(connection);
+    return tx
+        .exec_params1(
+            "SELECT count(*) FROM audit_entries WHERE method = $1 AND status = $2 AND "
+            "starts_with(target, $3)",
+            "/sitrep.v1.NotificationService/" + method, status, target)[0]
+        .as<int64_t>();
+  }
+
+  std::unique_ptr<v1::NotificationService::Stub> notices_;
+  std::string national_, guangdong_, beijing_, plant_token_, other_plant_token_;
+  v1::Enterprise plant_, other_plant_, beijing_plant_;
+};
+
+std::vector<v1::TargetState> StatesOf(const v1::NotificationTarget& target) {
+  std::vector<v1::TargetState> states;
+  for (const v1::TargetEvent& event : target.history()) states.push_back(event.state());
+  return states;
+}
+
+TEST_F(NotificationTest, TheLoopRunsFromANationalBulletinToAClosedEnterpriseNotice) {
+  InboxWatch guangdong_watch(*notices_, guangdong_);
+  InboxWatch beijing_watch(*notices_, beijing_);
+  InboxWatch plant_watch(*notices_, plant_token_);
+  const auto issued_at = clock_.Now();
+
+  // The national centre notifies Guangdong; the default deadline follows priority II.
+  const v1::Notification bulletin = IssueOk(national_, Bulletin({kGuangdong}));
+  ASSERT_GT(bulletin.id(), 0);
+  EXPECT_EQ(bulletin.level(), v1::NOTIFICATION_LEVEL_NATIONAL);
+  EXPECT_EQ(bulletin.origin(), v1::NOTIFICATION_ORIGIN_MANUAL);
+  EXPECT_EQ(FromTimestamp(bulletin.response_deadline()),
+            FromTimestamp(ToTimestamp(issued_at + hours(2))));
+  ASSERT_EQ(bulletin.targets_size(), 1);
+  EXPECT_EQ(bulletin.targets(0).state(), v1::TARGET_STATE_DELIVERED);
+  EXPECT_EQ(StatesOf(bulletin.targets(0)),
+            std::vector<v1::TargetState>{v1::TARGET_STATE_DELIVERED});
+
+  // Guangdong sees it in its inbox and its watch; Beijing and the enterprise do not.
+  EXPECT_EQ(ListIds(guangdong_), std::vector<int64_t>{bulletin.id()});
+  EXPECT_TRUE(guangdong_watch.WaitFor(bulletin.id(), v1::TARGET_STATE_DELIVERED));
+  EXPECT_TRUE(ListIds(beijing_).empty());
+  v1::Notification out;
+  EXPECT_EQ(Get(beijing_, bulletin.id(), out).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Get(plant_token_, bulletin.id(), out).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Acknowledge(beijing_, bulletin.id(), out).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  // A later bulletin to Beijing alone reaches Beijing's watch, which never got the first.
+  const v1::Notification to_beijing = IssueOk(national_, Bulletin({kBeijing}));
+  EXPECT_TRUE(beijing_watch.WaitFor(to_beijing.id(), v1::TARGET_STATE_DELIVERED));
+  for (const v1::Notification& seen : beijing_watch.received()) {
+    EXPECT_EQ(seen.id(), to_beijing.id());
+  }
+
+  // Guangdong acknowledges: the step is stamped by the server's clock and its watch sees it.
+  clock_.Advance(minutes(10));
+  ASSERT_TRUE(Acknowledge(guangdong_, bulletin.id(), out).ok());
+  EXPECT_EQ(out.targets(0).state(), v1::TARGET_STATE_ACKNOWLEDGED);
+  EXPECT_EQ(FromTimestamp(out.targets(0).history(1).time()),
+            FromTimestamp(ToTimestamp(issued_at + minutes(10))));
+  EXPECT_TRUE(guangdong_watch.WaitFor(bulletin.id(), v1::TARGET_STATE_ACKNOWLEDGED));
+
+  // Guangdong forwards a notice to its enterprise, and may address no one else.
+  const v1::Notification forwarded = IssueOk(guangdong_, ToEnterprises({plant_.id()}));
+  EXPECT_EQ(forwarded.level(), v1::NOTIFICATION_LEVEL_PROVINCIAL);
+  EXPECT_EQ(forwarded.issuer_province(), kGuangdong);
+  ASSERT_EQ(forwarded.targets_size(), 1);
+  EXPECT_EQ(forwarded.targets(0).province(), kGuangdong);
+  EXPECT_EQ(Issue(guangdong_, ToEnterprises({beijing_plant_.id()}), out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Issue(guangdong_, Bulletin({kGuangdong}), out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Issue(national_, ToEnterprises({plant_.id()}), out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  const grpc::Status unknown = Issue(guangdong_, ToEnterprises({plant_.id() + 1000}), out);
+  EXPECT_EQ(unknown.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(unknown),
+            std::vector<std::string>{"notification.targets[0].enterprise_id"});
+  EXPECT_EQ(Issue(plant_token_, Bulletin({kGuangdong}), out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(ListIds(guangdong_, Outbox()), std::vector<int64_t>{forwarded.id()});
+
+  // The enterprise sees it live; the other enterprise of the province does not see it at all.
+  EXPECT_TRUE(plant_watch.WaitFor(forwarded.id(), v1::TARGET_STATE_DELIVERED));
+  EXPECT_EQ(ListIds(plant_token_), std::vector<int64_t>{forwarded.id()});
+  EXPECT_TRUE(ListIds(other_plant_token_).empty());
+  EXPECT_EQ(Get(other_plant_token_, forwarded.id(), out).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Get(beijing_, forwarded.id(), out).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  // Illegal steps are refused and change nothing.
+  const grpc::Status early = Feedback(plant_token_, forwarded.id(), out);
+  EXPECT_EQ(early.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(early.error_message().find("acknowledge"), std::string::npos);
+  EXPECT_EQ(Close(plant_token_, forwarded.id(), out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Acknowledge(guangdong_, forwarded.id(), out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Acknowledge(other_plant_token_, forwarded.id(), out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  // The enterprise acknowledges and answers.
+  clock_.Advance(minutes(5));
+  ASSERT_TRUE(Acknowledge(plant_token_, forwarded.id(), out).ok());
+  EXPECT_EQ(Acknowledge(plant_token_, forwarded.id(), out).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  clock_.Advance(minutes(30));
+  ASSERT_TRUE(Feedback(plant_token_, forwarded.id(), out).ok());
+  EXPECT_EQ(out.targets(0).state(), v1::TARGET_STATE_FEEDBACK_SUBMITTED);
+  EXPECT_EQ(out.targets(0).outcome(), v1::FEEDBACK_OUTCOME_MITIGATED);
+  EXPECT_EQ(out.targets(0).feedback_incident_ids(0), 42);
+  EXPECT_EQ(Feedback(plant_token_, forwarded.id(), out).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(plant_watch.WaitFor(forwarded.id(), v1::TARGET_STATE_FEEDBACK_SUBMITTED));
+
+  // Only the issuing province closes: the national centre sees the notice but did not issue
+  // it; Beijing cannot see it.
+  EXPECT_EQ(Close(national_, forwarded.id(), out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Close(beijing_, forwarded.id(), out).error_code(), grpc::StatusCode::NOT_FOUND);
+  clock_.Advance(minutes(1));
+  ASSERT_TRUE(Close(guangdong_, forwarded.id(), out).ok());
+  EXPECT_EQ(Close(guangdong_, forwarded.id(), out).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Acknowledge(plant_token_, forwarded.id(), out).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  // Every step is kept, stamped and signed; every party sees the same history.
+  ASSERT_TRUE(Get(plant_token_, forwarded.id(), out).ok());
+  ASSERT_EQ(out.targets_size(), 1);
+  const v1::NotificationTarget& target = out.targets(0);
+  EXPECT_EQ(target.state(), v1::TARGET_STATE_CLOSED);
+  EXPECT_EQ(StatesOf(target), (std::vector<v1::TargetState>{
+                                  v1::TARGET_STATE_DELIVERED, v1::TARGET_STATE_ACKNOWLEDGED,
+                                  v1::TARGET_STATE_FEEDBACK_SUBMITTED, v1::TARGET_STATE_CLOSED}));
+  EXPECT_EQ(FromTimestamp(target.history(3).time()),
+            FromTimestamp(ToTimestamp(issued_at + minutes(46))));
+  EXPECT_EQ(target.history(3).text(), "处置完毕");
+  EXPECT_EQ(target.history(0).principal_id(), target.history(3).principal_id());
+  EXPECT_NE(target.history(1).principal_id(), target.history(0).principal_id());
+  EXPECT_EQ(QueryInt(server_->database_url(),
+                     "SELECT count(*) FROM notification_events WHERE notification_id = " +
+                         std::to_string(forwarded.id())),
+            4);
+  v1::Notification as_national;
+  ASSERT_TRUE(Get(national_, forwarded.id(), as_national).ok());
+  EXPECT_EQ(StatesOf(as_national.targets(0)), StatesOf(target));
+
+  // The audit log has every read and every step, refused ones too.
+  const std::string forwarded_id = "id=" + std::to_string(forwarded.id());
+  EXPECT_EQ(AuditRows("IssueNotification", "OK", "id=" + std::to_string(bulletin.id())), 1);
+  EXPECT_EQ(AuditRows("IssueNotification", "PERMISSION_DENIED", ""), 4);
+  EXPECT_EQ(AuditRows("Acknowledge", "OK", forwarded_id), 1);
+  EXPECT_EQ(AuditRows("Acknowledge", "PERMISSION_DENIED", forwarded_id), 1);
+  EXPECT_EQ(AuditRows("SubmitFeedback", "FAILED_PRECONDITION", forwarded_id), 2);
+  EXPECT_EQ(AuditRows("SubmitFeedback", "OK", forwarded_id), 1);
+  EXPECT_EQ(AuditRows("CloseNotification", "OK", forwarded_id), 1);
+  EXPECT_EQ(AuditRows("CloseNotification", "NOT_FOUND", forwarded_id), 1);
+  EXPECT_EQ(AuditRows("GetNotification", "NOT_FOUND", forwarded_id), 2);
+  EXPECT_EQ(AuditRows("ListNotifications", "OK", ""), 5);
+}
+
+TEST_F(NotificationTest, WatchesAreAuditedWithTheNoticesTheySent) {
+  const v1::Notification bulletin = IssueOk(national_, Bulletin({kGuangdong}));
+  {
+    InboxWatch watch(*notices_, guangdong_);
+    ASSERT_TRUE(watch.WaitFor(bulletin.id(), v1::TARGET_STATE_DELIVERED));
+  }
+  // The entry is written when the stream ends, which the server notices shortly after.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (QueryInt(server_->database_url(),
+                  "SELECT count(*) FROM audit_entries WHERE method = "
+                  "'/sitrep.v1.NotificationService/WatchNotifications' AND rows = 1") == 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(QueryInt(server_->database_url(),
+                     "SELECT count(*) FROM audit_entries WHERE method = "
+                     "'/sitrep.v1.NotificationService/WatchNotifications' AND rows = 1"),
+            1);
+}
+
+TEST_F(NotificationTest, ListsPageNewestFirstAndFilterByPriorityStateAndTime) {
+  const v1::Notification first = IssueOk(national_, Bulletin({kGuangdong}, v1::SEVERITY_IV));
+  clock_.Advance(hours(1));
+  const auto middle_time = clock_.Now();
+  const v1::Notification second = IssueOk(national_, Bulletin({kGuangdong}, v1::SEVERITY_I));
+  const v1::Notification third =
+      IssueOk(national_, Bulletin({kGuangdong, kBeijing}, v1::SEVERITY_III));
+
+  v1::ListNotificationsRequest request;
+  request.set_page_size(2);
+  v1::ListNotificationsResponse page;
+  ASSERT_TRUE(notices_->ListNotifications(As(guangdong_).get(), request, &page).ok());
+  ASSERT_EQ(page.notifications_size(), 2);
+  EXPECT_EQ(page.notifications(0).id(), third.id());
+  EXPECT_EQ(page.notifications(1).id(), second.id());
+  ASSERT_FALSE(page.next_page_token().empty());
+  request.set_page_token(page.next_page_token());
+  ASSERT_TRUE(notices_->ListNotifications(As(guangdong_).get(), request, &page).ok());
+  ASSERT_EQ(page.notifications_size(), 1);
+  EXPECT_EQ(page.notifications(0).id(), first.id());
+  EXPECT_TRUE(page.next_page_token().empty());
+  // A token of the inbox means nothing to the outbox.
+  request.set_box(v1::BOX_OUTBOX);
+  const grpc::Status mixed = notices_->ListNotifications(As(national_).get(), request, &page);
+  EXPECT_EQ(mixed.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(mixed), std::vector<std::string>{"page_token"});
+
+  // Guangdong sees only its own target of the bulletin to two provinces; the national centre
+  // sees both in its outbox.
+  v1::ListNotificationsResponse all;
+  ASSERT_TRUE(notices_->ListNotifications(As(guangdong_).get(), {}, &all).ok());
+  ASSERT_EQ(all.notifications(0).targets_size(), 1);
+  EXPECT_EQ(all.notifications(0).targets(0).province(), kGuangdong);
+  ASSERT_TRUE(notices_->ListNotifications(As(national_).get(), Outbox(), &all).ok());
+  ASSERT_EQ(all.notifications_size(), 3);
+  EXPECT_EQ(all.notifications(0).targets_size(), 2);
+  EXPECT_TRUE(ListIds(national_).empty()) << "no notice is addressed to the national centre";
+
+  v1::ListNotificationsRequest urgent;
+  urgent.set_min_priority(v1::SEVERITY_III);
+  EXPECT_EQ(ListIds(guangdong_, urgent), (std::vector<int64_t>{third.id(), second.id()}));
+  v1::ListNotificationsRequest recent;
+  *recent.mutable_create_time()->mutable_start_time() = ToTimestamp(middle_time);
+  EXPECT_EQ(ListIds(guangdong_, recent), (std::vector<int64_t>{third.id(), second.id()}));
+  v1::Notification out;
+  ASSERT_TRUE(Acknowledge(guangdong_, second.id(), out).ok());
+  v1::ListNotificationsRequest acknowledged;
+  acknowledged.add_states(v1::TARGET_STATE_ACKNOWLEDGED);
+  EXPECT_EQ(ListIds(guangdong_, acknowledged), std::vector<int64_t>{second.id()});
+  acknowledged.set_box(v1::BOX_OUTBOX);
+  EXPECT_EQ(ListIds(national_, acknowledged), std::vector<int64_t>{second.id()});
+  EXPECT_TRUE(ListIds(beijing_, acknowledged).empty());
+}
+
+class NotificationMetricsTest : public NotificationTest {
+ protected:
+  NotificationMetricsTest() { with_metrics_ = true; }
+};
+
+// The value of the gauge line that starts with `series` ("name{labels}"), or -1 when absent.
+double Gauge(const std::string& metrics, const std::string& series) {
+  const size_t at = metrics.find(series + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(metrics.substr(at + series.size() + 1));
+}
+
+TEST_F(NotificationMetricsTest, OverdueIsListedAndCountedOnceTheDeadlinePassesWithoutFeedback) {
+  // Priority I: one hour. Guangdong answers in time, Beijing does not.
+  const v1::Notification bulletin =
+      IssueOk(national_, Bulletin({kGuangdong, kBeijing}, v1::SEVERITY_I));
+  // A notice with a longer deadline of its own is not overdue after an hour.
+  v1::IssueNotificationRequest patient = Bulletin({kBeijing}, v1::SEVERITY_I);
+  *patient.mutable_notification()->mutable_response_deadline() =
+      ToTimestamp(clock_.Now() + hours(3));
+  const v1::Notification later = IssueOk(national_, patient);
+  v1::Notification out;
+  ASSERT_TRUE(Acknowledge(guangdong_, bulletin.id(), out).ok());
+  ASSERT_TRUE(Feedback(guangdong_, bulletin.id(), out).ok());
+
+  const std::string open_beijing =
+      "sitrep_notifications_open{level=\"national\",province=\"110000\"}";
+  const std::string overdue_beijing =
+      "sitrep_notifications_overdue{level=\"national\",province=\"110000\"}";
+  const std::string open_guangdong =
+      "sitrep_notifications_open{level=\"national\",province=\"440000\"}";
+  const std::string overdue_guangdong =
+      "sitrep_notifications_overdue{level=\"national\",province=\"440000\"}";
+  std::string metrics = FetchMetrics(server_->metrics_port());
+  EXPECT_EQ(Gauge(metrics, open_beijing), 2) << metrics;
+  EXPECT_EQ(Gauge(metrics, overdue_beijing), 0) << metrics;
+  EXPECT_TRUE(ListIds(beijing_, OverdueOnly()).empty());
+
+  clock_.Advance(minutes(61));
+  EXPECT_EQ(ListIds(beijing_, OverdueOnly()), std::vector<int64_t>{bulletin.id()});
+  EXPECT_TRUE(ListIds(guangdong_, OverdueOnly()).empty());
+  EXPECT_EQ(ListIds(national_, OverdueOnly(v1::BOX_OUTBOX)), std::vector<int64_t>{bulletin.id()});
+  ASSERT_TRUE(Get(national_, bulletin.id(), out).ok());
+  for (const v1::NotificationTarget& target : out.targets()) {
+    EXPECT_EQ(target.overdue(), target.province() == kBeijing) << target.province();
+  }
+  ASSERT_TRUE(Get(beijing_, later.id(), out).ok());
+  EXPECT_FALSE(out.targets(0).overdue());
+  metrics = FetchMetrics(server_->metrics_port());
+  EXPECT_EQ(Gauge(metrics, open_beijing), 2) << metrics;
+  EXPECT_EQ(Gauge(metrics, overdue_beijing), 1) << metrics;
+  EXPECT_EQ(Gauge(metrics, open_guangdong), 1) << metrics;
+  EXPECT_EQ(Gauge(metrics, overdue_guangdong), 0) << metrics;
+
+  // Acknowledging late does not end overdue; closing does.
+  ASSERT_TRUE(Acknowledge(beijing_, bulletin.id(), out).ok());
+  EXPECT_TRUE(out.targets(0).overdue());
+  ASSERT_TRUE(Close(national_, bulletin.id(), out).ok());
+  EXPECT_TRUE(ListIds(beijing_, OverdueOnly()).empty());
+  metrics = FetchMetrics(server_->metrics_port());
+  EXPECT_EQ(Gauge(metrics, overdue_beijing), 0) << metrics;
+  EXPECT_EQ(Gauge(metrics, open_beijing), 1) << metrics;
+}
+
+TEST_F(NotificationTest, BadRequestsNameTheWrongField) {
+  struct Case {
+    const char* name;
+    void (*spoil)(v1::IssueNotificationRequest&);
+    const char* field;
+  };
+  const Case cases[] = {
+      {"no title", [](v1::IssueNotificationRequest& r) { r.mutable_notification()->clear_title(); },
+       "notification.title"},
+      {"no priority",
+       [](v1::IssueNotificationRequest& r) { r.mutable_notification()->clear_priority(); },
+       "notification.priority"},
+      {"no targets",
+       [](v1::IssueNotificationRequest& r) { r.mutable_notification()->clear_targets(); },
+       "notification.targets"},
+      {"unknown province",
+       [](v1::IssueNotificationRequest& r) {
+         r.mutable_notification()->mutable_targets(0)->set_province(999999);
+       },
+       "notification.targets[0].province"},
+      {"past deadline",
+       [](v1::IssueNotificationRequest& r) {
+         r.mutable_notification()->mutable_response_deadline()->set_seconds(1'000'000'000);
+       },
+       "notification.response_deadline"},
+      {"bad cve",
+       [](v1::IssueNotificationRequest& r) { r.mutable_notification()->add_cve_ids("x'; --"); },
+       "notification.cve_ids[1]"},
+  };
+  for (const Case& bad : cases) {
+    v1::IssueNotificationRequest request = Bulletin({kGuangdong});
+    bad.spoil(request);
+    v1::Notification out;
+    const grpc::Status status = Issue(national_, request, out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad.name;
+    EXPECT_EQ(ViolatedFields(status), std::vector<std::string>{bad.field}) << bad.name;
+  }
+  EXPECT_EQ(QueryInt(server_->database_url(), "SELECT count(*) FROM notifications"), 0);
+
+  v1::SubmitFeedbackRequest feedback;
+  feedback.set_notification_id(1);
+  feedback.set_outcome(v1::FEEDBACK_OUTCOME_FIXED);
+  v1::Notification out;
+  const grpc::Status no_text = notices_->SubmitFeedback(As(guangdong_).get(), feedback, &out);
+  EXPECT_EQ(ViolatedFields(no_text), std::vector<std::string>{"text"});
+  v1::ListNotificationsRequest list;
+  list.set_page_token("not-a-token");
+  v1::ListNotificationsResponse page;
+  EXPECT_EQ(ViolatedFields(notices_->ListNotifications(As(guangdong_).get(), list, &page)),
+            std::vector<std::string>{"page_token"});
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + guangdong_);
+  v1::WatchNotificationsRequest watch;
+  watch.set_cursor(EncodeFeedCursor("incidents", FeedPosition{}));
+  auto stream = notices_->WatchNotifications(&context, watch);
+  v1::WatchNotificationsResponse response;
+  EXPECT_FALSE(stream->Read(&response));
+  const grpc::Status bad_cursor = stream->Finish();
+  EXPECT_EQ(ViolatedFields(bad_cursor), std::vector<std::string>{"cursor"});
+  // Collectors take no part in notices.
+  EXPECT_EQ(
+      notices_->ListNotifications(As(TokenFor(v1::ROLE_COLLECTOR, kGuangdong)).get(), {}, &page)
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(NotificationTest, RuleNoticesShowInTheInboxesOfTheirRecipientsOnly) {
+  // Raised the way the ingest path raises them (storage/migrations/0007_escalation.sql): one to
+  // Guangdong's regulators, one to the national centre itself about a Guangdong incident.
+  const auto deadline = storage::ToMicros(clock_.Now() + hours(1));
+  const std::string candidates =
+      "[{\"key\":\"incident:1:sev1\",\"origin\":\"INCIDENT_RULE\",\"priority\":1,"
+      "\"province\":440000,\"national\":false,\"title\":\"特别重大事件\",\"body\":\"\","
+      "\"required_action\":\"\",\"deadline_micros\":" +
+      std::to_string(deadline) +
+      ",\"tlp\":\"AMBER\",\"incident_id\":1},"
+      "{\"key\":\"incident:1:sev1:national\",\"origin\":\"INCIDENT_RULE\",\"priority\":1,"
+      "\"province\":440000,\"national\":true,\"title\":\"特别重大事件\",\"body\":\"\","
+      "\"required_action\":\"\",\"deadline_micros\":" +
+      std::to_string(deadline) + ",\"tlp\":\"AMBER\",\"incident_id\":1}]";
+  ASSERT_EQ(QueryInt(server_->database_url(), "SELECT count(*) FROM sitrep_raise_escalations('" +
+                                                  candidates + "'::jsonb, now())"),
+            2);
+  const std::vector<int64_t> to_guangdong = ListIds(guangdong_);
+  ASSERT_EQ(to_guangdong.size(), 1u);
+  const std::vector<int64_t> to_centre = ListIds(national_);
+  ASSERT_EQ(to_centre.size(), 1u);
+  EXPECT_NE(to_guangdong[0], to_centre[0]);
+
+  v1::Notification out;
+  ASSERT_TRUE(Get(guangdong_, to_guangdong[0], out).ok());
+  EXPECT_EQ(out.origin(), v1::NOTIFICATION_ORIGIN_INCIDENT_RULE);
+  EXPECT_EQ(Get(guangdong_, to_centre[0], out).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Acknowledge(guangdong_, to_centre[0], out).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  // Each recipient answers its own; the national centre, for whom the rules act, closes.
+  ASSERT_TRUE(Acknowledge(guangdong_, to_guangdong[0], out).ok());
+  ASSERT_TRUE(Acknowledge(national_, to_centre[0], out).ok());
+  EXPECT_TRUE(out.targets(0).national());
+  EXPECT_EQ(Acknowledge(national_, to_guangdong[0], out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Close(national_, to_guangdong[0], out).ok());
+  EXPECT_EQ(out.targets(0).state(), v1::TARGET_STATE_CLOSED);
+}
+
+TEST_F(NotificationTest, RowLevelSecurityIsTheSecondWall) {
+  IssueOk(national_, Bulletin({kGuangdong, kBeijing}));
+  const v1::Notification forwarded = IssueOk(guangdong_, ToEnterprises({plant_.id()}));
+  // Plain SQL on the server's own role, with the caller settings of each principal.
+  storage::Pool pool(server_->database_url(), 1);
+  const auto count = [&](const Principal& caller, const std::string& table) {
+    return storage::InTransaction(pool, caller, [&](pqxx::work& tx) {
+      return tx.exec1("SELECT count(*) FROM " + table)[0].as<int64_t>();
+    });
+  };
+  Principal beijing;
+  beijing.role = v1::ROLE_PROVINCIAL;
+  beijing.province = kBeijing;
+  EXPECT_EQ(count(beijing, "notifications"), 1);
+  EXPECT_EQ(count(beijing, "notification_targets"), 1);
+  EXPECT_EQ(count(beijing, "notification_events"), 1);
+  Principal guangdong = beijing;
+  guangdong.province = kGuangdong;
+  EXPECT_EQ(count(guangdong, "notifications"), 2);
+  EXPECT_EQ(count(guangdong, "notification_targets"), 2);  // its own and its enterprise's
+  Principal other;
+  other.role = v1::ROLE_ENTERPRISE;
+  other.province = kGuangdong;
+  other.enterprise_id = other_plant_.id();
+  EXPECT_EQ(count(other, "notifications"), 0);
+  EXPECT_EQ(count(other, "notification_targets"), 0);
+  // And refuses what the C++ rules refuse: an enterprise cannot move another's target.
+  EXPECT_EQ(storage::InTransaction(pool, other,
+                                   [&](pqxx::work& tx) {
+                                     return tx
+                                         .exec_params(
+                                             "UPDATE notification_targets SET state = "
+                                             "'ACKNOWLEDGED' WHERE notification_id = $1",
+                                             forwarded.id())
+                                         .affected_rows();
+                                   }),
+            0u);
+  // Nor may anyone skip a step, whatever the role.
+  Principal platform;
+  platform.role = v1::ROLE_ADMIN;
+  EXPECT_THROW(storage::InTransaction(pool, platform,
+                                      [&](pqxx::work& tx) {
+                                        tx.exec_params(
+                                            "UPDATE notification_targets SET state = "
+                                            "'FEEDBACK_SUBMITTED' WHERE notification_id = $1",
+                                            forwarded.id());
+                                      }),
+               pqxx::check_violation);
+}
+
+}  // namespace
+}  // namespace sitrep::testing
