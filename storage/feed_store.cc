@@ -80,10 +80,30 @@ void AddFeedWindow(Conditions& conditions, FeedPosition after) {
   conditions.Add("feed_xid < pg_snapshot_xmin(pg_current_snapshot())");
 }
 
-void AddIncidentFilter(Conditions& conditions, const v1::IncidentFilter& filter) {
-  if (!filter.provinces().empty()) {
-    conditions.Add("province = ANY(?::integer[])", {IntArray(filter.provinces())});
+// One province as an equality, so that the (province, feed position) index serves the page in
+// order; ANY over a one-element array would be read as a set and sorted.
+void AddProvinces(Conditions& conditions,
+                  const google::protobuf::RepeatedField<uint32_t>& provinces) {
+  if (provinces.size() == 1) {
+    conditions.Add("province = ?::integer", {std::to_string(provinces[0])});
+  } else if (!provinces.empty()) {
+    conditions.Add("province = ANY(?::integer[])", {IntArray(provinces)});
   }
+}
+
+// Rows received at or after a time start no earlier in the feed than the marks of that
+// minute say (migration 0010); without marks nothing was received since, and the horizon
+// bounds the page to nothing.
+void AddReceivedSince(Conditions& conditions, const v1::TimeRange& range) {
+  if (!range.has_start_time()) return;
+  conditions.Add(
+      "feed_xid >= coalesce((SELECT min(min_xid) FROM incident_feed_marks WHERE minute >= "
+      "sitrep_minute(sitrep_time(?::bigint))), pg_snapshot_xmin(pg_current_snapshot()))",
+      {std::to_string(ToMicros(range.start_time()))});
+}
+
+void AddIncidentFilter(Conditions& conditions, const v1::IncidentFilter& filter) {
+  AddProvinces(conditions, filter.provinces());
   if (!filter.sectors().empty()) {
     conditions.Add("sector = ANY(?::text[])", {ArrayLiteral(filter.sectors())});
   }
@@ -98,6 +118,7 @@ void AddIncidentFilter(Conditions& conditions, const v1::IncidentFilter& filter)
   }
   AddTimeRange(conditions, "occurred_at", filter.occur_time());
   AddTimeRange(conditions, "received_at", filter.receive_time());
+  AddReceivedSince(conditions, filter.receive_time());
   if (filter.enterprise_id() != 0) {
     conditions.Add("enterprise_id = ?::bigint", {std::to_string(filter.enterprise_id())});
   }
@@ -112,9 +133,7 @@ void AddIncidentFilter(Conditions& conditions, const v1::IncidentFilter& filter)
 }
 
 void AddAssetFilter(Conditions& conditions, const v1::AssetFilter& filter) {
-  if (!filter.provinces().empty()) {
-    conditions.Add("province = ANY(?::integer[])", {IntArray(filter.provinces())});
-  }
+  AddProvinces(conditions, filter.provinces());
   if (!filter.sectors().empty()) {
     conditions.Add("sector = ANY(?::text[])", {ArrayLiteral(filter.sectors())});
   }
