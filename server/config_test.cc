@@ -54,11 +54,10 @@ TEST_F(ConfigTest, EscalationDefaultsAreOnWithTheReferenceDeadlines) {
 }
 
 TEST_F(ConfigTest, EscalationFlagsSetTheRules) {
-  const auto config =
-      Parse({"--escalation", "off", "--deadline-i", "30m", "--deadline-ii", "90m",
-             "--deadline-iii", "2d", "--deadline-iv", "3600s", "--kev-priority", "II",
-             "--kev-file", "/data/kev.json"},
-            exit_code_);
+  const auto config = Parse(
+      {"--escalation", "off", "--deadline-i", "30m", "--deadline-ii", "90m", "--deadline-iii", "2d",
+       "--deadline-iv", "3600s", "--kev-priority", "II", "--kev-file", "/data/kev.json"},
+      exit_code_);
   ASSERT_TRUE(config);
   EXPECT_FALSE(config->escalation.enabled);
   EXPECT_EQ(config->escalation.deadlines[0], 30min);
@@ -89,6 +88,30 @@ TEST_F(ConfigTest, EveryFlagCanComeFromAConfigFileAndTheCommandLineWins) {
   EXPECT_EQ(config->kev_file, "/srv/kev.json");
   EXPECT_EQ(config->escalation.kev_priority, v1::SEVERITY_II);
   EXPECT_EQ(config->log_level, LogLevel::kWarn);
+}
+
+TEST_F(ConfigTest, TheReadmeExampleConfigFileParses) {
+  const fs::path file =
+      WriteFile("sitrepd.conf",
+                "# /etc/sitrep/sitrepd.conf — sitrepd --config /etc/sitrep/sitrepd.conf\n"
+                "listen = \"0.0.0.0:7443\"\n"
+                "data-dir = \"/var/lib/sitrep\"\n"
+                "log-level = \"info\"\n"
+                "escalation = on\n"
+                "deadline-i = 1h     # 特别重大\n"
+                "deadline-ii = 2h    # 重大\n"
+                "deadline-iii = 24h  # 较大\n"
+                "deadline-iv = 72h   # 一般\n"
+                "kev-file = \"/var/lib/sitrep/known_exploited_vulnerabilities.json\"\n"
+                "kev-priority = III\n");
+  const auto config = Parse({"--config", file.string()}, exit_code_);
+  ASSERT_TRUE(config) << exit_code_;
+  EXPECT_EQ(config->listen, "0.0.0.0:7443");
+  EXPECT_EQ(config->data_dir, "/var/lib/sitrep");
+  EXPECT_TRUE(config->escalation.enabled);
+  EXPECT_EQ(config->escalation.deadlines[0], 1h);
+  EXPECT_EQ(config->escalation.deadlines[3], 72h);
+  EXPECT_EQ(config->kev_file, "/var/lib/sitrep/known_exploited_vulnerabilities.json");
 }
 
 struct BadArgs {
