@@ -3,8 +3,10 @@
 #include <utility>
 #include <vector>
 
+#include "domain/principal.h"
 #include "logging/log.h"
 #include "storage/escalation_store.h"
+#include "storage/transaction.h"
 
 namespace sitrep::escalation {
 namespace {
@@ -26,6 +28,17 @@ size_t Raise(pqxx::work& tx, const std::vector<storage::EscalationNotice>& notic
         {{"notification_id", std::to_string(notice.notification_id)}, {"key", notice.key}});
   }
   return raised.size();
+}
+
+// Assets a sweep reads and raises for per transaction.
+constexpr int kSweepPage = 1'000;
+
+// The sweep reads every province's assets, as the ingest writer that stored them.
+Principal SweepPrincipal() {
+  Principal sweeper;
+  sweeper.name = "escalation-sweep";
+  sweeper.role = v1::ROLE_ADMIN;
+  return sweeper;
 }
 
 }  // namespace
@@ -112,6 +125,41 @@ size_t Escalator::RaiseForAmendment(pqxx::work& tx, const v1::Incident& before,
       AmendmentNotices(rules_, after.id(), before, GradeOf(before.enterprise_id(), enterprises),
                        after, GradeOf(after.enterprise_id(), enterprises), now),
       now);
+}
+
+size_t Escalator::SweepStoredAssets(storage::Pool& pool,
+                                    std::chrono::system_clock::time_point now) const {
+  const std::shared_ptr<const KevCatalog> kev = known_exploited();
+  if (!rules_.enabled || kev->size() == 0) return 0;
+  const std::vector<std::string> cve_ids = kev->CveIds();
+  struct Page {
+    size_t assets = 0;
+    int64_t last_id = 0;
+    size_t raised = 0;
+  };
+  size_t raised = 0;
+  int64_t after_id = 0;
+  for (;;) {
+    // Everything the body changes is in its result, so that a retried transaction starts over.
+    const Page page = storage::InTransaction(pool, SweepPrincipal(), [&](pqxx::work& tx) {
+      const std::vector<v1::Asset> assets =
+          storage::EscalationStore::ExposedAssetsCarrying(tx, cve_ids, after_id, kSweepPage);
+      std::vector<storage::EscalationNotice> notices;
+      for (const v1::Asset& asset : assets) {
+        for (storage::EscalationNotice& notice :
+             AssetNotices(rules_, asset.id(), asset, *kev, now)) {
+          notices.push_back(std::move(notice));
+        }
+      }
+      return Page{assets.size(), assets.empty() ? after_id : assets.back().id(),
+                  Raise(tx, notices, now)};
+    });
+    raised += page.raised;
+    after_id = page.last_id;
+    if (page.assets < static_cast<size_t>(kSweepPage)) break;
+  }
+  Log(LogLevel::kInfo, "escalation.kev_swept", {{"raised", std::to_string(raised)}});
+  return raised;
 }
 
 }  // namespace sitrep::escalation

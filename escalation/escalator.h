@@ -15,6 +15,7 @@
 #include "storage/asset_store.h"
 #include "storage/enterprise_store.h"
 #include "storage/incident_store.h"
+#include "storage/pool.h"
 
 namespace sitrep::escalation {
 
@@ -48,6 +49,11 @@ class Escalator final {
   // Returns how many notices were new.
   size_t RaiseForAmendment(pqxx::work& tx, const v1::Incident& before, const v1::Incident& after,
                            std::chrono::system_clock::time_point now) const;
+
+  // Raises, in transactions of its own on `pool`, the notices the KEV list in use calls for on
+  // assets stored before it was loaded (after a Reload, which adds CVEs); keys make a second
+  // sweep raise nothing. Returns how many notices were new.
+  size_t SweepStoredAssets(storage::Pool& pool, std::chrono::system_clock::time_point now) const;
 
   [[nodiscard]] const EscalationRules& rules() const { return rules_; }
   // The KEV list in use (empty when none could be loaded).

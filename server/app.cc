@@ -200,7 +200,9 @@ class RunningServer final : public Server {
     Log(LogLevel::kInfo, "server.stopped", {});
   }
 
-  void Reload() override { escalator_->Reload(); }
+  void Reload() override {
+    if (escalator_->Reload()) escalator_->SweepStoredAssets(*pool_, clock_->Now());
+  }
 
   int port() const override { return port_; }
   int metrics_port() const override { return metrics_ ? metrics_->port() : 0; }

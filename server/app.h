@@ -27,7 +27,8 @@ class Server {
   virtual void Shutdown() = 0;
 
   // Re-reads what may change while running (SIGHUP): the known-exploited CVE list of the
-  // escalation rules. A file that cannot be read keeps the list in use (and is logged).
+  // escalation rules, then raises the notices a newly listed CVE calls for on assets already
+  // stored. A file that cannot be read keeps the list in use (and is logged).
   virtual void Reload() = 0;
 
   [[nodiscard]] virtual int port() const = 0;          // the bound gRPC port

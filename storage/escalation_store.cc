@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "storage/record_rows.h"
 #include "storage/sql_types.h"
 
 namespace sitrep::storage {
@@ -49,6 +50,22 @@ std::vector<RaisedNotice> EscalationStore::Raise(pqxx::work& tx,
     raised.push_back({row[0].as<int64_t>(), row[1].as<std::string>()});
   }
   return raised;
+}
+
+std::vector<v1::Asset> EscalationStore::ExposedAssetsCarrying(
+    pqxx::work& tx, const std::vector<std::string>& cve_ids, int64_t after_id, int limit) {
+  std::vector<v1::Asset> assets;
+  if (cve_ids.empty()) return assets;
+  // `&&` on the GIN index of assets.cve_ids finds the few assets out of millions.
+  const pqxx::result rows =
+      tx.exec_params(std::string("SELECT ") + kAssetColumns +
+                         " FROM assets WHERE internet_exposed AND id > $2 "
+                         "AND cve_ids && ARRAY(SELECT jsonb_array_elements_text($1::jsonb)) "
+                         "ORDER BY id LIMIT $3",
+                     nlohmann::json(cve_ids).dump(), after_id, limit);
+  assets.reserve(rows.size());
+  for (const pqxx::row& row : rows) assets.push_back(AssetFromRow(row));
+  return assets;
 }
 
 }  // namespace sitrep::storage

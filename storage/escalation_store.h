@@ -9,6 +9,7 @@
 
 #include "sitrep/v1/common.pb.h"
 #include "sitrep/v1/notification.pb.h"
+#include "sitrep/v1/records.pb.h"
 
 namespace sitrep::storage {
 
@@ -49,6 +50,12 @@ class EscalationStore final {
   [[nodiscard]] static std::vector<RaisedNotice> Raise(pqxx::work& tx,
                                                        std::span<const EscalationNotice> notices,
                                                        std::chrono::system_clock::time_point now);
+
+  // Up to `limit` internet-exposed assets carrying any of `cve_ids`, with ids above
+  // `after_id`, in id order (a reloaded KEV list sweeping the assets stored before it), as the
+  // caller of `tx` may see them.
+  [[nodiscard]] static std::vector<v1::Asset> ExposedAssetsCarrying(
+      pqxx::work& tx, const std::vector<std::string>& cve_ids, int64_t after_id, int limit);
 };
 
 }  // namespace sitrep::storage

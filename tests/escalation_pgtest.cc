@@ -345,7 +345,9 @@ TEST_F(EscalationWithoutKevFileTest, StartsWithTheKevRuleIdleAndReloadsTheFile) 
   Push({}, {SampleAsset("gd-plc-1", kGuangdong, clock_.Now())});
   EXPECT_EQ(CountNotices(), 0) << "no list yet";
   WriteKev({"CVE-2022-45788"});
-  server_->Reload();  // what SIGHUP does
+  server_->Reload();  // what SIGHUP does: the list is read and the stored assets swept
+  EXPECT_EQ(Notices("asset:").size(), 1u);
+  server_->Reload();  // a second sweep finds nothing new
   clock_.Advance(1h);
   Push({}, {SampleAsset("gd-plc-1", kGuangdong, clock_.Now())});
   EXPECT_EQ(Notices("asset:").size(), 1u);
