@@ -156,10 +156,11 @@ class RunningServer final : public Server {
       return counts;
     });
     situation_store_ = std::make_unique<storage::SituationStore>(*pool_);
-    // The known-exploited list is not handed to the overview yet: it reports its KEV counts as
-    // not loaded until the escalation rules' catalog is passed here.
-    situation_ = std::make_unique<feeds::Situation>(*situation_store_, codes_, *clock_,
-                                                    feeds::Situation::CveList());
+    // The overview counts exposed assets against the same known-exploited list as the KEV
+    // rule, as reloaded on SIGHUP.
+    situation_ = std::make_unique<feeds::Situation>(
+        *situation_store_, codes_, *clock_,
+        [escalator = escalator_.get()] { return escalator->known_exploited()->CveIds(); });
     situation_compactor_ =
         std::make_unique<feeds::SituationCompactor>(*situation_store_, std::chrono::seconds(1));
     StartGrpc();
