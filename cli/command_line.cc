@@ -8,10 +8,12 @@
 #include "cli/demo_commands.h"
 #include "cli/feed_commands.h"
 #include "cli/health_commands.h"
+#include "cli/notice_commands.h"
 #include "cli/options.h"
 #include "cli/registry_commands.h"
 #include "cli/rpc_error.h"
 #include "cli/session.h"
+#include "cli/situation_commands.h"
 #include "cli/usage_error.h"
 
 namespace sitrep::cli {
@@ -61,6 +63,8 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   AddHealthCommands(app, chosen);
   AddDemoCommands(app, chosen);
   AddFeedCommands(app, chosen);
+  AddSituationCommands(app, chosen);
+  AddNoticeCommands(app, chosen);
 
   try {
     app.parse(argc, argv);
