@@ -34,12 +34,18 @@ class CollectorCrashTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  void StartServer() {
-    server_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{SITREPD_PATH, "--data-dir", (dir_ / "server").string(),
-                                 "--database-url", database_url_, "--listen",
-                                 "127.0.0.1:" + std::to_string(port_), "--metrics-listen", ""},
-        dir_ / "sitrepd.log");
+  void StartServer(const std::vector<std::string>& extra_flags = {}) {
+    std::vector<std::string> argv = {SITREPD_PATH,
+                                     "--data-dir",
+                                     (dir_ / "server").string(),
+                                     "--database-url",
+                                     database_url_,
+                                     "--listen",
+                                     "127.0.0.1:" + std::to_string(port_),
+                                     "--metrics-listen",
+                                     ""};
+    argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
+    server_ = std::make_unique<ChildProcess>(argv, dir_ / "sitrepd.log");
     // Serving once the admin token exists and a health check answers.
     for (int i = 0; i < 300; ++i) {
       auto channel = grpc::CreateChannel(Address(), grpc::InsecureChannelCredentials());
@@ -161,6 +167,31 @@ TEST_F(CollectorCrashTest, KillingTheServerMidRunRaisesEachEscalationOnce) {
                      "(SELECT count(*) FROM notification_targets t "
                      "WHERE t.notification_id = n.id) <> 1"),
             0);
+}
+
+// SIGHUP re-reads the known-exploited list of the real binary (README, automatic
+// escalation): a server started without the file runs with the KEV rule idle, loads the file
+// once it is there, and still stops cleanly on SIGTERM.
+TEST_F(CollectorCrashTest, SighupLoadsTheKnownExploitedList) {
+  const std::filesystem::path kev = dir_ / "kev.json";
+  server_->Kill(SIGTERM);
+  ASSERT_EQ(server_->Wait(), 0);
+  StartServer({"--kev-file", kev.string()});
+  const auto log_has = [&](const std::string& event) {
+    for (int i = 0; i < 100; ++i) {
+      if (ReadText(dir_ / "sitrepd.log").find(event) != std::string::npos) return true;
+      std::this_thread::sleep_for(100ms);
+    }
+    return false;
+  };
+  EXPECT_TRUE(log_has("\"escalation.kev_not_loaded\""));
+  std::ofstream(kev) << R"({"catalogVersion":"2025.08.25","vulnerabilities":[)"
+                     << R"({"cveID":"CVE-2022-45788","vendorProject":"Schneider Electric"}]})";
+  server_->Kill(SIGHUP);
+  EXPECT_TRUE(log_has("\"escalation.kev_loaded\"")) << ReadText(dir_ / "sitrepd.log");
+  EXPECT_NE(ReadText(dir_ / "sitrepd.log").find("\"cves\":\"1\""), std::string::npos);
+  server_->Kill(SIGTERM);
+  EXPECT_EQ(server_->Wait(), 0);
 }
 
 TEST_F(CollectorCrashTest, RestartingPostgreSQLMidRunLosesAndDuplicatesNothing) {
