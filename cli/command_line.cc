@@ -13,6 +13,7 @@
 #include "cli/registry_commands.h"
 #include "cli/rpc_error.h"
 #include "cli/session.h"
+#include "cli/situation_commands.h"
 #include "cli/usage_error.h"
 
 namespace sitrep::cli {
@@ -62,6 +63,7 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   AddHealthCommands(app, chosen);
   AddDemoCommands(app, chosen);
   AddFeedCommands(app, chosen);
+  AddSituationCommands(app, chosen);
   AddNoticeCommands(app, chosen);
 
   try {

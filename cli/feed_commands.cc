@@ -10,24 +10,13 @@
 #include "cli/feed_follow.h"
 #include "cli/output.h"
 #include "cli/reference_words.h"
+#include "cli/reference_words_call.h"
 #include "sitrep/v1/feed.grpc.pb.h"
-#include "sitrep/v1/registry.grpc.pb.h"
 
 namespace sitrep::cli {
 namespace {
 
 namespace v1 = ::sitrep::v1;
-
-// Fetches the province and sector names into `words`.
-grpc::Status LoadReferenceWords(Session& session, ReferenceWords& words) {
-  grpc::ClientContext context;
-  session.PrepareCall(context);
-  v1::ListReferenceCodesResponse codes;
-  const grpc::Status status =
-      v1::RegistryService::NewStub(session.channel())->ListReferenceCodes(&context, {}, &codes);
-  if (status.ok()) words = ReferenceWords(codes);
-  return status;
-}
 
 // Loads `words` where they are needed, the filter's province and sector names and a table's
 // province column, and builds the request's filter with `build(words)`: after loading when the

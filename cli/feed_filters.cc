@@ -48,20 +48,6 @@ void AddTimeFlag(CLI::App& command, const std::string& name, std::string& text,
       ->check(TimeWordValidator());
 }
 
-std::vector<std::uint32_t> ResolveProvinces(const std::vector<std::string>& words_given,
-                                            const ReferenceWords& words) {
-  std::vector<std::uint32_t> codes;
-  for (const std::string& word : words_given) {
-    const std::optional<std::uint32_t> code = words.ParseProvince(word);
-    if (!code) {
-      throw UsageError("--province: unknown province '" + word +
-                       "'; give its code or name, e.g. 440000, Guangdong or 广东");
-    }
-    codes.push_back(*code);
-  }
-  return codes;
-}
-
 std::vector<std::string> ResolveSectors(const std::vector<std::string>& words_given,
                                         const ReferenceWords& words) {
   std::vector<std::string> codes;
@@ -94,6 +80,20 @@ std::optional<v1::TimeRange> TimeRangeOf(const std::string& since, const std::st
 }
 
 }  // namespace
+
+std::vector<std::uint32_t> ResolveProvinces(const std::vector<std::string>& words_given,
+                                            const ReferenceWords& words) {
+  std::vector<std::uint32_t> codes;
+  for (const std::string& word : words_given) {
+    const std::optional<std::uint32_t> code = words.ParseProvince(word);
+    if (!code) {
+      throw UsageError("--province: unknown province '" + word +
+                       "'; give its code or name, e.g. 440000, Guangdong or 广东");
+    }
+    codes.push_back(*code);
+  }
+  return codes;
+}
 
 void AddIncidentFilterFlags(CLI::App& command, IncidentFilterFlags& flags) {
   AddPlaceFlags(command, flags.provinces, flags.sectors);

@@ -55,6 +55,12 @@ void AddAssetFilterFlags(CLI::App& command, AssetFilterFlags& flags);
 [[nodiscard]] bool NeedsReferenceWords(const IncidentFilterFlags& flags);
 [[nodiscard]] bool NeedsReferenceWords(const AssetFilterFlags& flags);
 
+// Returns the codes of the provinces `words_given` name (codes or names, see
+// ReferenceWords::ParseProvince), in order. Throws UsageError, in one line naming --province,
+// for a word `words` does not know.
+[[nodiscard]] std::vector<std::uint32_t> ResolveProvinces(
+    const std::vector<std::string>& words_given, const ReferenceWords& words);
+
 // Returns the filter the flags ask for, times taken relative to `now`. Throws UsageError, in
 // one line naming the flag, for a province or sector `words` does not know and for a time
 // range that ends before it starts.
