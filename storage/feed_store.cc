@@ -91,15 +91,15 @@ void AddProvinces(Conditions& conditions,
   }
 }
 
-// Rows received at or after a time start no earlier in the feed than the marks of that
-// minute say (migration 0010); without marks nothing was received since, and the horizon
-// bounds the page to nothing.
-void AddReceivedSince(Conditions& conditions, const v1::TimeRange& range) {
-  if (!range.has_start_time()) return;
-  conditions.Add(
-      "feed_xid >= coalesce((SELECT min(min_xid) FROM incident_feed_marks WHERE minute >= "
-      "sitrep_minute(sitrep_time(?::bigint))), pg_snapshot_xmin(pg_current_snapshot()))",
-      {std::to_string(ToMicros(range.start_time()))});
+// Rows received at or after `since` lie no earlier in the feed than the marks of its minute
+// say (migration 0010), so a receive-time filter can start the feed there instead of walking
+// it from the beginning. Without marks nothing was received since: the start is the horizon.
+FeedPosition ReceivedSinceStart(pqxx::work& tx, const google::protobuf::Timestamp& since) {
+  const pqxx::row row = tx.exec_params1(
+      "SELECT coalesce(min(min_xid), pg_snapshot_xmin(pg_current_snapshot()))::text "
+      "FROM incident_feed_marks WHERE minute >= sitrep_minute(sitrep_time($1))",
+      ToMicros(since));
+  return FeedPosition{row[0].as<uint64_t>(), 0};
 }
 
 void AddIncidentFilter(Conditions& conditions, const v1::IncidentFilter& filter) {
@@ -118,7 +118,6 @@ void AddIncidentFilter(Conditions& conditions, const v1::IncidentFilter& filter)
   }
   AddTimeRange(conditions, "occurred_at", filter.occur_time());
   AddTimeRange(conditions, "received_at", filter.receive_time());
-  AddReceivedSince(conditions, filter.receive_time());
   if (filter.enterprise_id() != 0) {
     conditions.Add("enterprise_id = ?::bigint", {std::to_string(filter.enterprise_id())});
   }
@@ -177,16 +176,21 @@ constexpr const char* kIncidentExtras =
 FeedPage<v1::Incident> FeedStore::ListIncidents(const Principal& caller,
                                                 const v1::IncidentFilter& filter,
                                                 FeedPosition after, int limit) {
-  Conditions conditions;
-  AddFeedWindow(conditions, after);
-  AddIncidentFilter(conditions, filter);
-  const std::string sql = std::string("SELECT ") + kIncidentColumns + kIncidentExtras +
-                          " FROM incidents" + conditions.where() +
-                          " ORDER BY feed_xid, feed_seq LIMIT " + std::to_string(limit);
   return InTransaction(pool_, caller, [&](pqxx::work& tx) {
     FeedPage<v1::Incident> page;
     // Read before the page: a horizon no later than the page's own (see FeedPage).
     page.horizon = Horizon(tx);
+    FeedPosition start = after;
+    if (filter.receive_time().has_start_time()) {
+      const FeedPosition since = ReceivedSinceStart(tx, filter.receive_time().start_time());
+      if (since.xid > start.xid) start = since;
+    }
+    Conditions conditions;
+    AddFeedWindow(conditions, start);
+    AddIncidentFilter(conditions, filter);
+    const std::string sql = std::string("SELECT ") + kIncidentColumns + kIncidentExtras +
+                            " FROM incidents" + conditions.where() +
+                            " ORDER BY feed_xid, feed_seq LIMIT " + std::to_string(limit);
     for (const pqxx::row& row :
          tx.exec_params(sql, pqxx::prepare::make_dynamic_params(conditions.params()))) {
       v1::Incident incident = IncidentFromRow(row);
