@@ -8,6 +8,7 @@
 #include "bench/connection_options.h"
 #include "bench/feeds_bench.h"
 #include "bench/ingest_bench.h"
+#include "bench/situation_bench.h"
 
 namespace sitrep::bench {
 
@@ -34,6 +35,13 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       "feeds", "feed-page and watch-delivery latency at a big database (loads it when missing)");
   AddFeedsOptions(*feeds_command, feeds);
   feeds_command->callback([&] { chosen = [&] { RunFeedsBench(connection, feeds, out, err); }; });
+
+  SituationOptions situation;
+  CLI::App* situation_command = app.add_subcommand(
+      "situation", "GetSituation latency over 30 days at a big database (loads it when missing)");
+  AddSituationOptions(*situation_command, situation);
+  situation_command->callback(
+      [&] { chosen = [&] { RunSituationBench(connection, situation, out, err); }; });
 
   try {
     app.parse(argc, argv);
