@@ -141,21 +141,21 @@ class RunningServer final : public Server {
         });
     metrics_->SetQueueDepth([writer = writer_.get()] { return writer->queued_batches(); });
     reports_ = std::make_unique<ingest::Reports>(*pool_, *writer_, codes_, *clock_);
-    feed_store_ = std::make_unique<storage::FeedStore>(*pool_);
+    feed_store_ = std::make_unique<storage::FeedStore>(*pool_, feed_horizon_);
     feed_listener_ = std::make_unique<storage::FeedListener>(database_url_);
     feeds_ = std::make_unique<feeds::Feeds>(*feed_store_, *feed_listener_, codes_);
     notification_store_ = std::make_unique<storage::NotificationStore>(*pool_);
     notices_ = std::make_unique<notifications::Notices>(*notification_store_, *feed_listener_,
-                                                         codes_, *clock_);
+                                                        codes_, *clock_);
     metrics_->SetNoticeBacklog([notices = notices_.get()] {
       std::vector<NoticeBacklogCount> counts;
       for (const storage::NoticeBacklog& backlog : notices->Backlog()) {
-        counts.push_back({backlog.level == "NATIONAL" ? "national" : "provincial",
-                          backlog.province, backlog.open, backlog.overdue});
+        counts.push_back({backlog.level == "NATIONAL" ? "national" : "provincial", backlog.province,
+                          backlog.open, backlog.overdue});
       }
       return counts;
     });
-    situation_store_ = std::make_unique<storage::SituationStore>(*pool_);
+    situation_store_ = std::make_unique<storage::SituationStore>(*pool_, feed_horizon_);
     // The overview counts exposed assets against the same known-exploited list as the KEV
     // rule, as reloaded on SIGHUP.
     situation_ = std::make_unique<feeds::Situation>(
@@ -192,9 +192,9 @@ class RunningServer final : public Server {
       grpc_server_->Wait();
     }
     health_.reset();
-    writer_.reset();  // its threads use the pool
+    writer_.reset();                                    // its threads use the pool
     if (metrics_) metrics_->SetNoticeBacklog(nullptr);  // so do scrapes
-    situation_compactor_.reset();  // so does its thread
+    situation_compactor_.reset();                       // so does its thread
     feed_listener_.reset();
     pool_.reset();
     if (cluster_) cluster_->Stop();
@@ -297,6 +297,7 @@ class RunningServer final : public Server {
   std::unique_ptr<ingest::Reports> reports_;
   std::unique_ptr<IngestService> ingest_service_;
   std::unique_ptr<ReportService> report_service_;
+  storage::FeedHorizon feed_horizon_;
   std::unique_ptr<storage::FeedStore> feed_store_;
   std::unique_ptr<storage::FeedListener> feed_listener_;
   std::unique_ptr<feeds::Feeds> feeds_;

@@ -72,12 +72,13 @@ void AddTimeRange(Conditions& conditions, const char* column, const v1::TimeRang
   }
 }
 
-// The feed's window: after the cursor, and before every transaction still running, so that a
-// row committing later can never land behind a position already served.
-void AddFeedWindow(Conditions& conditions, FeedPosition after) {
+// The feed's window: after the cursor, and before every transaction still running (the
+// horizon, read at the start of the page's transaction), so that a row committing later can
+// never land behind a position already served.
+void AddFeedWindow(Conditions& conditions, FeedPosition after, uint64_t horizon) {
   conditions.Add("(feed_xid, feed_seq) > (?::xid8, ?::bigint)",
                  {std::to_string(after.xid), std::to_string(after.seq)});
-  conditions.Add("feed_xid < pg_snapshot_xmin(pg_current_snapshot())");
+  conditions.Add("feed_xid < ?::xid8", {std::to_string(horizon)});
 }
 
 // One province as an equality, so that the (province, feed position) index serves the page in
@@ -94,12 +95,13 @@ void AddProvinces(Conditions& conditions,
 // Rows received at or after `since` lie no earlier in the feed than the marks of its minute
 // say (migration 0010), so a receive-time filter can start the feed there instead of walking
 // it from the beginning. Without marks nothing was received since: the start is the horizon.
-FeedPosition ReceivedSinceStart(pqxx::work& tx, const google::protobuf::Timestamp& since) {
+FeedPosition ReceivedSinceStart(pqxx::work& tx, const google::protobuf::Timestamp& since,
+                                uint64_t horizon) {
   const pqxx::row row = tx.exec_params1(
-      "SELECT coalesce(min(min_xid), pg_snapshot_xmin(pg_current_snapshot()))::text "
-      "FROM incident_feed_marks WHERE minute >= sitrep_minute(sitrep_time($1))",
+      "SELECT min(min_xid)::text FROM incident_feed_marks "
+      "WHERE minute >= sitrep_minute(sitrep_time($1))",
       ToMicros(since));
-  return FeedPosition{row[0].as<uint64_t>(), 0};
+  return FeedPosition{row[0].is_null() ? horizon : row[0].as<uint64_t>(), 0};
 }
 
 void AddIncidentFilter(Conditions& conditions, const v1::IncidentFilter& filter) {
@@ -155,10 +157,6 @@ void Redact(v1::Incident& incident) {
   incident.set_redacted(true);
 }
 
-uint64_t Horizon(pqxx::work& tx) {
-  return tx.exec("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")[0][0].as<uint64_t>();
-}
-
 FeedPosition PositionOf(const pqxx::row& row, int xid_column) {
   return FeedPosition{row[xid_column].as<uint64_t>(), row[xid_column + 1].as<int64_t>()};
 }
@@ -179,14 +177,15 @@ FeedPage<v1::Incident> FeedStore::ListIncidents(const Principal& caller,
   return InTransaction(pool_, caller, [&](pqxx::work& tx) {
     FeedPage<v1::Incident> page;
     // Read before the page: a horizon no later than the page's own (see FeedPage).
-    page.horizon = Horizon(tx);
+    page.horizon = horizon_.Read(tx);
     FeedPosition start = after;
     if (filter.receive_time().has_start_time()) {
-      const FeedPosition since = ReceivedSinceStart(tx, filter.receive_time().start_time());
+      const FeedPosition since =
+          ReceivedSinceStart(tx, filter.receive_time().start_time(), page.horizon);
       if (since.xid > start.xid) start = since;
     }
     Conditions conditions;
-    AddFeedWindow(conditions, start);
+    AddFeedWindow(conditions, start, page.horizon);
     AddIncidentFilter(conditions, filter);
     const std::string sql = std::string("SELECT ") + kIncidentColumns + kIncidentExtras +
                             " FROM incidents" + conditions.where() +
@@ -204,16 +203,16 @@ FeedPage<v1::Incident> FeedStore::ListIncidents(const Principal& caller,
 
 FeedPage<v1::Asset> FeedStore::ListAssets(const Principal& caller, const v1::AssetFilter& filter,
                                           FeedPosition after, int limit) {
-  Conditions conditions;
-  AddFeedWindow(conditions, after);
-  AddAssetFilter(conditions, filter);
-  const std::string sql = std::string("SELECT ") + kAssetColumns +
-                          ", feed_xid::text AS position_xid, feed_seq AS position_seq FROM assets" +
-                          conditions.where() + " ORDER BY feed_xid, feed_seq LIMIT " +
-                          std::to_string(limit);
   return InTransaction(pool_, caller, [&](pqxx::work& tx) {
     FeedPage<v1::Asset> page;
-    page.horizon = Horizon(tx);
+    page.horizon = horizon_.Read(tx);
+    Conditions conditions;
+    AddFeedWindow(conditions, after, page.horizon);
+    AddAssetFilter(conditions, filter);
+    const std::string sql =
+        std::string("SELECT ") + kAssetColumns +
+        ", feed_xid::text AS position_xid, feed_seq AS position_seq FROM assets" +
+        conditions.where() + " ORDER BY feed_xid, feed_seq LIMIT " + std::to_string(limit);
     for (const pqxx::row& row :
          tx.exec_params(sql, pqxx::prepare::make_dynamic_params(conditions.params()))) {
       page.records.push_back(AssetFromRow(row));
@@ -248,7 +247,7 @@ std::optional<v1::Asset> FeedStore::GetAsset(const Principal& caller, int64_t id
 FeedPosition FeedStore::Now(const Principal& caller) {
   return InTransaction(pool_, caller, [&](pqxx::work& tx) {
     // Everything below the horizon has ended; the horizon's own transaction may still write.
-    const uint64_t horizon = Horizon(tx);
+    const uint64_t horizon = horizon_.Read(tx);
     return FeedPosition{horizon == 0 ? 0 : horizon - 1, INT64_MAX};
   });
 }

@@ -7,6 +7,7 @@
 #include "domain/page_token.h"
 #include "domain/principal.h"
 #include "sitrep/v1/feed.pb.h"
+#include "storage/feed_horizon.h"
 #include "storage/pool.h"
 
 namespace sitrep::storage {
@@ -27,7 +28,7 @@ struct FeedPage {
 // Throws only when PostgreSQL fails.
 class FeedStore final {
  public:
-  explicit FeedStore(Pool& pool) : pool_(pool) {}
+  FeedStore(Pool& pool, const FeedHorizon& horizon) : pool_(pool), horizon_(horizon) {}
 
   // Up to `limit` visible incidents after `after` that match `filter`. An incident reached
   // only by SECTOR or PUBLIC sharing comes with `redacted` set and the victim's identity
@@ -47,6 +48,7 @@ class FeedStore final {
 
  private:
   Pool& pool_;
+  const FeedHorizon& horizon_;
 };
 
 }  // namespace sitrep::storage

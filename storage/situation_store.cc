@@ -220,6 +220,7 @@ int64_t SituationStore::Compact() {
   system.role = v1::ROLE_ADMIN;
   system.name = "situation-compactor";
   return InTransaction(pool_, system, [&](pqxx::work& tx) {
+    horizon_.Exempt(tx.exec1("SELECT pg_current_xact_id()::text")[0].as<uint64_t>());
     return tx.exec("SELECT sitrep_compact_situation()")[0][0].as<int64_t>();
   });
 }

@@ -7,6 +7,7 @@
 
 #include "domain/principal.h"
 #include "sitrep/v1/feed.pb.h"
+#include "storage/feed_horizon.h"
 #include "storage/pool.h"
 
 namespace sitrep::storage {
@@ -51,7 +52,8 @@ struct SituationRows {
 // enterprise and reporter). Thread-safe; throws only when PostgreSQL fails.
 class SituationStore final {
  public:
-  explicit SituationStore(Pool& pool) : pool_(pool) {}
+  // `horizon` exempts each compaction from the feeds' horizon: it writes no feed row.
+  SituationStore(Pool& pool, FeedHorizon& horizon) : pool_(pool), horizon_(horizon) {}
 
   [[nodiscard]] SituationRows Read(const Principal& caller, const SituationQuery& query);
 
@@ -62,6 +64,7 @@ class SituationStore final {
 
  private:
   Pool& pool_;
+  FeedHorizon& horizon_;
 };
 
 }  // namespace sitrep::storage

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <pqxx/pqxx>
+
+namespace sitrep::storage {
+
+// The feed horizon: the oldest transaction still running. Feeds never serve a row at or past
+// it, so a row that commits late can never land behind a cursor (storage/feed_store.cc). One
+// transaction may be exempted: one that writes no feed row yet may run for a while (the
+// situation compactor), which would otherwise hold every feed and watch back while it runs.
+// Shared by the stores of one server, and so of one database. Thread-safe.
+class FeedHorizon final {
+ public:
+  // Told by the exempted transaction itself, with its own id, before its long work.
+  void Exempt(uint64_t xid) { exempt_.store(xid); }
+
+  // The horizon `tx` sees: the oldest running transaction id other than the exempted one, or
+  // the next id to be assigned when none other runs.
+  [[nodiscard]] uint64_t Read(pqxx::work& tx) const {
+    return tx
+        .exec_params1(
+            "SELECT coalesce((SELECT min(x) FROM pg_snapshot_xip(s) AS x WHERE x <> $1::xid8), "
+            "pg_snapshot_xmax(s))::text FROM pg_current_snapshot() AS s",
+            std::to_string(exempt_.load()))[0]
+        .as<uint64_t>();
+  }
+
+ private:
+  std::atomic<uint64_t> exempt_{0};
+};
+
+}  // namespace sitrep::storage
