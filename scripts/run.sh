@@ -56,6 +56,9 @@ Try, in another terminal:
   $bin/cli/sitrep --token-file $data_dir/tokens/national-centre.token incidents list --min-severity II
   $bin/cli/sitrep --token-file $data_dir/tokens/guangdong-regulator.token incidents watch
   $bin/cli/sitrep --token-file $data_dir/tokens/national-centre.token assets list --exposed
+  $bin/cli/sitrep --token-file $data_dir/tokens/national-centre.token situation --days 30
+  $bin/cli/sitrep --token-file $data_dir/tokens/guangdong-regulator.token notices list
+  $bin/cli/sitrep --token-file $data_dir/tokens/national-centre.token notices list --outbox
 Ctrl-C stops sitrepd and its database.
 MSG
 wait $sitrepd
