@@ -111,4 +111,15 @@ CLI::Option* AddEnumOption(CLI::App& command, const std::string& name,
       ->type_name(words);
 }
 
+CLI::Option* AddEnumListOption(CLI::App& command, const std::string& name,
+                               const google::protobuf::EnumDescriptor& type,
+                               std::vector<int>& numbers, const std::string& help) {
+  std::string words;
+  for (const std::string& word : EnumWords(type)) words += (words.empty() ? "" : "|") + word;
+  return command.add_option(name, numbers, help)
+      ->transform(EnumWordValidator(type))
+      ->type_name(words)
+      ->delimiter(',');
+}
+
 }  // namespace sitrep::cli

@@ -54,4 +54,9 @@ CLI::Option* AddEnumOption(CLI::App& command, const std::string& name,
                            const google::protobuf::EnumDescriptor& type, int& number,
                            const std::string& help);
 
+// The same for a repeatable option (also comma-separated), storing the numbers in `numbers`.
+CLI::Option* AddEnumListOption(CLI::App& command, const std::string& name,
+                               const google::protobuf::EnumDescriptor& type,
+                               std::vector<int>& numbers, const std::string& help);
+
 }  // namespace sitrep::cli

@@ -15,18 +15,6 @@ namespace {
 
 namespace v1 = ::sitrep::v1;
 
-// Adds a repeatable option taking enum words, stored as their numbers.
-CLI::Option* AddEnumListOption(CLI::App& command, const std::string& name,
-                               const google::protobuf::EnumDescriptor& type,
-                               std::vector<int>& numbers, const std::string& help) {
-  std::string words;
-  for (const std::string& word : EnumWords(type)) words += (words.empty() ? "" : "|") + word;
-  return command.add_option(name, numbers, help)
-      ->transform(EnumWordValidator(type))
-      ->type_name(words)
-      ->delimiter(',');
-}
-
 void AddPlaceFlags(CLI::App& command, std::vector<std::string>& provinces,
                    std::vector<std::string>& sectors) {
   command

@@ -10,10 +10,12 @@
 
 #include "cli/duration_words.h"
 #include "cli/enum_words.h"
+#include "cli/feed_filters.h"
 #include "cli/feed_follow.h"
 #include "cli/output.h"
 #include "cli/pages.h"
 #include "cli/reference_words.h"
+#include "cli/reference_words_call.h"
 #include "cli/severity_colour.h"
 #include "cli/timestamps.h"
 #include "cli/usage_error.h"
@@ -27,44 +29,11 @@ namespace v1 = ::sitrep::v1;
 
 // The province names for tables; JSON needs none. An unreachable server fails here, once.
 grpc::Status LoadWords(Session& session, bool needed, ReferenceWords& words) {
-  if (!needed) return grpc::Status::OK;
-  grpc::ClientContext context;
-  session.PrepareCall(context);
-  v1::ListReferenceCodesResponse codes;
-  const grpc::Status status =
-      v1::RegistryService::NewStub(session.channel())->ListReferenceCodes(&context, {}, &codes);
-  if (status.ok()) words = ReferenceWords(codes);
-  return status;
+  return needed ? LoadReferenceWords(session, words) : grpc::Status::OK;
 }
 
 std::unique_ptr<v1::NotificationService::Stub> NewStub(Session& session) {
   return v1::NotificationService::NewStub(session.channel());
-}
-
-// A repeatable option of enum words, stored as their numbers.
-CLI::Option* AddEnumListOption(CLI::App& command, const std::string& name,
-                               const google::protobuf::EnumDescriptor& type,
-                               std::vector<int>& numbers, const std::string& help) {
-  std::string words;
-  for (const std::string& word : EnumWords(type)) words += (words.empty() ? "" : "|") + word;
-  return command.add_option(name, numbers, help)
-      ->transform(EnumWordValidator(type))
-      ->type_name(words)
-      ->delimiter(',');
-}
-
-std::vector<std::uint32_t> ProvinceCodes(const std::vector<std::string>& given,
-                                         const ReferenceWords& words) {
-  std::vector<std::uint32_t> codes;
-  for (const std::string& word : given) {
-    const std::optional<std::uint32_t> code = words.ParseProvince(word);
-    if (!code) {
-      throw UsageError("--province: unknown province '" + word +
-                       "'; give its code or name, e.g. 440000, Guangdong or 广东");
-    }
-    codes.push_back(*code);
-  }
-  return codes;
 }
 
 // "广东" for a province target, "enterprise 17", "national centre" for the centre's own.
@@ -437,7 +406,7 @@ void AddIssue(CLI::App& group, Action& chosen) {
       } else if (!flags->deadline.empty()) {
         *notice->mutable_response_deadline() = *ParseTimeWord(flags->deadline, now);
       }
-      for (const std::uint32_t code : ProvinceCodes(flags->provinces, words)) {
+      for (const std::uint32_t code : ResolveProvinces(flags->provinces, words)) {
         notice->add_targets()->set_province(code);
       }
       for (const std::int64_t id : flags->enterprises) notice->add_targets()->set_enterprise_id(id);
@@ -514,7 +483,7 @@ void AddClose(CLI::App& group, Action& chosen) {
       }
       v1::CloseNotificationRequest request;
       request.set_notification_id(flags->id);
-      for (const std::uint32_t code : ProvinceCodes(flags->provinces, words)) {
+      for (const std::uint32_t code : ResolveProvinces(flags->provinces, words)) {
         request.add_provinces(code);
       }
       for (const std::int64_t id : flags->enterprises) request.add_enterprise_ids(id);
