@@ -18,10 +18,10 @@
 #include "bench/feed_page_queries.h"
 #include "bench/incident_loader.h"
 #include "bench/latency_percentiles.h"
+#include "bench/loaded_database_options.h"
 #include "bench/pq_connection.h"
 #include "bench/result_line.h"
 #include "bench/watch_latency.h"
-#include "collector/provinces.h"
 #include "domain/page_token.h"
 #include "sitrep/v1/feed.grpc.pb.h"
 
@@ -205,11 +205,7 @@ void ReportPerQuery(const std::vector<PageSample>& samples, std::ostream& err) {
 }  // namespace
 
 void AddFeedsOptions(CLI::App& command, FeedsOptions& options) {
-  command
-      .add_option("--incidents", options.incidents,
-                  "incidents the bench's loader principal should have (missing ones are COPYed)")
-      ->capture_default_str()
-      ->check(CLI::Range(uint64_t{0}, uint64_t{1'000'000'000}));
+  AddLoadedDatabaseOptions(command, options.incidents, options.province);
   command.add_option("--requests", options.requests, "measured ListIncidents calls")
       ->capture_default_str()
       ->check(CLI::Range(1u, 10'000'000u));
@@ -219,19 +215,6 @@ void AddFeedsOptions(CLI::App& command, FeedsOptions& options) {
   command.add_option("--page-size", options.page_size, "ListIncidents page_size")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
-  command.add_option("--province", options.province, "the provincial regulator's province")
-      ->capture_default_str()
-      ->check(CLI::Validator(
-          [](const std::string& text) {
-            try {
-              return collector::IsProvinceCode(static_cast<uint32_t>(std::stoul(text)))
-                         ? std::string()
-                         : "not a province code: " + text;
-            } catch (const std::exception&) {
-              return "not a province code: " + text;
-            }
-          },
-          "PROVINCE"));
   command.add_option("--watch-seconds", options.watch_seconds, "how long to push while watching")
       ->capture_default_str()
       ->check(CLI::Range(1u, 3600u));

@@ -15,9 +15,9 @@
 #include "bench/bench_failure.h"
 #include "bench/incident_loader.h"
 #include "bench/latency_percentiles.h"
+#include "bench/loaded_database_options.h"
 #include "bench/pq_connection.h"
 #include "bench/result_line.h"
-#include "collector/provinces.h"
 #include "sitrep/v1/feed.grpc.pb.h"
 
 namespace sitrep::bench {
@@ -167,30 +167,13 @@ v1::GetSituationRequest SituationBenchRequest() {
 }
 
 void AddSituationOptions(CLI::App& command, SituationOptions& options) {
-  command
-      .add_option("--incidents", options.incidents,
-                  "incidents the bench's loader principal should have (missing ones are COPYed)")
-      ->capture_default_str()
-      ->check(CLI::Range(uint64_t{0}, uint64_t{1'000'000'000}));
+  AddLoadedDatabaseOptions(command, options.incidents, options.province);
   command.add_option("--requests", options.requests, "measured GetSituation calls per caller")
       ->capture_default_str()
       ->check(CLI::Range(1u, 10'000'000u));
   command.add_option("--concurrency", options.concurrency, "concurrent connections per caller")
       ->capture_default_str()
       ->check(CLI::Range(1u, 256u));
-  command.add_option("--province", options.province, "the provincial regulator's province")
-      ->capture_default_str()
-      ->check(CLI::Validator(
-          [](const std::string& text) {
-            try {
-              return collector::IsProvinceCode(static_cast<uint32_t>(std::stoul(text)))
-                         ? std::string()
-                         : "not a province code: " + text;
-            } catch (const std::exception&) {
-              return "not a province code: " + text;
-            }
-          },
-          "PROVINCE"));
   command
       .add_option("--catch-up-seconds", options.catch_up_seconds,
                   "how long the server's situation compactor may take after the load")
