@@ -30,12 +30,12 @@ constexpr std::chrono::seconds kCallTimeout{60};
 constexpr std::chrono::seconds kCatchUpPoll{2};
 constexpr std::chrono::seconds kCatchUpProgress{10};
 
-// The delta rows of the situation rollups (storage/migrations/0008_situation.sql) that the
-// server's compactor has not folded into the counts yet. Read as the database owner, which
-// row-level security does not filter.
+// What the server's situation compactor has not folded into the rollups yet: incident
+// revisions past its cursor (storage/migrations/0014_situation_from_feed.sql) and exposure
+// deltas (0008). Read as the database owner, which row-level security does not filter.
 constexpr const char* kPendingDeltasSql =
-    "SELECT (SELECT count(*) FROM situation_incident_deltas)"
-    " + (SELECT count(*) FROM situation_open_deltas)"
+    "SELECT (SELECT count(*) FROM incidents i, situation_cursor c"
+    " WHERE (i.feed_xid, i.feed_seq) > (c.feed_xid, c.feed_seq))"
     " + (SELECT count(*) FROM situation_exposure_deltas)";
 
 std::string Fixed(double value, int decimals) {
@@ -50,7 +50,7 @@ std::string LatencyText(const LatencySummary& summary) {
          " ms, max " + Fixed(Milliseconds(summary.max), 2) + " ms";
 }
 
-// Waits until no delta is left to compact, printing how many are left now and then. The load
+// Waits until nothing is left to compact, printing how many are left now and then. The load
 // appends them faster than the compactor folds them; a call made before it caught up would
 // time the fold's backlog, not the overview.
 void AwaitCompaction(const std::string& database_url, std::chrono::seconds timeout,
@@ -67,13 +67,13 @@ void AwaitCompaction(const std::string& database_url, std::chrono::seconds timeo
       return;
     }
     if (waited >= timeout) {
-      throw BenchFailure("the server's situation compactor left " + std::to_string(pending) +
-                         " delta rows after " + std::to_string(timeout.count()) +
+      throw BenchFailure("the server's situation compactor had " + std::to_string(pending) +
+                         " records left to compact after " + std::to_string(timeout.count()) +
                          " s; is sitrepd running on this database?");
     }
     if (Clock::now() - last_progress >= kCatchUpProgress) {
       err << "sitrep-bench: waiting for the situation compactor: " << pending
-          << " delta rows left after " << waited.count() << " s" << std::endl;
+          << " records left to compact after " << waited.count() << " s" << std::endl;
       last_progress = Clock::now();
     }
     std::this_thread::sleep_for(kCatchUpPoll);

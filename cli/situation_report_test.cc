@@ -37,7 +37,7 @@ v1::IncidentCount Cell(const std::string& dimension, const std::string& value,
   if (dimension == "province") cell.set_province(std::stoul(value));
   if (dimension == "sector") cell.set_sector(value);
   if (dimension == "category") {
-    v1::Category category;
+    v1::Category category = v1::CATEGORY_UNSPECIFIED;
     EXPECT_TRUE(v1::Category_Parse(value, &category));
     cell.set_category(category);
   }

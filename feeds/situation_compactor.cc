@@ -21,12 +21,13 @@ SituationCompactor::~SituationCompactor() {
   thread_.join();
 }
 
-// Compaction costs PostgreSQL CPU per delta (one delta fans out to a few dozen counts), so
+// Compaction costs CPU per incident revision (reading it, fanning it out, adding the sums), so
 // under heavy ingest it must not take a core away from the writers: after a step that took t
-// it rests 3t, which caps it at a quarter of one core. Each step moves a few hundred deltas in
-// a short transaction (migration 0011): a long one would hold every feed's horizon back. While
-// steps find deltas it goes on at that pace; when none are left it waits the interval. Deltas
-// that wait keep the answers exact (readers add them); the overview only reads more rows.
+// it rests 3t, which caps it at a quarter of one core. A step folds up to
+// SituationStore::kCompactionStep revisions in one transaction, which the feeds' horizon
+// ignores (storage/feed_horizon.h). While steps find work it goes on at that pace; when none is
+// left it waits the interval. Revisions that wait keep the answers exact (readers add them);
+// the overview only reads more rows.
 constexpr int kRestPerWorkUnit = 3;
 
 void SituationCompactor::Run() {
@@ -44,7 +45,7 @@ void SituationCompactor::Run() {
                        : interval_;
       if (moved > 0) {
         Log(LogLevel::kDebug, "situation.compacted",
-            {{"deltas", std::to_string(moved)}, {"ms", std::to_string(millis.count())}});
+            {{"records", std::to_string(moved)}, {"ms", std::to_string(millis.count())}});
       }
     } catch (const std::exception& error) {
       std::string reason = error.what();

@@ -9,8 +9,9 @@
 
 namespace sitrep::feeds {
 
-// Folds the situation rollups' deltas into their counts every `interval` on a thread of its
-// own, so that overviews read compact rows (storage/migrations/0008_situation.sql). Readers
+// Folds new incident revisions and exposure deltas into the situation rollups every `interval`
+// on a thread of its own, so that overviews read compact rows
+// (storage/migrations/0014_situation_from_feed.sql). Readers
 // are exact without it; it only keeps them fast. Stops (after a compaction in progress) when
 // destroyed. A failing database is logged and retried at the next interval.
 class SituationCompactor final {

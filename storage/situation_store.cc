@@ -12,34 +12,43 @@
 namespace sitrep::storage {
 namespace {
 
+// The rollups' changes past their cursor (migration 0014), as of the statement's snapshot.
+constexpr const char* kPastCursorChanges =
+    "sitrep_situation_changes((SELECT feed_xid FROM situation_cursor),"
+    " (SELECT feed_seq FROM situation_cursor), '18446744073709551615'::xid8,"
+    " 9223372036854775807)";
+
 // The bucket of an incident's time, as 0008_situation.sql buckets it; $2 is the grain.
 constexpr const char* kIncidentBucket =
     "CASE WHEN $2 = 'h' "
     "THEN date_trunc('hour', coalesce(i.occurred_at, i.detected_at, i.received_at), 'UTC') "
     "ELSE sitrep_situation_day(coalesce(i.occurred_at, i.detected_at, i.received_at)) END";
 
-// $1 provinces (the counts' province keys: {0} without a filter), $2 grain, $3/$4 the range in
+// $1 provinces (the cells' province keys: {0} without a filter), $2 grain, $3/$4 the range in
 // micros, $5 no province filter, $6 the caller is an enterprise, $7 its enterprise, $8 its
-// principal. Three parts: compacted counts, deltas not yet compacted, and an enterprise's own
-// incidents that no viewer it holds covers (SECTOR or PUBLIC sharing would count them twice).
+// principal. Three parts (migration 0014): the cells as of the rollups' cursor, the revisions
+// past it, and an enterprise's own incidents that no viewer it holds covers (SECTOR or PUBLIC
+// sharing would count them twice). One statement, so all three see one snapshot.
 const std::string kIncidentCellsSql =
     std::string(
         "SELECT sitrep_micros(bucket), dimension, value, severity, sum(n)::bigint FROM ("
-        " SELECT c.bucket, c.dimension, c.value, c.severity, c.n"
-        " FROM situation_incident_counts c"
+        " SELECT c.bucket, s.dimension, s.value, s.severity, u.n"
+        " FROM situation_cells c CROSS JOIN LATERAL unnest(c.n) WITH ORDINALITY AS u(n, slot)"
+        " JOIN situation_slots s ON s.slot = u.slot"
         " WHERE c.viewer = ANY (sitrep_caller_viewers()) AND c.province = ANY ($1::integer[])"
         " AND c.grain = $2::\"char\" AND c.bucket >= sitrep_time($3) AND c.bucket < sitrep_time($4)"
+        " AND u.n <> 0"
         " UNION ALL"
-        " SELECT CASE WHEN $2 = 'h' THEN x.hour ELSE sitrep_situation_day(x.hour) END,"
-        " d.dimension, d.value, x.severity, x.n"
-        " FROM situation_incident_deltas x CROSS JOIN LATERAL (VALUES ('province',"
-        " x.province::text), ('sector', x.sector), ('category', x.category)) AS d(dimension, value)"
-        " WHERE x.hour >= sitrep_time($3) AND x.hour < sitrep_time($4)"
-        " AND ($5 OR x.province = ANY ($1::integer[]))"
-        " AND sitrep_situation_viewers(x.province, x.sector, x.tlp, x.sharing_scope)"
-        " && sitrep_caller_viewers()"
-        " UNION ALL"
-        " SELECT ") +
+        " SELECT CASE WHEN $2 = 'h' THEN date_trunc('hour', x.at, 'UTC')"
+        " ELSE sitrep_situation_day(x.at) END, d.dimension, d.value, x.severity, x.sign"
+        " FROM ") +
+    kPastCursorChanges +
+    " x CROSS JOIN LATERAL (VALUES ('province', x.province::text),"
+    " ('sector', x.sector), ('category', x.category)) AS d(dimension, value)"
+    " WHERE x.at >= sitrep_time($3) AND x.at < sitrep_time($4)"
+    " AND ($5 OR x.province = ANY ($1::integer[]))"
+    " UNION ALL"
+    " SELECT " +
     kIncidentBucket +
     ", d.dimension, d.value, i.severity, 1"
     " FROM incidents i CROSS JOIN LATERAL (VALUES ('province', i.province::text),"
@@ -76,17 +85,19 @@ constexpr const char* kKnownExploitedSql =
     " GROUP BY 1, 2";
 
 // $1 provinces, $2 no province filter, $3 the caller is a regulator, $4 the caller is an
-// enterprise, $5 its enterprise, $6 how many. Regulators count from the rollups; an
-// enterprise sees no other enterprise named, so it counts its own open incidents.
-constexpr const char* kTopEnterprisesSql =
-    "SELECT o.enterprise_id, coalesce(min(e.name), ''), sum(o.n)::bigint FROM ("
-    " SELECT enterprise_id, n FROM situation_open_counts"
-    " WHERE viewer = ANY (sitrep_caller_viewers()) AND ($2 OR province = ANY ($1::integer[]))"
-    " UNION ALL"
-    " SELECT enterprise_id, n FROM situation_open_deltas x"
-    " WHERE $3 AND ($2 OR x.province = ANY ($1::integer[]))"
-    " AND sitrep_situation_viewers(x.province, x.sector, x.tlp, x.sharing_scope)"
-    " && sitrep_caller_viewers()"
+// enterprise, $5 its enterprise, $6 how many. Regulators count from the rollups and the
+// revisions past their cursor; an enterprise sees no other enterprise named, so it counts its
+// own open incidents.
+const std::string kTopEnterprisesSql =
+    std::string(
+        "SELECT o.enterprise_id, coalesce(min(e.name), ''), sum(o.n)::bigint FROM ("
+        " SELECT enterprise_id, n FROM situation_open_counts"
+        " WHERE viewer = ANY (sitrep_caller_viewers()) AND ($2 OR province = ANY ($1::integer[]))"
+        " UNION ALL"
+        " SELECT open_enterprise_id, sign FROM ") +
+    kPastCursorChanges +
+    " x WHERE $3 AND x.open_enterprise_id IS NOT NULL"
+    " AND ($2 OR x.province = ANY ($1::integer[]))"
     " UNION ALL"
     " SELECT enterprise_id, 1 FROM incidents i"
     " WHERE $4 AND i.enterprise_id = $5 AND i.status IN ('REPORTED', 'CONFIRMED', 'HANDLING')"
@@ -211,17 +222,6 @@ SituationRows SituationStore::Read(const Principal& caller, const SituationQuery
       rows.top_enterprises.push_back(std::move(count));
     }
     return rows;
-  });
-}
-
-int64_t SituationStore::Compact() {
-  // The compaction function is SECURITY DEFINER and reads nothing back: any caller will do.
-  Principal system;
-  system.role = v1::ROLE_ADMIN;
-  system.name = "situation-compactor";
-  return InTransaction(pool_, system, [&](pqxx::work& tx) {
-    horizon_.Exempt(tx.exec1("SELECT pg_current_xact_id()::text")[0].as<uint64_t>());
-    return tx.exec("SELECT sitrep_compact_situation()")[0][0].as<int64_t>();
   });
 }
 

@@ -46,7 +46,8 @@ struct SituationRows {
   std::vector<v1::EnterpriseCount> top_enterprises;
 };
 
-// The situation rollups of storage/migrations/0008_situation.sql. Reads run as the caller, so
+// The situation rollups of storage/migrations/0008_situation.sql and 0014_situation_from_feed.sql.
+// Reads run as the caller, so
 // row-level security decides what is counted; NATIONAL, ADMIN and PROVINCIAL callers read
 // rollup rows only, an ENTERPRISE caller also its own incidents and assets directly (indexed by
 // enterprise and reporter). Thread-safe; throws only when PostgreSQL fails.
@@ -57,10 +58,13 @@ class SituationStore final {
 
   [[nodiscard]] SituationRows Read(const Principal& caller, const SituationQuery& query);
 
-  // Moves the rollup deltas that writers appended into the keyed counts (one compactor at a
-  // time). Returns the number of grouped delta rows moved, or -1 when another compaction was
-  // running.
-  int64_t Compact();
+  // One compaction step (storage/situation_compaction.cc): folds up to `max_revisions` incident
+  // revisions past the rollups' cursor into the cells and moves the cursor, and moves waiting
+  // exposure deltas into their counts. Returns how many revisions and deltas it folded (fewer
+  // than `max_revisions` when it caught up), or -1 when another compaction was running.
+  int64_t Compact(int64_t max_revisions = kCompactionStep);
+
+  static constexpr int64_t kCompactionStep = 20000;
 
  private:
   Pool& pool_;
