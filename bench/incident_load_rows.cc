@@ -66,6 +66,7 @@ LoadRow MakeLoadRow(const LoadRowSpec& spec, uint64_t index) {
   options.asset_share = 0;
   options.mistakes.clear();
   options.now = received;
+  options.occur_within = collector::kLiveFeedOccurWithin;
   collector::DemoGenerator generator(std::move(options));
   LoadRow row{std::move(*generator.Next().mutable_incident()), received};
 

@@ -15,6 +15,7 @@ StreamLoad GenerateStreamLoad(const LoadSpec& spec) {
   options.duplicate_share = spec.duplicate_share;
   options.invalid_share = spec.invalid_share;
   options.now = spec.now;
+  options.occur_within = collector::kLiveFeedOccurWithin;
   collector::DemoGenerator generator(std::move(options));
   StreamLoad load;
   BinaryCopyEncoder copy;

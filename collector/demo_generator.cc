@@ -168,7 +168,7 @@ v1::Record DemoGenerator::NewIncident() {
   incident.set_status(status < 85   ? v1::INCIDENT_STATUS_REPORTED
                       : status < 95 ? v1::INCIDENT_STATUS_CONFIRMED
                                     : v1::INCIDENT_STATUS_HANDLING);
-  *incident.mutable_occur_time() = TimeWithin(hours(24 * 30));
+  *incident.mutable_occur_time() = TimeWithin(options_.occur_within);
   const auto occurred = FromTimestamp(incident.occur_time());
   const auto detected = occurred + std::chrono::minutes(Below(48 * 60));
   *incident.mutable_detect_time() = ToTimestamp(std::min(detected, options_.now));

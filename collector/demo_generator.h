@@ -35,9 +35,16 @@ struct DemoOptions {
   std::vector<DemoMistake> mistakes = {DemoMistake::kBadCveId, DemoMistake::kUnknownSector,
                                        DemoMistake::kBadTechniqueId, DemoMistake::kBadTimeOrder,
                                        DemoMistake::kBadIndicator};
-  // Times fall in the 30 days before this instant; fix it to make runs identical.
+  // Times fall before this instant; fix it to make runs identical.
   std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
+  // How long before `now` an incident may have occurred: a month for a demo that shows trends;
+  // benchmarks that model a live feed report incidents within hours of their occurrence.
+  std::chrono::seconds occur_within = std::chrono::hours(24 * 30);
 };
+
+// The occur_within of a live feed: incidents reported within six hours of their occurrence, so
+// that the feed's order roughly follows time, as it does in production (the benchmarks).
+inline constexpr std::chrono::hours kLiveFeedOccurWithin{6};
 
 // A deterministic source of realistic records for every province: the same options give the
 // same sequence of records. Incidents (about 700 bytes serialized) mix categories and

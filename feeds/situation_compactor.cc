@@ -23,12 +23,12 @@ SituationCompactor::~SituationCompactor() {
 
 // Compaction costs CPU per incident revision (reading it, fanning it out, adding the sums), so
 // under heavy ingest it must not take a core away from the writers: after a step that took t
-// it rests 3t, which caps it at a quarter of one core. A step folds up to
+// it rests t, which caps it at half of one core. A step folds up to
 // SituationStore::kCompactionStep revisions in one transaction, which the feeds' horizon
 // ignores (storage/feed_horizon.h). While steps find work it goes on at that pace; when none is
 // left it waits the interval. Revisions that wait keep the answers exact (readers add them);
 // the overview only reads more rows.
-constexpr int kRestPerWorkUnit = 3;
+constexpr int kRestPerWorkUnit = 1;
 
 void SituationCompactor::Run() {
   std::unique_lock lock(mu_);

@@ -460,11 +460,13 @@ void EmbeddedCluster::Restart() {
   // they are the defaults, so a stray postgresql.conf edit cannot turn them off unnoticed.
   // Sized for ingest: the record tables' ten indexes outgrow 128 MB of shared buffers within
   // a few million rows, and checkpoints every 1 GB of WAL rewrite whole pages again and again.
+  // No JIT: every query here is short, and compiling one that the planner overestimates adds
+  // tens of milliseconds to its latency.
   const std::string settings = "-c listen_addresses='' -c unix_socket_directories='" +
                                layout.run.string() + "' -p " + std::to_string(kPort) +
                                " -c fsync=on -c synchronous_commit=on -c full_page_writes=on"
                                " -c shared_buffers=1GB -c max_wal_size=8GB"
-                               " -c checkpoint_timeout=15min -c max_connections=200";
+                               " -c checkpoint_timeout=15min -c max_connections=200 -c jit=off";
   const RunResult result =
       Run({(options_.pg_bin_dir / "pg_ctl").string(), "start", "-D", layout.pgdata.string(), "-w",
            "-t", "60", "-l", layout.log.string(), "-o", settings},

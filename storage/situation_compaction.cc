@@ -44,9 +44,9 @@ constexpr const char* kStepChangesSql =
 
 // Where a step of `max_revisions` current revisions past `cursor` ends, below `horizon`.
 constexpr const char* kStepEndSql =
-    "SELECT feed_xid::text, feed_seq FROM incidents"
-    " WHERE (feed_xid, feed_seq) > ($1::xid8, $2::bigint) AND feed_xid < $3::xid8"
-    " ORDER BY feed_xid, feed_seq OFFSET $4 - 1 LIMIT 1";
+    "SELECT i.feed_xid::text, i.feed_seq FROM incidents i"
+    " WHERE (i.feed_xid, i.feed_seq) > ($1::xid8, $2::bigint) AND i.feed_xid < $3::xid8"
+    " ORDER BY i.feed_xid, i.feed_seq OFFSET $4 - 1 LIMIT 1";  // not the text output column
 
 struct CellKey {
   std::string viewer;
@@ -119,19 +119,20 @@ class StepSums {
 
   // Calls sitrep_store_situation_step with every non-zero sum and the new cursor.
   void Store(pqxx::work& tx, const Position& cursor) const {
-    google::protobuf::RepeatedPtrField<std::string> viewers, counts, open_viewers;
+    google::protobuf::RepeatedPtrField<std::string> viewers, slots, vals, open_viewers;
     std::string provinces = "{", grains = "{", buckets = "{";
     for (const auto& [key, values] : cells_) {
-      std::string literal = "{";
-      bool any = false;
+      std::string changed_slots = "{", changes = "{";
       for (size_t i = 0; i < values.size(); ++i) {
-        if (i) literal += ',';
-        literal += std::to_string(values[i]);
-        any = any || values[i] != 0;
+        if (values[i] == 0) continue;
+        const char* separator = changes.size() == 1 ? "" : ",";
+        changed_slots += separator + std::to_string(i + 1);
+        changes += separator + std::to_string(values[i]);
       }
-      if (!any) continue;  // an amendment that moved nothing of this cell
+      if (changes.size() == 1) continue;  // an amendment that moved nothing of this cell
       *viewers.Add() = key.viewer;
-      *counts.Add() = literal + "}";
+      *slots.Add() = changed_slots + "}";
+      *vals.Add() = changes + "}";
       const char* separator = viewers.size() == 1 ? "" : ",";
       provinces += separator + std::to_string(key.province);
       grains += separator + std::string(1, key.grain);
@@ -148,11 +149,11 @@ class StepSums {
     }
     tx.exec_params(
         "SELECT sitrep_store_situation_step($1::text[], $2::integer[], $3::\"char\"[],"
-        " $4::bigint[], $5::text[], $6::text[], $7::integer[], $8::bigint[], $9::bigint[],"
-        " $10::xid8, $11::bigint)",
-        ArrayLiteral(viewers), provinces + "}", grains + "}", buckets + "}", ArrayLiteral(counts),
-        ArrayLiteral(open_viewers), open_provinces + "}", open_enterprises + "}", open_counts + "}",
-        std::to_string(cursor.xid), cursor.seq);
+        " $4::bigint[], $5::text[], $6::text[], $7::text[], $8::integer[], $9::bigint[],"
+        " $10::bigint[], $11::xid8, $12::bigint)",
+        ArrayLiteral(viewers), provinces + "}", grains + "}", buckets + "}", ArrayLiteral(slots),
+        ArrayLiteral(vals), ArrayLiteral(open_viewers), open_provinces + "}",
+        open_enterprises + "}", open_counts + "}", std::to_string(cursor.xid), cursor.seq);
   }
 
  private:

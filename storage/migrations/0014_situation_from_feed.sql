@@ -83,7 +83,8 @@ CREATE TRIGGER sectors_situation_slots AFTER INSERT ON sectors
 
 -- `n[slot]` counts the incidents of that (dimension, value, severity) in the bucket; the array
 -- is as long as its highest used slot. Stored compressed inline: most slots of a province's or
--- a sector viewer's row are zero.
+-- a sector viewer's row are zero. Half of each page stays free, so that the compactor's updates
+-- stay on their page and leave the key index alone (HOT).
 CREATE TABLE situation_cells (
   viewer text NOT NULL,
   province integer NOT NULL,  -- 0: every province
@@ -91,7 +92,7 @@ CREATE TABLE situation_cells (
   bucket timestamptz NOT NULL,
   n integer[] NOT NULL,
   PRIMARY KEY (viewer, province, grain, bucket)
-) WITH (toast_tuple_target = 128);
+) WITH (toast_tuple_target = 128, fillfactor = 50);
 ALTER TABLE situation_cells ALTER COLUMN n SET STORAGE MAIN;
 
 -- How far the rollups have read the feed: every revision at or before this position is in.
@@ -113,7 +114,14 @@ CREATE FUNCTION sitrep_situation_changes(after_xid xid8, after_seq bigint, upto_
                                          upto_seq bigint)
   RETURNS TABLE (sign integer, province integer, at timestamptz, sector text, category text,
                  severity smallint, tlp text, sharing_scope text, open_enterprise_id bigint)
-  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  LANGUAGE plpgsql STABLE SECURITY DEFINER
+  -- The planner estimates a range of (xid, seq) row comparisons from the xid alone, and one
+  -- bulk transaction holds 100,000 rows of one xid: it would scan the table for a step of
+  -- them. The feed index is always the right way to a range of positions.
+  SET search_path = public, pg_temp SET enable_seqscan = off AS $$
+#variable_conflict use_column
+BEGIN
+  RETURN QUERY
   WITH added AS (
     SELECT r.province, r.id, r.revision,
            coalesce(r.occurred_at, r.detected_at, r.received_at) AS at, r.sector, r.category, r.severity, r.tlp, r.sharing_scope, r.enterprise_id, r.status
@@ -143,34 +151,51 @@ CREATE FUNCTION sitrep_situation_changes(after_xid xid8, after_seq bigint, upto_
               THEN c.enterprise_id END
   FROM changes c
   WHERE sitrep_situation_viewers(c.province, c.sector, c.tlp, c.sharing_scope)
-        && sitrep_caller_viewers()
+        && sitrep_caller_viewers();
+END
 $$;
 REVOKE ALL ON FUNCTION sitrep_situation_changes FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION sitrep_situation_changes TO sitrep_app;
 
--- Element-wise sum of two count arrays of any lengths.
-CREATE FUNCTION sitrep_add_counts(a integer[], b integer[]) RETURNS integer[]
-  LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  RETURN (SELECT array_agg(coalesce(x, 0) + coalesce(y, 0) ORDER BY i)
-          FROM unnest(a, b) WITH ORDINALITY AS u(x, y, i));
+-- `counts` with vals[i] added at slots[i], grown as needed (slots past the end start at zero).
+-- plpgsql edits the array in place, so a step pays per changed slot, not per slot.
+CREATE FUNCTION sitrep_add_counts(counts integer[], slots integer[], vals integer[])
+  RETURNS integer[]
+  LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+  IF cardinality(counts) = 0 THEN
+    counts := ARRAY[0];
+  END IF;
+  FOR i IN 1 .. cardinality(slots) LOOP
+    counts[slots[i]] := coalesce(counts[slots[i]], 0) + vals[i];
+  END LOOP;
+  RETURN counts;
+END
+$$;
 
--- One compaction step's result, written by the compactor (storage/situation_store.cc): the
--- cells' changes as parallel arrays (buckets in micros, counts as array literals), the open
--- counts' changes, and the new cursor. SECURITY DEFINER: the app role cannot write the rollups
--- in any other way. Rows in key order, so that concurrent steps (which the compactor's advisory
--- lock already prevents) could not deadlock.
+-- One compaction step's result, written by the compactor (storage/situation_compaction.cc): each
+-- changed cell's key and its changed slots with their changes (array literals), the open counts'
+-- changes, and the new cursor. SECURITY DEFINER: the app role cannot write the rollups in any
+-- other way. One compactor at a time (its advisory lock), so update-then-insert is safe.
 CREATE FUNCTION sitrep_store_situation_step(
-    viewers text[], provinces integer[], grains "char"[], buckets bigint[], counts text[],
-    open_viewers text[], open_provinces integer[], open_enterprises bigint[], open_counts bigint[],
-    cursor_xid xid8, cursor_seq bigint) RETURNS void
+    viewers text[], provinces integer[], grains "char"[], buckets bigint[], slots text[],
+    vals text[], open_viewers text[], open_provinces integer[], open_enterprises bigint[],
+    open_counts bigint[], cursor_xid xid8, cursor_seq bigint) RETURNS void
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
-  INSERT INTO situation_cells AS c
-  SELECT u.viewer, u.province, u.grain, sitrep_time(u.bucket), u.n::integer[]
-  FROM unnest(viewers, provinces, grains, buckets, counts) AS u(viewer, province, grain, bucket, n)
-  ORDER BY 1, 2, 3, 4
-  ON CONFLICT (viewer, province, grain, bucket)
-  DO UPDATE SET n = sitrep_add_counts(c.n, EXCLUDED.n);
+  UPDATE situation_cells c SET n = sitrep_add_counts(c.n, s.slots::integer[], s.vals::integer[])
+  FROM unnest(viewers, provinces, grains, buckets, slots, vals)
+    AS s(viewer, province, grain, bucket, slots, vals)
+  WHERE c.viewer = s.viewer AND c.province = s.province AND c.grain = s.grain
+    AND c.bucket = sitrep_time(s.bucket);
+  INSERT INTO situation_cells
+  SELECT s.viewer, s.province, s.grain, sitrep_time(s.bucket),
+         sitrep_add_counts('{}', s.slots::integer[], s.vals::integer[])
+  FROM unnest(viewers, provinces, grains, buckets, slots, vals)
+    AS s(viewer, province, grain, bucket, slots, vals)
+  WHERE NOT EXISTS (SELECT FROM situation_cells c WHERE c.viewer = s.viewer
+                    AND c.province = s.province AND c.grain = s.grain
+                    AND c.bucket = sitrep_time(s.bucket));
 
   INSERT INTO situation_open_counts AS c
   SELECT * FROM unnest(open_viewers, open_provinces, open_enterprises, open_counts)
