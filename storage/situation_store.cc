@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <tuple>
 
 #include "storage/copy_text.h"
@@ -26,21 +28,23 @@ constexpr const char* kIncidentBucket =
 
 // $1 provinces (the cells' province keys: {0} without a filter), $2 grain, $3/$4 the range in
 // micros, $5 no province filter, $6 the caller is an enterprise, $7 its enterprise, $8 its
-// principal. Three parts (migration 0014): the cells as of the rollups' cursor, the revisions
-// past it, and an enterprise's own incidents that no viewer it holds covers (SECTOR or PUBLIC
-// sharing would count them twice). One statement, so all three see one snapshot.
+// principal. Three parts (migration 0014): the cells as of the rollups' cursor (a bucket and its
+// count array per row; decoded by slot here, which is cheaper than unnesting in SQL), the
+// revisions past it, and an enterprise's own incidents that no viewer it holds covers (SECTOR or
+// PUBLIC sharing would count them twice). One statement, so all three see one snapshot. Rows:
+// bucket micros, then a count array (cells) or a slot and its count (the others).
 const std::string kIncidentCellsSql =
     std::string(
-        "SELECT sitrep_micros(bucket), dimension, value, severity, sum(n)::bigint FROM ("
-        " SELECT c.bucket, s.dimension, s.value, s.severity, u.n"
-        " FROM situation_cells c CROSS JOIN LATERAL unnest(c.n) WITH ORDINALITY AS u(n, slot)"
-        " JOIN situation_slots s ON s.slot = u.slot"
+        "SELECT sitrep_micros(c.bucket), c.n::text, NULL, NULL"
+        " FROM situation_cells c"
         " WHERE c.viewer = ANY (sitrep_caller_viewers()) AND c.province = ANY ($1::integer[])"
-        " AND c.grain = $2::\"char\" AND c.bucket >= sitrep_time($3) AND c.bucket < sitrep_time($4)"
-        " AND u.n <> 0"
-        " UNION ALL"
+        " AND c.grain = $2::\"char\" AND c.bucket >= sitrep_time($3)"
+        " AND c.bucket < sitrep_time($4)"
+        " UNION ALL "
+        "SELECT sitrep_micros(x.bucket), NULL, s.slot, sum(x.n)::bigint FROM ("
         " SELECT CASE WHEN $2 = 'h' THEN date_trunc('hour', x.at, 'UTC')"
-        " ELSE sitrep_situation_day(x.at) END, d.dimension, d.value, x.severity, x.sign"
+        " ELSE sitrep_situation_day(x.at) END AS bucket, d.dimension, d.value, x.severity,"
+        " x.sign AS n"
         " FROM ") +
     kPastCursorChanges +
     " x CROSS JOIN LATERAL (VALUES ('province', x.province::text),"
@@ -59,7 +63,8 @@ const std::string kIncidentCellsSql =
     " AND coalesce(i.occurred_at, i.detected_at, i.received_at) >= sitrep_time($3)"
     " AND coalesce(i.occurred_at, i.detected_at, i.received_at) < sitrep_time($4)"
     " AND ($5 OR i.province = ANY ($1::integer[]))"
-    ") AS cells GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0";
+    ") AS x JOIN situation_slots s ON s.dimension = x.dimension AND s.value = x.value"
+    " AND s.severity = x.severity GROUP BY 1, 3";
 
 // $1 provinces, $2 no province filter, $3 the caller is an enterprise, $4 its enterprise, $5
 // its principal. Assets have no sharing: an enterprise counts its own assets directly.
@@ -140,7 +145,86 @@ std::string TextArray(const std::vector<std::string>& values) {
   return ArrayLiteral(repeated);
 }
 
+// Calls `add(slot, count)` for every non-zero element of a count array's text, "{0,3,NULL,1}".
+template <class Add>
+void ForEachCount(std::string_view text, Add&& add) {
+  int slot = 1;
+  int64_t value = 0;
+  bool negative = false, digits = false;
+  for (size_t i = 1; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == ',' || c == '}') {
+      if (digits && value != 0) add(slot, negative ? -value : value);
+      ++slot;
+      value = 0;
+      negative = digits = false;
+    } else if (c == '-') {
+      negative = true;
+    } else if (c >= '0' && c <= '9') {
+      value = value * 10 + (c - '0');
+      digits = true;
+    }  // the letters of NULL: an element never counted
+  }
+}
+
 }  // namespace
+
+std::shared_ptr<const std::vector<IncidentCell>> SituationStore::Slots(pqxx::work& tx, int slot) {
+  std::lock_guard lock(slots_mu_);
+  if (slots_ && static_cast<size_t>(slot) <= slots_->size()) return slots_;
+  // Slots are only ever appended (0014), so a list that lacks one is merely old.
+  auto slots = std::make_shared<std::vector<IncidentCell>>();
+  for (const pqxx::row& row :
+       tx.exec("SELECT slot, dimension, value, severity FROM situation_slots ORDER BY slot")) {
+    slots->resize(row[0].as<size_t>());
+    IncidentCell& cell = slots->back();
+    const std::string dimension = row[1].as<std::string>();
+    if (dimension == "province") {
+      cell.province = row[2].as<uint32_t>();
+    } else if (dimension == "sector") {
+      cell.sector = row[2].as<std::string>();
+    } else {
+      cell.category = EnumFromText<v1::Category>(row[2].as<std::string>());
+    }
+    cell.severity = static_cast<v1::Severity>(row[3].as<int>());
+  }
+  slots_ = std::move(slots);
+  return slots_;
+}
+
+std::vector<IncidentCell> SituationStore::ReadIncidentCells(pqxx::work& tx,
+                                                            const pqxx::result& result) {
+  // bucket → count by slot − 1, summed over the cells and the other parts.
+  std::map<int64_t, std::vector<int64_t>> sums;
+  const auto add = [&](int64_t bucket, int slot, int64_t count) {
+    std::vector<int64_t>& counts = sums[bucket];
+    if (counts.size() < static_cast<size_t>(slot)) counts.resize(slot, 0);
+    counts[slot - 1] += count;
+  };
+  for (const pqxx::row& row : result) {
+    const int64_t bucket = row[0].as<int64_t>();
+    if (row[1].is_null()) {
+      add(bucket, row[2].as<int>(), row[3].as<int64_t>());
+    } else {
+      ForEachCount(row[1].c_str(), [&](int slot, int64_t count) { add(bucket, slot, count); });
+    }
+  }
+  size_t highest_slot = 0;
+  for (const auto& [bucket, counts] : sums) highest_slot = std::max(highest_slot, counts.size());
+  const std::shared_ptr<const std::vector<IncidentCell>> slots =
+      Slots(tx, static_cast<int>(highest_slot));
+  std::vector<IncidentCell> cells;
+  for (const auto& [bucket, counts] : sums) {
+    for (size_t i = 0; i < counts.size(); ++i) {
+      if (counts[i] == 0) continue;
+      if (i >= slots->size()) throw std::runtime_error("a situation cell with an unknown slot");
+      IncidentCell& cell = cells.emplace_back((*slots)[i]);
+      cell.bucket_micros = bucket;
+      cell.count = counts[i];
+    }
+  }
+  return cells;
+}
 
 SituationRows SituationStore::Read(const Principal& caller, const SituationQuery& query) {
   const bool all_provinces = query.provinces.empty();
@@ -155,23 +239,9 @@ SituationRows SituationStore::Read(const Principal& caller, const SituationQuery
 
   return InTransaction(pool_, caller, [&](pqxx::work& tx) {
     SituationRows rows;
-    for (const pqxx::row& row :
-         tx.exec_params(kIncidentCellsSql, count_provinces, grain, from, end, all_provinces,
-                        enterprise, caller.enterprise_id, caller.id)) {
-      IncidentCell cell;
-      cell.bucket_micros = row[0].as<int64_t>();
-      const std::string dimension = row[1].as<std::string>();
-      if (dimension == "province") {
-        cell.province = row[2].as<uint32_t>();
-      } else if (dimension == "sector") {
-        cell.sector = row[2].as<std::string>();
-      } else {
-        cell.category = EnumFromText<v1::Category>(row[2].as<std::string>());
-      }
-      cell.severity = static_cast<v1::Severity>(row[3].as<int>());
-      cell.count = row[4].as<int64_t>();
-      rows.incidents.push_back(std::move(cell));
-    }
+    rows.incidents = ReadIncidentCells(
+        tx, tx.exec_params(kIncidentCellsSql, count_provinces, grain, from, end, all_provinces,
+                           enterprise, caller.enterprise_id, caller.id));
 
     std::map<std::pair<std::string, std::string>, v1::ExposureCount> exposures;
     for (const pqxx::row& row : tx.exec_params(kExposureSql, count_provinces, all_provinces,

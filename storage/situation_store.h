@@ -2,6 +2,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
+#include <mutex>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
@@ -67,8 +70,17 @@ class SituationStore final {
   static constexpr int64_t kCompactionStep = 20000;
 
  private:
+  // What each position of the cells' count arrays counts (storage/migrations/0014), as a cell
+  // without bucket and count: element i is slot i + 1. Read from situation_slots once and again
+  // when one past the end, `slot`, is asked for. Immutable: a reader keeps its list while
+  // another thread loads a newer one.
+  std::shared_ptr<const std::vector<IncidentCell>> Slots(pqxx::work& tx, int slot);
+  std::vector<IncidentCell> ReadIncidentCells(pqxx::work& tx, const pqxx::result& result);
+
   Pool& pool_;
   FeedHorizon& horizon_;
+  std::mutex slots_mu_;
+  std::shared_ptr<const std::vector<IncidentCell>> slots_;  // guarded by slots_mu_
 };
 
 }  // namespace sitrep::storage
