@@ -38,8 +38,9 @@ inline constexpr const char* kLoadExternalIdPrefix = "load-";
 
 // Row `index`: sitrep-collector's demo incident (categories, severities weighted toward IV and
 // III, sectors, Chinese and English titles, indicators, CVEs, ~700 bytes) in LoadProvince's
-// province, received at now − spread × (1 − (index + ½) / total), occurred up to 30 days and
-// detected up to two days (never after receipt) before that, as the demo generator makes them.
+// province, received at now − spread × (1 − (index + ½) / total), occurred up to six hours (a live
+// feed, collector::kLiveFeedOccurWithin) and detected up to two days (never after receipt) before
+// that.
 [[nodiscard]] LoadRow MakeLoadRow(const LoadRowSpec& spec, uint64_t index);
 
 // Appends rows [first, first + count) as binary COPY rows of incident_copy_row.h's columns,
