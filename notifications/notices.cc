@@ -205,6 +205,15 @@ Outcome<int64_t> Notices::Watch(const Principal& caller,
   return sent;
 }
 
-std::vector<storage::NoticeBacklog> Notices::Backlog() { return store_.Backlog(clock_.Now()); }
+std::vector<storage::NoticeBacklog> Notices::Backlog() {
+  const auto now = clock_.Now();
+  std::lock_guard lock(backlog_mu_);
+  // A clock set back (tests, an NTP step) recounts too.
+  if (!counted_at_ || now - *counted_at_ >= kBacklogRefresh || now < *counted_at_) {
+    backlog_ = store_.Backlog(now);
+    counted_at_ = now;
+  }
+  return backlog_;
+}
 
 }  // namespace sitrep::notifications

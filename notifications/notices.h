@@ -1,7 +1,10 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <mutex>
+#include <optional>
 #include <vector>
 
 #include "domain/clock.h"
@@ -50,7 +53,11 @@ class Notices final {
                                        const v1::WatchNotificationsRequest& request,
                                        const Sink& send, const std::function<bool()>& stopped);
 
-  // Open and overdue targets by level and province, now.
+  // Open and overdue targets by level and province, as counted at most kBacklogRefresh ago by
+  // the injected clock. A recount reads every open target; scrapers asking several times a
+  // second (the ingest bench samples five times a second) would otherwise spend a core on it
+  // while escalations pile up hundreds of thousands of notices.
+  static constexpr std::chrono::seconds kBacklogRefresh{10};
   [[nodiscard]] std::vector<storage::NoticeBacklog> Backlog();
 
  private:
@@ -58,6 +65,9 @@ class Notices final {
   storage::FeedListener& listener_;
   const ReferenceCodes& codes_;
   const Clock& clock_;
+  std::mutex backlog_mu_;
+  std::vector<storage::NoticeBacklog> backlog_;                      // guarded by backlog_mu_
+  std::optional<std::chrono::system_clock::time_point> counted_at_;  // guarded by backlog_mu_
 };
 
 }  // namespace sitrep::notifications

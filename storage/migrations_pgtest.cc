@@ -162,5 +162,35 @@ TEST(MigrationsPgTest, SectorsAreSeededFromTheReferenceList) {
   }
 }
 
+// The time conversions are exact to the microsecond in every TimeZone, and they and the
+// situation viewers are simple enough for the planner to inline (0015): a call it cannot inline
+// costs the SQL-function executor per row.
+TEST(MigrationsPgTest, TimeConversionsAreExactAndHotFunctionsAreInlined) {
+  pqxx::connection connection(test::TestCluster::FreshDatabaseUrl());
+  pqxx::nontransaction tx(connection);
+  for (const char* zone : {"UTC", "Asia/Shanghai", "America/St_Johns"}) {
+    tx.exec0(std::string("SET TimeZone = ") + tx.quote(zone));
+    // 1900 to 2100, in steps of ~17 minutes that land on every microsecond digit.
+    EXPECT_EQ(
+        tx.exec1("SELECT count(*) FROM generate_series(-2208988800000000::bigint, "
+                 "4102444800000000, 999999937) AS g(micros) "
+                 "WHERE sitrep_micros(sitrep_time(micros)) <> micros "
+                 "OR sitrep_time(micros) <> timestamptz 'epoch' + micros * interval '1 us'")[0]
+            .as<int64_t>(),
+        0)
+        << zone;
+  }
+  EXPECT_EQ(tx.exec1("SELECT sitrep_micros(timestamptz '2024-02-29 23:59:59.999999+08')")[0]
+                .as<int64_t>(),
+            1709222399999999);
+  std::string plan;
+  for (const pqxx::row& row : tx.exec("EXPLAIN VERBOSE SELECT sitrep_micros(sitrep_time(g)), "
+                                      "sitrep_situation_viewers(g, 'energy', 'GREEN', 'SECTOR') "
+                                      "FROM generate_series(1, 3) g")) {
+    plan += row[0].as<std::string>() + "\n";
+  }
+  EXPECT_THAT(plan, ::testing::Not(::testing::HasSubstr("sitrep_"))) << plan;
+}
+
 }  // namespace
 }  // namespace sitrep::storage
