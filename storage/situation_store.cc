@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "storage/copy_text.h"
+#include "storage/prepared_statement.h"
 #include "storage/sql_types.h"
 #include "storage/transaction.h"
 
@@ -112,8 +113,7 @@ const std::string kTopEnterprisesSql =
 
 // $1 provinces, $2 no province filter, $3/$4 the range in micros, $5 now in micros. Row-level
 // security on the notification tables decides which targets the caller sees. A target the
-// national centre itself must answer (escalation, 0007) is its backlog, not its province's;
-// the column is read through to_jsonb so this query does not depend on that migration.
+// national centre itself must answer (escalation, 0009) is its backlog, not its province's.
 constexpr const char* kNoticeBacklogSql =
     "SELECT t.province,"
     " count(*) FILTER (WHERE t.state IN ('DELIVERED', 'ACKNOWLEDGED')),"
@@ -131,7 +131,7 @@ constexpr const char* kNoticeBacklogSql =
     " WHERE (t.state IN ('DELIVERED', 'ACKNOWLEDGED')"
     "   OR (n.created_at >= sitrep_time($3) AND n.created_at < sitrep_time($4)))"
     " AND ($2 OR t.province = ANY ($1::integer[]))"
-    " AND (to_jsonb(t) ->> 'national') IS DISTINCT FROM 'true'"
+    " AND NOT t.national"
     " GROUP BY 1 ORDER BY 1";
 
 std::string IntArray(const std::vector<uint32_t>& values) {
@@ -240,12 +240,13 @@ SituationRows SituationStore::Read(const Principal& caller, const SituationQuery
   return InTransaction(pool_, caller, [&](pqxx::work& tx) {
     SituationRows rows;
     rows.incidents = ReadIncidentCells(
-        tx, tx.exec_params(kIncidentCellsSql, count_provinces, grain, from, end, all_provinces,
-                           enterprise, caller.enterprise_id, caller.id));
+        tx, ExecPrepared(tx, "situation_cells", kIncidentCellsSql, count_provinces, grain, from,
+                         end, all_provinces, enterprise, caller.enterprise_id, caller.id));
 
     std::map<std::pair<std::string, std::string>, v1::ExposureCount> exposures;
-    for (const pqxx::row& row : tx.exec_params(kExposureSql, count_provinces, all_provinces,
-                                               enterprise, caller.enterprise_id, caller.id)) {
+    for (const pqxx::row& row :
+         ExecPrepared(tx, "situation_exposure", kExposureSql, count_provinces, all_provinces,
+                      enterprise, caller.enterprise_id, caller.id)) {
       v1::ExposureCount& count = exposures[{row[0].as<std::string>(), row[1].as<std::string>()}];
       count.set_protocol(row[0].as<std::string>());
       count.set_vendor(row[1].as<std::string>());
@@ -254,8 +255,8 @@ SituationRows SituationStore::Read(const Principal& caller, const SituationQuery
     }
     if (!query.known_exploited_cves.empty()) {
       for (const pqxx::row& row :
-           tx.exec_params(kKnownExploitedSql, TextArray(query.known_exploited_cves), all_provinces,
-                          provinces)) {
+           ExecPrepared(tx, "situation_known_exploited", kKnownExploitedSql,
+                        TextArray(query.known_exploited_cves), all_provinces, provinces)) {
         const auto found = exposures.find({row[0].as<std::string>(), row[1].as<std::string>()});
         if (found == exposures.end()) continue;  // cannot happen within one snapshot
         found->second.set_assets_with_known_exploited_cves(row[2].as<int64_t>());
@@ -271,8 +272,8 @@ SituationRows SituationStore::Read(const Principal& caller, const SituationQuery
       rows.exposures.resize(query.max_exposures);
     }
 
-    for (const pqxx::row& row : tx.exec_params(kNoticeBacklogSql, provinces, all_provinces, start,
-                                               end, ToMicros(query.now))) {
+    for (const pqxx::row& row : ExecPrepared(tx, "situation_backlog", kNoticeBacklogSql, provinces,
+                                             all_provinces, start, end, ToMicros(query.now))) {
       v1::NoticeBacklog backlog;
       backlog.set_province(row[0].as<uint32_t>());
       backlog.set_open(row[1].as<int64_t>());
@@ -283,8 +284,8 @@ SituationRows SituationStore::Read(const Principal& caller, const SituationQuery
     }
 
     for (const pqxx::row& row :
-         tx.exec_params(kTopEnterprisesSql, provinces, all_provinces, regulator, enterprise,
-                        caller.enterprise_id, query.top_enterprises)) {
+         ExecPrepared(tx, "situation_top_enterprises", kTopEnterprisesSql, provinces, all_provinces,
+                      regulator, enterprise, caller.enterprise_id, query.top_enterprises)) {
       v1::EnterpriseCount count;
       count.set_enterprise_id(row[0].as<int64_t>());
       count.set_name(row[1].as<std::string>());
