@@ -131,7 +131,7 @@ size_t Escalator::SweepStoredAssets(storage::Pool& pool,
                                     std::chrono::system_clock::time_point now) const {
   const std::shared_ptr<const KevCatalog> kev = known_exploited();
   if (!rules_.enabled || kev->size() == 0) return 0;
-  const std::vector<std::string> cve_ids = kev->CveIds();
+  const std::vector<std::string>& cve_ids = kev->CveIds();
   struct Page {
     size_t assets = 0;
     int64_t last_id = 0;

@@ -43,6 +43,11 @@ std::optional<KevCatalog> KevCatalog::Parse(std::string_view json, std::string& 
                              TextField(item, "requiredAction"), TextField(item, "dueDate")};
     ++index;
   }
+  std::vector<std::string> ids;
+  ids.reserve(catalog.entries_.size());
+  for (const auto& [id, entry] : catalog.entries_) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  catalog.cve_ids_ = std::make_shared<const std::vector<std::string>>(std::move(ids));
   return catalog;
 }
 
@@ -60,14 +65,6 @@ std::optional<KevCatalog> KevCatalog::Load(const std::filesystem::path& path, st
 const KevEntry* KevCatalog::Find(std::string_view cve_id) const {
   const auto found = entries_.find(std::string(cve_id));
   return found == entries_.end() ? nullptr : &found->second;
-}
-
-std::vector<std::string> KevCatalog::CveIds() const {
-  std::vector<std::string> ids;
-  ids.reserve(entries_.size());
-  for (const auto& [id, entry] : entries_) ids.push_back(id);
-  std::sort(ids.begin(), ids.end());
-  return ids;
 }
 
 }  // namespace sitrep::escalation

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,14 +36,20 @@ class KevCatalog final {
 
   // The entry of `cve_id` (exact, upper-case id), or nullptr when it is not known-exploited.
   [[nodiscard]] const KevEntry* Find(std::string_view cve_id) const;
-  // Every listed CVE id, sorted (for views that count assets carrying one).
-  [[nodiscard]] std::vector<std::string> CveIds() const;
+  // Every listed CVE id, sorted (for views that count assets carrying one), made once at
+  // parse time: the situation overview asks for it on every call.
+  [[nodiscard]] const std::vector<std::string>& CveIds() const { return *cve_ids_; }
+  [[nodiscard]] std::shared_ptr<const std::vector<std::string>> SharedCveIds() const {
+    return cve_ids_;
+  }
   [[nodiscard]] size_t size() const { return entries_.size(); }
   [[nodiscard]] const std::string& version() const { return version_; }
 
  private:
   std::unordered_map<std::string, KevEntry> entries_;
   std::string version_;
+  std::shared_ptr<const std::vector<std::string>> cve_ids_ =
+      std::make_shared<const std::vector<std::string>>();
 };
 
 }  // namespace sitrep::escalation

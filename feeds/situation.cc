@@ -165,8 +165,7 @@ Outcome<v1::Situation> Situation::Get(const Principal& caller,
   query.provinces.assign(request.provinces().begin(), request.provinces().end());
   query.top_enterprises =
       request.top_enterprises() == 0 ? kDefaultTopEnterprises : request.top_enterprises();
-  query.known_exploited_cves =
-      known_exploited_cves_ ? known_exploited_cves_() : std::vector<std::string>();
+  if (known_exploited_cves_) query.known_exploited_cves = known_exploited_cves_();
   query.now = now;
   storage::SituationRows rows = store_.Read(caller, query);
 
@@ -210,7 +209,8 @@ Outcome<v1::Situation> Situation::Get(const Principal& caller,
   situation.set_exposed_assets(rows.exposed_assets);
   situation.set_exposed_assets_with_known_exploited_cves(
       rows.exposed_assets_with_known_exploited_cves);
-  situation.set_known_exploited_list_loaded(!query.known_exploited_cves.empty());
+  situation.set_known_exploited_list_loaded(query.known_exploited_cves &&
+                                            !query.known_exploited_cves->empty());
   for (v1::NoticeBacklog& backlog : rows.notice_backlog) {
     *situation.add_notice_backlog() = std::move(backlog);
   }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -43,7 +44,7 @@ class Situation final {
  public:
   // `known_exploited_cves` gives the current known-exploited CVE list (empty when none is
   // loaded); it is asked once per request.
-  using CveList = std::function<std::vector<std::string>()>;
+  using CveList = std::function<std::shared_ptr<const std::vector<std::string>>()>;
   Situation(storage::SituationStore& store, const ReferenceCodes& codes, const Clock& clock,
             CveList known_exploited_cves)
       : store_(store),

@@ -160,7 +160,7 @@ class RunningServer final : public Server {
     // rule, as reloaded on SIGHUP.
     situation_ = std::make_unique<feeds::Situation>(
         *situation_store_, codes_, *clock_,
-        [escalator = escalator_.get()] { return escalator->known_exploited()->CveIds(); });
+        [escalator = escalator_.get()] { return escalator->known_exploited()->SharedCveIds(); });
     situation_compactor_ =
         std::make_unique<feeds::SituationCompactor>(*situation_store_, std::chrono::seconds(1));
     StartGrpc();

@@ -237,6 +237,12 @@ SituationRows SituationStore::Read(const Principal& caller, const SituationQuery
   const int64_t start = ToMicros(query.start);
   const int64_t end = ToMicros(query.end);
 
+  // Every notice target a provincial regulator may see is addressed to its own province (it
+  // issues only to its own enterprises), so its backlog reads that province's targets first
+  // instead of asking the row-level security functions about every other province's.
+  const bool own_backlog = caller.is(v1::ROLE_PROVINCIAL) && all_provinces;
+  const std::string backlog_provinces = own_backlog ? IntArray({caller.province}) : provinces;
+
   return InTransaction(pool_, caller, [&](pqxx::work& tx) {
     SituationRows rows;
     rows.incidents = ReadIncidentCells(
@@ -253,10 +259,10 @@ SituationRows SituationStore::Read(const Principal& caller, const SituationQuery
       count.set_assets(row[2].as<int64_t>());
       rows.exposed_assets += count.assets();
     }
-    if (!query.known_exploited_cves.empty()) {
+    if (query.known_exploited_cves && !query.known_exploited_cves->empty()) {
       for (const pqxx::row& row :
            ExecPrepared(tx, "situation_known_exploited", kKnownExploitedSql,
-                        TextArray(query.known_exploited_cves), all_provinces, provinces)) {
+                        TextArray(*query.known_exploited_cves), all_provinces, provinces)) {
         const auto found = exposures.find({row[0].as<std::string>(), row[1].as<std::string>()});
         if (found == exposures.end()) continue;  // cannot happen within one snapshot
         found->second.set_assets_with_known_exploited_cves(row[2].as<int64_t>());
@@ -272,8 +278,9 @@ SituationRows SituationStore::Read(const Principal& caller, const SituationQuery
       rows.exposures.resize(query.max_exposures);
     }
 
-    for (const pqxx::row& row : ExecPrepared(tx, "situation_backlog", kNoticeBacklogSql, provinces,
-                                             all_provinces, start, end, ToMicros(query.now))) {
+    for (const pqxx::row& row :
+         ExecPrepared(tx, "situation_backlog", kNoticeBacklogSql, backlog_provinces,
+                      all_provinces && !own_backlog, start, end, ToMicros(query.now))) {
       v1::NoticeBacklog backlog;
       backlog.set_province(row[0].as<uint32_t>());
       backlog.set_open(row[1].as<int64_t>());

@@ -24,8 +24,9 @@ struct SituationQuery {
   std::vector<uint32_t> provinces;                       // empty: all
   int top_enterprises = 10;
   int max_exposures = 100;
-  std::vector<std::string> known_exploited_cves;  // empty: no list loaded
-  std::chrono::system_clock::time_point now;      // what "overdue" compares with
+  // Sorted; null or empty: no list loaded.
+  std::shared_ptr<const std::vector<std::string>> known_exploited_cves;
+  std::chrono::system_clock::time_point now;  // what "overdue" compares with
 };
 
 // One incident count of the rollups in the bucket starting at `bucket_micros`, broken down by
