@@ -42,8 +42,8 @@ struct AlignedRange {
 // for trends. Thread-safe.
 class Situation final {
  public:
-  // `known_exploited_cves` gives the current known-exploited CVE list (empty when none is
-  // loaded); it is asked once per request.
+  // `known_exploited_cves` gives the current known-exploited CVE list, sorted and shared (null
+  // or empty when none is loaded); it is asked once per request.
   using CveList = std::function<std::shared_ptr<const std::vector<std::string>>()>;
   Situation(storage::SituationStore& store, const ReferenceCodes& codes, const Clock& clock,
             CveList known_exploited_cves)
