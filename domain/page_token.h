@@ -1,5 +1,6 @@
 #pragma once
 
+#include <compare>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,7 +22,7 @@ namespace sitrep {
 struct FeedPosition {
   uint64_t xid = 0;
   int64_t seq = 0;
-  friend bool operator==(const FeedPosition&, const FeedPosition&) = default;
+  friend auto operator<=>(const FeedPosition&, const FeedPosition&) = default;
 };
 
 // Opaque cursors of a feed ("incidents", "assets"), tagged like page tokens.

@@ -1,5 +1,6 @@
 #include "storage/feed_store.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -93,15 +94,17 @@ void AddProvinces(Conditions& conditions,
 }
 
 // Rows received at or after `since` lie no earlier in the feed than the marks of its minute
-// say (migration 0010), so a receive-time filter can start the feed there instead of walking
-// it from the beginning. Without marks nothing was received since: the start is the horizon.
+// say (migrations 0010 and 0016), so a receive-time filter can start the feed just before the
+// first of them instead of walking it from the beginning. Without marks nothing was received
+// since: the start is the horizon.
 FeedPosition ReceivedSinceStart(pqxx::work& tx, const google::protobuf::Timestamp& since,
                                 uint64_t horizon) {
-  const pqxx::row row = tx.exec_params1(
-      "SELECT min(min_xid)::text FROM incident_feed_marks "
-      "WHERE minute >= sitrep_minute(sitrep_time($1))",
+  const pqxx::result first = tx.exec_params(
+      "SELECT min_xid::text, min_seq FROM incident_feed_marks "
+      "WHERE minute >= sitrep_minute(sitrep_time($1)) ORDER BY min_xid, min_seq LIMIT 1",
       ToMicros(since));
-  return FeedPosition{row[0].is_null() ? horizon : row[0].as<uint64_t>(), 0};
+  if (first.empty()) return FeedPosition{horizon, 0};
+  return FeedPosition{first[0][0].as<uint64_t>(), first[0][1].as<int64_t>() - 1};
 }
 
 void AddIncidentFilter(Conditions& conditions, const v1::IncidentFilter& filter) {
@@ -182,7 +185,7 @@ FeedPage<v1::Incident> FeedStore::ListIncidents(const Principal& caller,
     if (filter.receive_time().has_start_time()) {
       const FeedPosition since =
           ReceivedSinceStart(tx, filter.receive_time().start_time(), page.horizon);
-      if (since.xid > start.xid) start = since;
+      start = std::max(start, since);
     }
     Conditions conditions;
     AddFeedWindow(conditions, start, page.horizon);

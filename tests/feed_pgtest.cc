@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "domain/page_token.h"
+#include "domain/time_convert.h"
 #include "sitrep/v1/feed.grpc.pb.h"
 #include "sitrep/v1/report.grpc.pb.h"
 #include "storage/incident_store.h"
@@ -137,6 +138,31 @@ TEST_F(FeedTest, FiltersNarrowTheFeed) {
   filter.Clear();
   filter.add_provinces(110000);
   EXPECT_TRUE(ids(filter).empty());
+}
+
+// A receive-time filter starts the feed at the first row its minute's marks point to
+// (migrations 0010, 0016): exactly there, so that row itself is served, and nothing received
+// before the range is.
+TEST_F(FeedTest, AReceiveTimeFilterServesEveryRowReceivedInItsRangeAndNoOther) {
+  const auto start = clock_.Now();
+  PushIncidents({SampleIncident("old-1", 440000, start), SampleIncident("old-2", 440000, start)});
+  clock_.Advance(std::chrono::hours(2));
+  PushIncidents({SampleIncident("new-1", 440000, start), SampleIncident("new-2", 440000, start)});
+  clock_.Advance(std::chrono::minutes(5));
+  PushIncidents({SampleIncident("newest", 440000, start)});
+  const auto received_since = [&](std::chrono::system_clock::time_point since) {
+    v1::IncidentFilter filter;
+    *filter.mutable_receive_time()->mutable_start_time() = ToTimestamp(since);
+    std::string token;
+    return ExternalIds(ListAll(national_, token, filter, 2));
+  };
+  EXPECT_EQ(received_since(start),
+            (std::vector<std::string>{"old-1", "old-2", "new-1", "new-2", "newest"}));
+  EXPECT_EQ(received_since(start + std::chrono::hours(1)),
+            (std::vector<std::string>{"new-1", "new-2", "newest"}));
+  EXPECT_EQ(received_since(start + std::chrono::minutes(123)),
+            (std::vector<std::string>{"newest"}));
+  EXPECT_TRUE(received_since(start + std::chrono::hours(3)).empty());
 }
 
 // SPEC §4: a consumer that follows the cursor (or watches) never misses or repeats a record,
