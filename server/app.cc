@@ -266,6 +266,12 @@ class RunningServer final : public Server {
     builder.SetMaxReceiveMessageSize(static_cast<int>(config_.max_message_bytes));
     // Without this, a second server on a taken port would silently share it (SO_REUSEPORT).
     builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+    // The sync server ends a polling thread when more than MAX_POLLERS (default 2) wait, and
+    // starts one when fewer than MIN_POLLERS do: under a steady handful of concurrent calls
+    // that was a thread created and destroyed per call (clone, stack faults, a malloc arena).
+    // Idle threads keep waiting instead, up to one per database connection.
+    builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+                                static_cast<int>(config_.db_pool_size));
     builder.RegisterService(registry_service_.get());
     builder.RegisterService(ingest_service_.get());
     builder.RegisterService(report_service_.get());

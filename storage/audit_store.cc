@@ -9,7 +9,8 @@ namespace sitrep::storage {
 
 void AuditStore::Append(const std::vector<AuditRecord>& records) {
   if (records.empty()) return;
-  InTransaction(pool_, Principal{}, [&](pqxx::work& tx) {
+  // Each line commits on its own: one round trip on the path of every call.
+  InAutocommit(pool_, [&](pqxx::nontransaction& tx) {
     for (const AuditRecord& record : records) {
       tx.exec_params(
           "INSERT INTO audit_entries (at, principal_id, method, target, rows, status, peer) "

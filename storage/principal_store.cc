@@ -169,7 +169,7 @@ TokenLookup PrincipalStore::FindByTokenHash(std::string_view secret_sha256_hex,
   // Whatever a client sends as a bearer token ends up here: text that cannot be a hash is
   // simply unknown, not a SQL error.
   if (!IsSha256Hex(secret_sha256_hex)) return {};
-  return InTransaction(pool_, Principal{}, [&](pqxx::work& tx) {
+  return InAutocommit(pool_, [&](pqxx::nontransaction& tx) {
     const pqxx::result result = tx.exec_params(
         "SELECT t.revoked_at IS NOT NULL, "
         "t.expires_at IS NOT NULL AND t.expires_at <= sitrep_time($2), "
