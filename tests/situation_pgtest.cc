@@ -13,6 +13,7 @@
 
 #include "domain/time_convert.h"
 #include "sitrep/v1/feed.grpc.pb.h"
+#include "sitrep/v1/notification.grpc.pb.h"
 #include "sitrep/v1/report.grpc.pb.h"
 #include "storage/feed_horizon.h"
 #include "storage/pool.h"
@@ -299,6 +300,81 @@ TEST_F(SituationTest, ProvinceFilterAndHourBucketsCountTheSameIncidents) {
     EXPECT_EQ(buckets.size(), 12u);  // one incident per hour
     EXPECT_EQ(hourly.time_range().start_time().seconds() % 3600, 0);
   }
+}
+
+// The notice backlog by province: open (delivered or acknowledged), overdue (open past the
+// deadline), and the median delays to acknowledge and to feed back, each over the targets the
+// caller may read: a province its own, an enterprise its own, the national centre all.
+TEST_F(SituationTest, NoticeBacklogCountsTheTargetsEachPrincipalMaySee) {
+  const v1::Enterprise plant = RegisterEnterprise(440000, "energy");
+  const Caller national = Make("national", v1::ROLE_NATIONAL);
+  const Caller guangdong = Make("guangdong", v1::ROLE_PROVINCIAL, 440000);
+  const Caller beijing = Make("beijing", v1::ROLE_PROVINCIAL, 110000);
+  const Caller firm = Make("firm", v1::ROLE_ENTERPRISE, 0, &plant);
+  auto notices = v1::NotificationService::NewStub(channel_);
+  const auto issue = [&](const Caller& issuer, uint32_t province, int64_t enterprise_id) {
+    v1::IssueNotificationRequest request;
+    v1::Notification& notice = *request.mutable_notification();
+    notice.set_title("SCADA ransomware");
+    notice.set_body("Block the listed addresses.");
+    notice.set_priority(v1::SEVERITY_II);  // due in 2 h
+    notice.set_tlp(v1::TLP_AMBER);
+    v1::NotificationTarget& target = *notice.add_targets();
+    target.set_province(province);
+    target.set_enterprise_id(enterprise_id);
+    v1::Notification issued;
+    const grpc::Status status =
+        notices->IssueNotification(As(issuer.token).get(), request, &issued);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return issued.id();
+  };
+  const auto acknowledge = [&](const Caller& recipient, int64_t id) {
+    v1::AcknowledgeRequest request;
+    request.set_notification_id(id);
+    v1::Notification out;
+    const grpc::Status status = notices->Acknowledge(As(recipient.token).get(), request, &out);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+  };
+  const int64_t to_guangdong = issue(national, 440000, 0);
+  issue(national, 110000, 0);
+  const int64_t to_plant = issue(guangdong, 0, plant.id());
+  clock_.Advance(std::chrono::minutes(30));
+  acknowledge(guangdong, to_guangdong);
+  clock_.Advance(std::chrono::minutes(30));
+  v1::SubmitFeedbackRequest feedback;
+  feedback.set_notification_id(to_guangdong);
+  feedback.set_text("Blocked at the provincial gateway.");
+  feedback.set_outcome(v1::FEEDBACK_OUTCOME_MITIGATED);
+  v1::Notification out;
+  ASSERT_TRUE(notices->SubmitFeedback(As(guangdong.token).get(), feedback, &out).ok());
+  clock_.Advance(std::chrono::minutes(30));
+  acknowledge(firm, to_plant);
+  const auto backlog = [&](const Caller& caller) {
+    std::vector<std::string> rows;
+    const v1::Situation situation = Get(caller);
+    for (const v1::NoticeBacklog& row : situation.notice_backlog()) {
+      rows.push_back(row.ShortDebugString());
+    }
+    return rows;
+  };
+  // Guangdong: its bulletin target (acknowledged after 30 min, fed back after 60, so closed to
+  // the backlog) and its notice to the plant (acknowledged after 90 min, still open).
+  const std::string guangdong_row =
+      "province: 440000 open: 1 median_seconds_to_acknowledge: 3600 "
+      "median_seconds_to_feedback: 3600";
+  const std::string beijing_row = "province: 110000 open: 1";
+  EXPECT_EQ(backlog(national), (std::vector<std::string>{beijing_row, guangdong_row}));
+  EXPECT_EQ(backlog(guangdong), std::vector<std::string>{guangdong_row});
+  EXPECT_EQ(backlog(beijing), std::vector<std::string>{beijing_row});
+  EXPECT_EQ(backlog(firm), std::vector<std::string>{"province: 440000 open: 1 "
+                                                    "median_seconds_to_acknowledge: 5400"});
+  clock_.Advance(std::chrono::hours(1));  // past both deadlines: what is open is overdue
+  EXPECT_EQ(backlog(national),
+            (std::vector<std::string>{
+                "province: 110000 open: 1 overdue: 1",
+                "province: 440000 open: 1 overdue: 1 median_seconds_to_acknowledge: 3600 "
+                "median_seconds_to_feedback: 3600"}));
+  EXPECT_EQ(backlog(beijing), std::vector<std::string>{"province: 110000 open: 1 overdue: 1"});
 }
 
 TEST_F(SituationTest, BadRequestsNameTheirField) {
