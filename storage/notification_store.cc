@@ -227,16 +227,19 @@ Outcome<v1::Notification> NotificationStore::Issue(const Principal& caller,
       provinces.push_back(target.province);
       enterprises.push_back(target.enterprise_id);
     }
-    // Each target starts DELIVERED (the column default), and its history says so.
+    // Each target starts DELIVERED (the column default), and its history says so. It carries
+    // the notice's deadline and creation time for the situation's backlog (migration 0017).
     tx.exec_params(
         "WITH delivered AS (INSERT INTO notification_targets (notification_id, province, "
-        "enterprise_id) SELECT $1, x.province, nullif(x.enterprise_id, 0) "
+        "enterprise_id, response_deadline, notice_created_at) "
+        "SELECT $1, x.province, nullif(x.enterprise_id, 0), sitrep_time($6), sitrep_time($5) "
         "FROM unnest($2::integer[], $3::bigint[]) AS x(province, enterprise_id) "
         "RETURNING province, id) "
         "INSERT INTO notification_events (province, target_id, notification_id, state, "
         "principal_id, at) SELECT province, id, $1, 'DELIVERED', $4, sitrep_time($5) "
         "FROM delivered",
-        id, BigintArray(provinces), BigintArray(enterprises), caller.id, micros);
+        id, BigintArray(provinces), BigintArray(enterprises), caller.id, micros,
+        ToMicros(notice.response_deadline()));
     return std::move(LoadNotices(tx, {id}, now, true).at(0));
   });
 }

@@ -112,24 +112,25 @@ const std::string kTopEnterprisesSql =
     " GROUP BY 1 HAVING sum(o.n) > 0 ORDER BY 3 DESC, 1 LIMIT $6";
 
 // $1 provinces, $2 no province filter, $3/$4 the range in micros, $5 now in micros. Row-level
-// security on the notification tables decides which targets the caller sees. A target the
+// security on notification_targets decides which targets the caller sees. A target the
 // national centre itself must answer (escalation, 0009) is its backlog, not its province's.
+// Each target carries its notice's deadline and creation time (0017): no join to notifications.
 constexpr const char* kNoticeBacklogSql =
     "SELECT t.province,"
     " count(*) FILTER (WHERE t.state IN ('DELIVERED', 'ACKNOWLEDGED')),"
     " count(*) FILTER (WHERE t.state IN ('DELIVERED', 'ACKNOWLEDGED')"
-    "   AND n.response_deadline < sitrep_time($5)),"
+    "   AND t.response_deadline < sitrep_time($5)),"
     " coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY"
-    "   extract(epoch FROM t.acknowledged_at - n.created_at)) FILTER (WHERE"
-    "   t.acknowledged_at IS NOT NULL AND n.created_at >= sitrep_time($3)"
-    "   AND n.created_at < sitrep_time($4)), 0),"
+    "   extract(epoch FROM t.acknowledged_at - t.notice_created_at)) FILTER (WHERE"
+    "   t.acknowledged_at IS NOT NULL AND t.notice_created_at >= sitrep_time($3)"
+    "   AND t.notice_created_at < sitrep_time($4)), 0),"
     " coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY"
-    "   extract(epoch FROM t.feedback_at - n.created_at)) FILTER (WHERE"
-    "   t.feedback_at IS NOT NULL AND n.created_at >= sitrep_time($3)"
-    "   AND n.created_at < sitrep_time($4)), 0)"
-    " FROM notification_targets t JOIN notifications n ON n.id = t.notification_id"
+    "   extract(epoch FROM t.feedback_at - t.notice_created_at)) FILTER (WHERE"
+    "   t.feedback_at IS NOT NULL AND t.notice_created_at >= sitrep_time($3)"
+    "   AND t.notice_created_at < sitrep_time($4)), 0)"
+    " FROM notification_targets t"
     " WHERE (t.state IN ('DELIVERED', 'ACKNOWLEDGED')"
-    "   OR (n.created_at >= sitrep_time($3) AND n.created_at < sitrep_time($4)))"
+    "   OR (t.notice_created_at >= sitrep_time($3) AND t.notice_created_at < sitrep_time($4)))"
     " AND ($2 OR t.province = ANY ($1::integer[]))"
     " AND NOT t.national"
     " GROUP BY 1 ORDER BY 1";
