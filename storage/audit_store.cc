@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "storage/prepared_statement.h"
 #include "storage/sql_types.h"
 #include "storage/transaction.h"
 
@@ -12,7 +13,8 @@ void AuditStore::Append(const std::vector<AuditRecord>& records) {
   // Each line commits on its own: one round trip on the path of every call.
   InAutocommit(pool_, [&](pqxx::nontransaction& tx) {
     for (const AuditRecord& record : records) {
-      tx.exec_params(
+      ExecPrepared(
+          tx, "audit_append",
           "INSERT INTO audit_entries (at, principal_id, method, target, rows, status, peer) "
           "VALUES (sitrep_time($1), $2, $3, $4, $5, $6, $7)",
           ToMicros(record.time), record.principal_id, record.method, record.target, record.rows,

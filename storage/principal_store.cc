@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "storage/prepared_statement.h"
 #include "storage/sql_types.h"
 #include "storage/transaction.h"
 
@@ -170,15 +171,17 @@ TokenLookup PrincipalStore::FindByTokenHash(std::string_view secret_sha256_hex,
   // simply unknown, not a SQL error.
   if (!IsSha256Hex(secret_sha256_hex)) return {};
   return InAutocommit(pool_, [&](pqxx::nontransaction& tx) {
-    const pqxx::result result = tx.exec_params(
-        "SELECT t.revoked_at IS NOT NULL, "
-        "t.expires_at IS NOT NULL AND t.expires_at <= sitrep_time($2), "
-        "p.id, p.name, p.role, coalesce(p.province, e.province, 0), "
-        "coalesce(p.enterprise_id, 0), coalesce(e.sector, '') "
-        "FROM tokens t JOIN principals p ON p.id = t.principal_id "
-        "LEFT JOIN enterprises e ON e.id = p.enterprise_id "
-        "WHERE t.secret_sha256 = decode($1, 'hex')",
-        std::string(secret_sha256_hex), ToMicros(now));
+    // Prepared: planning this three-table join was ~0.4 ms of every call.
+    const pqxx::result result =
+        ExecPrepared(tx, "token_lookup",
+                     "SELECT t.revoked_at IS NOT NULL, "
+                     "t.expires_at IS NOT NULL AND t.expires_at <= sitrep_time($2), "
+                     "p.id, p.name, p.role, coalesce(p.province, e.province, 0), "
+                     "coalesce(p.enterprise_id, 0), coalesce(e.sector, '') "
+                     "FROM tokens t JOIN principals p ON p.id = t.principal_id "
+                     "LEFT JOIN enterprises e ON e.id = p.enterprise_id "
+                     "WHERE t.secret_sha256 = decode($1, 'hex')",
+                     std::string(secret_sha256_hex), ToMicros(now));
     TokenLookup lookup;
     if (result.empty()) return lookup;
     const pqxx::row row = result[0];
