@@ -1,9 +1,11 @@
 #include "feeds/situation.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "domain/time_convert.h"
 
@@ -66,12 +68,33 @@ v1::IncidentCount CountOf(const storage::IncidentCell& cell) {
   return count;
 }
 
-void AddTotals(const std::map<TotalKey, v1::IncidentCount>& totals,
-               google::protobuf::RepeatedPtrField<v1::IncidentCount>* out) {
-  for (const auto& [key, count] : totals) {
-    if (count.count() != 0) *out->Add() = count;
+// Sums of one period by slot: a slot is one dimension value and severity, a total's key.
+struct SlotTotals {
+  std::vector<int64_t> counts;
+  std::vector<const storage::IncidentCell*> cells;  // one cell of each slot counted
+
+  void Add(const storage::IncidentCell& cell) {
+    if (cell.slot >= counts.size()) {
+      counts.resize(cell.slot + 1, 0);
+      cells.resize(cell.slot + 1, nullptr);
+    }
+    counts[cell.slot] += cell.count;
+    cells[cell.slot] = &cell;
   }
-}
+
+  // The non-zero totals in key order.
+  void AppendTo(google::protobuf::RepeatedPtrField<v1::IncidentCount>* out) const {
+    std::vector<std::pair<TotalKey, size_t>> keyed;
+    for (size_t slot = 0; slot < counts.size(); ++slot) {
+      if (counts[slot] != 0) keyed.emplace_back(KeyOf(*cells[slot]), slot);
+    }
+    std::sort(keyed.begin(), keyed.end());
+    for (const auto& [key, slot] : keyed) {
+      v1::IncidentCount& total = *out->Add() = CountOf(*cells[slot]);
+      total.set_count(counts[slot]);
+    }
+  }
+};
 
 }  // namespace
 
@@ -175,13 +198,12 @@ Outcome<v1::Situation> Situation::Get(const Principal& caller,
   situation.set_bucket(range.bucket);
   const int64_t start_micros =
       std::chrono::duration_cast<std::chrono::microseconds>(range.start.time_since_epoch()).count();
-  std::map<TotalKey, v1::IncidentCount> totals, previous_totals;
+  SlotTotals totals, previous_totals;
   std::map<int, int64_t> previous_by_severity;
+  situation.mutable_incidents()->Reserve(static_cast<int>(rows.incidents.size()));
   for (const storage::IncidentCell& cell : rows.incidents) {
     const bool current = cell.bucket_micros >= start_micros;
-    auto& period_totals = current ? totals : previous_totals;
-    auto [total, inserted] = period_totals.try_emplace(KeyOf(cell), CountOf(cell));
-    if (!inserted) total->second.set_count(total->second.count() + cell.count);
+    (current ? totals : previous_totals).Add(cell);
     // Every incident has exactly one category: the category cells count each incident once.
     const bool counts_each_once = cell.category != v1::CATEGORY_UNSPECIFIED;
     if (current) {
@@ -195,8 +217,8 @@ Outcome<v1::Situation> Situation::Get(const Principal& caller,
       previous_by_severity[cell.severity] += cell.count;
     }
   }
-  AddTotals(totals, situation.mutable_totals());
-  AddTotals(previous_totals, situation.mutable_previous_period_totals());
+  totals.AppendTo(situation.mutable_totals());
+  previous_totals.AppendTo(situation.mutable_previous_period_totals());
   for (const auto& [severity, count] : previous_by_severity) {
     if (count == 0) continue;
     v1::IncidentCount& cell = *situation.add_previous_period_by_severity();

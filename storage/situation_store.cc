@@ -214,7 +214,13 @@ std::vector<IncidentCell> SituationStore::ReadIncidentCells(pqxx::work& tx,
   for (const auto& [bucket, counts] : sums) highest_slot = std::max(highest_slot, counts.size());
   const std::shared_ptr<const std::vector<IncidentCell>> slots =
       Slots(tx, static_cast<int>(highest_slot));
+  size_t nonzero = 0;
+  for (const auto& [bucket, counts] : sums) {
+    nonzero += static_cast<size_t>(
+        std::count_if(counts.begin(), counts.end(), [](int64_t count) { return count != 0; }));
+  }
   std::vector<IncidentCell> cells;
+  cells.reserve(nonzero);
   for (const auto& [bucket, counts] : sums) {
     for (size_t i = 0; i < counts.size(); ++i) {
       if (counts[i] == 0) continue;
@@ -222,6 +228,7 @@ std::vector<IncidentCell> SituationStore::ReadIncidentCells(pqxx::work& tx,
       IncidentCell& cell = cells.emplace_back((*slots)[i]);
       cell.bucket_micros = bucket;
       cell.count = counts[i];
+      cell.slot = i;
     }
   }
   return cells;

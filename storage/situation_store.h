@@ -38,6 +38,9 @@ struct IncidentCell {
   v1::Category category = v1::CATEGORY_UNSPECIFIED;
   v1::Severity severity = v1::SEVERITY_UNSPECIFIED;
   int64_t count = 0;
+  // The rollups' slot (0014) of this dimension value and severity: cells of one slot differ
+  // only in their bucket.
+  size_t slot = 0;
 };
 
 // Everything an overview is made of, as read in one transaction as the caller.
