@@ -135,9 +135,17 @@ std::vector<v1::Notification> LoadNotices(pqxx::work& tx, const std::vector<int6
     v1::NotificationTarget* target = notice->second.add_targets();
     *target = TargetFromRow(row, 0);
     targets[{target->province(), target->id()}] = target;
+    if (with_history) {
+      // Delivery is the target's creation: the notice's time, by its issuer (migration 0017).
+      v1::TargetEvent& delivered = *target->add_history();
+      delivered.set_state(v1::TARGET_STATE_DELIVERED);
+      *delivered.mutable_time() = notice->second.create_time();
+      delivered.set_principal_id(notice->second.issuer_id());
+    }
   }
   if (with_history) {
-    // Row-level security shows the steps of the visible targets only.
+    // The steps after delivery are notification_events rows; row-level security shows those
+    // of the visible targets only.
     for (const pqxx::row& row : tx.exec_params(
              "SELECT e.province, e.target_id, e.state, sitrep_micros(e.at), e.principal_id, "
              "e.text FROM notification_events e WHERE e.notification_id = ANY($1::bigint[]) "
@@ -227,19 +235,16 @@ Outcome<v1::Notification> NotificationStore::Issue(const Principal& caller,
       provinces.push_back(target.province);
       enterprises.push_back(target.enterprise_id);
     }
-    // Each target starts DELIVERED (the column default), and its history says so. It carries
-    // the notice's deadline and creation time for the situation's backlog (migration 0017).
+    // Each target starts DELIVERED (the column default); its creation is that step of its
+    // history (LoadNotices). It carries the notice's deadline and creation time for the
+    // situation's backlog (migration 0017).
     tx.exec_params(
-        "WITH delivered AS (INSERT INTO notification_targets (notification_id, province, "
-        "enterprise_id, response_deadline, notice_created_at) "
-        "SELECT $1, x.province, nullif(x.enterprise_id, 0), sitrep_time($6), sitrep_time($5) "
-        "FROM unnest($2::integer[], $3::bigint[]) AS x(province, enterprise_id) "
-        "RETURNING province, id) "
-        "INSERT INTO notification_events (province, target_id, notification_id, state, "
-        "principal_id, at) SELECT province, id, $1, 'DELIVERED', $4, sitrep_time($5) "
-        "FROM delivered",
-        id, BigintArray(provinces), BigintArray(enterprises), caller.id, micros,
-        ToMicros(notice.response_deadline()));
+        "INSERT INTO notification_targets (notification_id, province, enterprise_id, "
+        "response_deadline, notice_created_at) "
+        "SELECT $1, x.province, nullif(x.enterprise_id, 0), sitrep_time($4), sitrep_time($5) "
+        "FROM unnest($2::integer[], $3::bigint[]) AS x(province, enterprise_id)",
+        id, BigintArray(provinces), BigintArray(enterprises), ToMicros(notice.response_deadline()),
+        micros);
     return std::move(LoadNotices(tx, {id}, now, true).at(0));
   });
 }
