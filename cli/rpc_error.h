@@ -23,8 +23,4 @@ struct CallTarget {
 // Details that do not parse are ignored. `status` must not be OK.
 [[nodiscard]] std::string FormatRpcError(const grpc::Status& status, const CallTarget& target);
 
-// Returns the canonical name of a gRPC status code, e.g. "INVALID_ARGUMENT"; "CODE_<n>" for a
-// number outside the canonical set.
-[[nodiscard]] std::string StatusCodeName(grpc::StatusCode code);
-
 }  // namespace sitrep::cli

@@ -4,6 +4,7 @@
 
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "proto/status_code_name.h"
 
 namespace sitrep::cli {
 namespace {
@@ -83,6 +84,13 @@ TEST(FormatRpcErrorTest, UnauthenticatedSaysHowToGiveAToken) {
       FormatRpcError(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "unknown token"), kTarget),
       "UNAUTHENTICATED: unknown token; pass --token-file FILE, or set "
       "SITREP_TOKEN_FILE=FILE or SITREP_TOKEN=<token>");
+}
+
+TEST(StatusCodeNameTest, NamesEveryCanonicalCodeAndNumbersTheRest) {
+  EXPECT_EQ(StatusCodeName(grpc::StatusCode::OK), "OK");
+  EXPECT_EQ(StatusCodeName(grpc::StatusCode::PERMISSION_DENIED), "PERMISSION_DENIED");
+  EXPECT_EQ(StatusCodeName(grpc::StatusCode::UNAUTHENTICATED), "UNAUTHENTICATED");
+  EXPECT_EQ(StatusCodeName(static_cast<grpc::StatusCode>(42)), "CODE_42");
 }
 
 }  // namespace

@@ -66,7 +66,4 @@ class RpcRunner final {
   Metrics& metrics_;
 };
 
-// The name of a gRPC status code, e.g. "PERMISSION_DENIED".
-[[nodiscard]] std::string StatusCodeName(grpc::StatusCode code);
-
 }  // namespace sitrep
