@@ -84,157 +84,138 @@ struct GetFlags {
   std::int64_t id = 0;
 };
 
-void AddIncidentCommands(CLI::App& app, Action& chosen) {
-  CLI::App& group = *app.add_subcommand("incidents", "the incident feed (regulators)");
-  group.require_subcommand(1);
+// What the incident and the asset commands differ in: their words, types and calls.
+struct IncidentFeed {
+  using Record = v1::Incident;
+  using FilterFlags = IncidentFilterFlags;
+  using ListRequest = v1::ListIncidentsRequest;
+  using ListResponse = v1::ListIncidentsResponse;
+  using WatchRequest = v1::WatchIncidentsRequest;
+  using WatchResponse = v1::WatchIncidentsResponse;
+  using GetRequest = v1::GetIncidentRequest;
+  static constexpr const char* kGroup = "incidents";
+  static constexpr const char* kGroupHelp = "the incident feed (regulators)";
+  static constexpr const char* kListHelp =
+      "list incidents in commit order, oldest first (amendments come again)";
+  static constexpr const char* kGetHelp = "show every field of one incident";
+  static constexpr const char* kIdHelp = "incident id";
+  static constexpr const char* kWatchHelp =
+      "print incidents as they commit, until Ctrl-C (replays from --cursor first)";
+  static constexpr auto AddFilterFlags = AddIncidentFilterFlags;
+  static constexpr auto BuildFilter = BuildIncidentFilter;
+  static constexpr auto RowColumns = IncidentRowColumns;
+  static constexpr auto FieldColumns = IncidentFieldColumns;
+  static constexpr auto List = &v1::FeedService::Stub::ListIncidents;
+  static constexpr auto Watch = &v1::FeedService::Stub::WatchIncidents;
+  static constexpr auto Get = &v1::FeedService::Stub::GetIncident;
+  template <typename Response>
+  static const auto& Records(const Response& response) {
+    return response.incidents();
+  }
+};
 
-  CLI::App& list = *group.add_subcommand(
-      "list", "list incidents in commit order, oldest first (amendments come again)");
-  auto list_flags = std::make_shared<ListFlags<IncidentFilterFlags>>();
-  AddIncidentFilterFlags(list, list_flags->filter);
-  AddFeedPagingFlags(list, list_flags->paging);
-  list.callback([&chosen, flags = list_flags] {
-    chosen = [flags](Session& session) {
-      ReferenceWords words;
-      v1::ListIncidentsRequest request;
-      if (grpc::Status s = BuildFilter(session, NeedsReferenceWords(flags->filter), words,
-                                       [&](const ReferenceWords& known) {
-                                         *request.mutable_filter() =
-                                             BuildIncidentFilter(flags->filter, known,
-                                                                 std::chrono::system_clock::now());
-                                       });
-          !s.ok()) {
-        return s;
-      }
-      RecordPrinter<v1::Incident> printer = RowPrinter(session, IncidentRowColumns(words));
-      const std::unique_ptr<v1::FeedService::Stub> stub = NewStub(session);
-      return PrintFeedPages<v1::ListIncidentsResponse>(
-          session, request, flags->paging,
-          [&](auto* context, const auto& page_request, auto* response) {
-            return stub->ListIncidents(context, page_request, response);
-          },
-          [](const v1::ListIncidentsResponse& r) -> const auto& { return r.incidents(); }, printer);
-    };
-  });
+struct AssetFeed {
+  using Record = v1::Asset;
+  using FilterFlags = AssetFilterFlags;
+  using ListRequest = v1::ListAssetsRequest;
+  using ListResponse = v1::ListAssetsResponse;
+  using WatchRequest = v1::WatchAssetsRequest;
+  using WatchResponse = v1::WatchAssetsResponse;
+  using GetRequest = v1::GetAssetRequest;
+  static constexpr const char* kGroup = "assets";
+  static constexpr const char* kGroupHelp = "the industrial asset feed (regulators)";
+  static constexpr const char* kListHelp =
+      "list assets in commit order, oldest first (updated assets come again)";
+  static constexpr const char* kGetHelp = "show every field of one asset";
+  static constexpr const char* kIdHelp = "asset id";
+  static constexpr const char* kWatchHelp =
+      "print assets as they commit, until Ctrl-C (replays from --cursor first)";
+  static constexpr auto AddFilterFlags = AddAssetFilterFlags;
+  static constexpr auto BuildFilter = BuildAssetFilter;
+  static constexpr auto RowColumns = AssetRowColumns;
+  static constexpr auto FieldColumns = AssetFieldColumns;
+  static constexpr auto List = &v1::FeedService::Stub::ListAssets;
+  static constexpr auto Watch = &v1::FeedService::Stub::WatchAssets;
+  static constexpr auto Get = &v1::FeedService::Stub::GetAsset;
+  template <typename Response>
+  static const auto& Records(const Response& response) {
+    return response.assets();
+  }
+};
 
-  CLI::App& get = *group.add_subcommand("get", "show every field of one incident");
-  auto get_flags = std::make_shared<GetFlags>();
-  get.add_option("ID", get_flags->id, "incident id")->required();
-  get.callback([&chosen, flags = get_flags] {
-    chosen = [flags](Session& session) {
-      v1::GetIncidentRequest request;
-      request.set_id(flags->id);
-      return GetAndPrint<v1::Incident>(session, IncidentFieldColumns,
-                                       [&](auto& stub, auto* context, auto* reply) {
-                                         return stub.GetIncident(context, request, reply);
-                                       });
-    };
-  });
-
-  CLI::App& watch = *group.add_subcommand(
-      "watch", "print incidents as they commit, until Ctrl-C (replays from --cursor first)");
-  auto watch_flags = std::make_shared<WatchFlags<IncidentFilterFlags>>();
-  AddIncidentFilterFlags(watch, watch_flags->filter);
-  AddFeedWatchingFlags(watch, watch_flags->watching);
-  watch.callback([&chosen, flags = watch_flags] {
-    chosen = [flags](Session& session) {
-      ReferenceWords words;
-      v1::WatchIncidentsRequest request;
-      if (grpc::Status s = BuildFilter(session, NeedsReferenceWords(flags->filter), words,
-                                       [&](const ReferenceWords& known) {
-                                         *request.mutable_filter() =
-                                             BuildIncidentFilter(flags->filter, known,
-                                                                 std::chrono::system_clock::now());
-                                       });
-          !s.ok()) {
-        return s;
-      }
-      RecordPrinter<v1::Incident> printer = RowPrinter(session, IncidentRowColumns(words));
-      const std::unique_ptr<v1::FeedService::Stub> stub = NewStub(session);
-      return PrintFeedStream<v1::WatchIncidentsResponse>(
-          session, request, flags->watching,
-          [&](auto* context, const auto& watch_request) {
-            return stub->WatchIncidents(context, watch_request);
-          },
-          [](const v1::WatchIncidentsResponse& r) -> const auto& { return r.incidents(); },
-          printer);
-    };
+// Builds `request`'s filter from `flags` (see BuildFilter) and loads the words a table needs.
+template <typename Feed, typename Request>
+grpc::Status FillFilter(Session& session, const typename Feed::FilterFlags& flags,
+                        ReferenceWords& words, Request& request) {
+  return BuildFilter(session, NeedsReferenceWords(flags), words, [&](const ReferenceWords& known) {
+    *request.mutable_filter() = Feed::BuildFilter(flags, known, std::chrono::system_clock::now());
   });
 }
 
-void AddAssetCommands(CLI::App& app, Action& chosen) {
-  CLI::App& group = *app.add_subcommand("assets", "the industrial asset feed (regulators)");
+// `<group> list|get|watch` for one feed.
+template <typename Feed>
+void AddFeedGroup(CLI::App& app, Action& chosen) {
+  using Record = typename Feed::Record;
+  CLI::App& group = *app.add_subcommand(Feed::kGroup, Feed::kGroupHelp);
   group.require_subcommand(1);
 
-  CLI::App& list = *group.add_subcommand(
-      "list", "list assets in commit order, oldest first (updated assets come again)");
-  auto list_flags = std::make_shared<ListFlags<AssetFilterFlags>>();
-  AddAssetFilterFlags(list, list_flags->filter);
+  CLI::App& list = *group.add_subcommand("list", Feed::kListHelp);
+  auto list_flags = std::make_shared<ListFlags<typename Feed::FilterFlags>>();
+  Feed::AddFilterFlags(list, list_flags->filter);
   AddFeedPagingFlags(list, list_flags->paging);
   list.callback([&chosen, flags = list_flags] {
     chosen = [flags](Session& session) {
       ReferenceWords words;
-      v1::ListAssetsRequest request;
-      if (grpc::Status s = BuildFilter(session, NeedsReferenceWords(flags->filter), words,
-                                       [&](const ReferenceWords& known) {
-                                         *request.mutable_filter() =
-                                             BuildAssetFilter(flags->filter, known,
-                                                              std::chrono::system_clock::now());
-                                       });
-          !s.ok()) {
+      typename Feed::ListRequest request;
+      if (grpc::Status s = FillFilter<Feed>(session, flags->filter, words, request); !s.ok()) {
         return s;
       }
-      RecordPrinter<v1::Asset> printer = RowPrinter(session, AssetRowColumns(words));
+      RecordPrinter<Record> printer = RowPrinter(session, Feed::RowColumns(words));
       const std::unique_ptr<v1::FeedService::Stub> stub = NewStub(session);
-      return PrintFeedPages<v1::ListAssetsResponse>(
+      return PrintFeedPages<typename Feed::ListResponse>(
           session, request, flags->paging,
           [&](auto* context, const auto& page_request, auto* response) {
-            return stub->ListAssets(context, page_request, response);
+            return ((*stub).*Feed::List)(context, page_request, response);
           },
-          [](const v1::ListAssetsResponse& r) -> const auto& { return r.assets(); }, printer);
+          [](const typename Feed::ListResponse& r) -> const auto& { return Feed::Records(r); },
+          printer);
     };
   });
 
-  CLI::App& get = *group.add_subcommand("get", "show every field of one asset");
+  CLI::App& get = *group.add_subcommand("get", Feed::kGetHelp);
   auto get_flags = std::make_shared<GetFlags>();
-  get.add_option("ID", get_flags->id, "asset id")->required();
+  get.add_option("ID", get_flags->id, Feed::kIdHelp)->required();
   get.callback([&chosen, flags = get_flags] {
     chosen = [flags](Session& session) {
-      v1::GetAssetRequest request;
+      typename Feed::GetRequest request;
       request.set_id(flags->id);
-      return GetAndPrint<v1::Asset>(session, AssetFieldColumns,
-                                    [&](auto& stub, auto* context, auto* reply) {
-                                      return stub.GetAsset(context, request, reply);
-                                    });
+      return GetAndPrint<Record>(session, Feed::FieldColumns,
+                                 [&](auto& stub, auto* context, auto* reply) {
+                                   return (stub.*Feed::Get)(context, request, reply);
+                                 });
     };
   });
 
-  CLI::App& watch = *group.add_subcommand(
-      "watch", "print assets as they commit, until Ctrl-C (replays from --cursor first)");
-  auto watch_flags = std::make_shared<WatchFlags<AssetFilterFlags>>();
-  AddAssetFilterFlags(watch, watch_flags->filter);
+  CLI::App& watch = *group.add_subcommand("watch", Feed::kWatchHelp);
+  auto watch_flags = std::make_shared<WatchFlags<typename Feed::FilterFlags>>();
+  Feed::AddFilterFlags(watch, watch_flags->filter);
   AddFeedWatchingFlags(watch, watch_flags->watching);
   watch.callback([&chosen, flags = watch_flags] {
     chosen = [flags](Session& session) {
       ReferenceWords words;
-      v1::WatchAssetsRequest request;
-      if (grpc::Status s = BuildFilter(session, NeedsReferenceWords(flags->filter), words,
-                                       [&](const ReferenceWords& known) {
-                                         *request.mutable_filter() =
-                                             BuildAssetFilter(flags->filter, known,
-                                                              std::chrono::system_clock::now());
-                                       });
-          !s.ok()) {
+      typename Feed::WatchRequest request;
+      if (grpc::Status s = FillFilter<Feed>(session, flags->filter, words, request); !s.ok()) {
         return s;
       }
-      RecordPrinter<v1::Asset> printer = RowPrinter(session, AssetRowColumns(words));
+      RecordPrinter<Record> printer = RowPrinter(session, Feed::RowColumns(words));
       const std::unique_ptr<v1::FeedService::Stub> stub = NewStub(session);
-      return PrintFeedStream<v1::WatchAssetsResponse>(
+      return PrintFeedStream<typename Feed::WatchResponse>(
           session, request, flags->watching,
           [&](auto* context, const auto& watch_request) {
-            return stub->WatchAssets(context, watch_request);
+            return ((*stub).*Feed::Watch)(context, watch_request);
           },
-          [](const v1::WatchAssetsResponse& r) -> const auto& { return r.assets(); }, printer);
+          [](const typename Feed::WatchResponse& r) -> const auto& { return Feed::Records(r); },
+          printer);
     };
   });
 }
@@ -242,8 +223,8 @@ void AddAssetCommands(CLI::App& app, Action& chosen) {
 }  // namespace
 
 void AddFeedCommands(CLI::App& app, Action& chosen) {
-  AddIncidentCommands(app, chosen);
-  AddAssetCommands(app, chosen);
+  AddFeedGroup<IncidentFeed>(app, chosen);
+  AddFeedGroup<AssetFeed>(app, chosen);
 }
 
 }  // namespace sitrep::cli
