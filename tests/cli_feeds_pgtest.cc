@@ -8,34 +8,13 @@
 #include <fstream>
 #include <thread>
 
+#include "tests/cli_runner.h"
 #include "tests/push_client.h"
 #include "tests/record_samples.h"
 #include "tests/server_fixture.h"
 
 namespace sitrep::testing {
 namespace {
-
-struct CliRun {
-  int exit_code;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
-
-int Lines(const std::string& text) {
-  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
-}
-
-// Every value of "field":"..." in JSON lines, in order.
-std::vector<std::string> Values(const std::string& json_lines, const std::string& field) {
-  std::vector<std::string> values;
-  const std::string key = "\"" + field + "\":\"";
-  for (std::size_t at = json_lines.find(key); at != std::string::npos;
-       at = json_lines.find(key, at + 1)) {
-    const std::size_t start = at + key.size();
-    values.push_back(json_lines.substr(start, json_lines.find('"', start) - start));
-  }
-  return values;
-}
 
 class CliFeedsTest : public ServerFixture {
  protected:
@@ -70,17 +49,7 @@ class CliFeedsTest : public ServerFixture {
   // Runs `sitrep --server <this server> --token-file <national token> <args>` with stdout a
   // pipe (so: no colours, no cutting).
   CliRun Sitrep(const std::string& args, const std::string& prefix = "") {
-    const std::filesystem::path err_file = data_dir_ / "stderr.txt";
-    const std::string command = prefix + std::string(SITREP_CLI_PATH) +
-                                " --server 127.0.0.1:" + std::to_string(server_->port()) +
-                                " --token-file '" + national_token_file_.string() + "' " + args +
-                                " 2>'" + err_file.string() + "'";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    std::string out;
-    char buffer[4096];
-    while (size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-    const int status = ::pclose(pipe);
-    return {WEXITSTATUS(status), out, ReadText(err_file)};
+    return RunSitrep(server_->port(), national_token_file_, args, data_dir_, prefix);
   }
 
   CliRun Follow() {

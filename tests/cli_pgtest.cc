@@ -6,33 +6,20 @@
 #include <cstdio>
 #include <fstream>
 
+#include "tests/cli_runner.h"
 #include "tests/server_fixture.h"
 
 namespace sitrep::testing {
 namespace {
 
-struct CliRun {
-  int exit_code;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
-
 class CliTest : public ServerFixture {
  protected:
   // Runs `sitrep --server <this server> --token-file <admin token> <args>`.
   CliRun Sitrep(const std::string& args, const std::string& token_file = "") {
-    const std::filesystem::path err_file = data_dir_ / "stderr.txt";
-    const std::string command =
-        std::string(SITREP_CLI_PATH) + " --server 127.0.0.1:" + std::to_string(server_->port()) +
-        " --token-file '" +
-        (token_file.empty() ? (data_dir_ / "admin.token").string() : token_file) + "' " + args +
-        " 2>'" + err_file.string() + "'";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    std::string out;
-    char buffer[4096];
-    while (size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-    const int status = ::pclose(pipe);
-    return {WEXITSTATUS(status), out, ReadText(err_file)};
+    return RunSitrep(
+        server_->port(),
+        token_file.empty() ? data_dir_ / "admin.token" : std::filesystem::path(token_file), args,
+        data_dir_);
   }
 };
 

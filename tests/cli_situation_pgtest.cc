@@ -11,6 +11,7 @@
 
 #include "domain/time_convert.h"
 #include "sitrep/v1/feed.pb.h"
+#include "tests/cli_runner.h"
 #include "tests/push_client.h"
 #include "tests/record_samples.h"
 #include "tests/server_fixture.h"
@@ -19,12 +20,6 @@ namespace sitrep::testing {
 namespace {
 
 using std::chrono::hours;
-
-struct CliRun {
-  int exit_code;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
 
 // The line of `text` that starts with `prefix`, or "" when none does.
 std::string LineStarting(const std::string& text, const std::string& prefix) {
@@ -98,16 +93,7 @@ class CliSituationTest : public ServerFixture {
 
   // Runs `sitrep --server <this server> --token-file <token_file> <args>` with stdout a pipe.
   CliRun Sitrep(const std::string& args, const std::filesystem::path& token_file) {
-    const std::filesystem::path err_file = data_dir_ / "stderr.txt";
-    const std::string command =
-        std::string(SITREP_CLI_PATH) + " --server 127.0.0.1:" + std::to_string(server_->port()) +
-        " --token-file '" + token_file.string() + "' " + args + " 2>'" + err_file.string() + "'";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    std::string out;
-    char buffer[4096];
-    while (size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-    const int status = ::pclose(pipe);
-    return {WEXITSTATUS(status), out, ReadText(err_file)};
+    return RunSitrep(server_->port(), token_file, args, data_dir_);
   }
 
   std::filesystem::path national_token_file_;
