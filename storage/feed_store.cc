@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "storage/copy_text.h"
+#include "storage/prepared_statement.h"
 #include "storage/record_rows.h"
 #include "storage/sql_types.h"
 #include "storage/transaction.h"
@@ -12,8 +13,8 @@
 namespace sitrep::storage {
 namespace {
 
-// Builds the WHERE clause of a feed query with positional parameters, all passed as text and
-// cast in SQL, so no value is ever spliced into the statement.
+// Builds the WHERE clause and LIMIT of a feed query with positional parameters, all passed as text
+// and cast in SQL, so no value is ever spliced into the statement.
 class Conditions final {
  public:
   // Adds `sql`, in which every "?" stands for the next of `values`.
@@ -31,11 +32,19 @@ class Conditions final {
     where_ += (where_.empty() ? " WHERE " : " AND ") + condition;
   }
 
+  // The page size as a parameter too, so that one statement text serves every page size.
+  void Limit(int limit) {
+    params_.push_back(std::to_string(limit));
+    limit_ = " LIMIT $" + std::to_string(params_.size()) + "::integer";
+  }
+
   [[nodiscard]] const std::string& where() const { return where_; }
+  [[nodiscard]] const std::string& limit() const { return limit_; }
   [[nodiscard]] const std::vector<std::string>& params() const { return params_; }
 
  private:
   std::string where_;
+  std::string limit_;
   std::vector<std::string> params_;
 };
 
@@ -190,11 +199,11 @@ FeedPage<v1::Incident> FeedStore::ListIncidents(const Principal& caller,
     Conditions conditions;
     AddFeedWindow(conditions, start, page.horizon);
     AddIncidentFilter(conditions, filter);
+    conditions.Limit(limit);
     const std::string sql = std::string("SELECT ") + kIncidentColumns + kIncidentExtras +
                             " FROM incidents" + conditions.where() +
-                            " ORDER BY feed_xid, feed_seq LIMIT " + std::to_string(limit);
-    for (const pqxx::row& row :
-         tx.exec_params(sql, pqxx::prepare::make_dynamic_params(conditions.params()))) {
+                            " ORDER BY feed_xid, feed_seq" + conditions.limit();
+    for (const pqxx::row& row : ExecDynamic(tx, sql, conditions.params())) {
       v1::Incident incident = IncidentFromRow(row);
       if (row[kIncidentColumnCount + 2].as<bool>()) Redact(incident);
       page.records.push_back(std::move(incident));
@@ -212,12 +221,12 @@ FeedPage<v1::Asset> FeedStore::ListAssets(const Principal& caller, const v1::Ass
     Conditions conditions;
     AddFeedWindow(conditions, after, page.horizon);
     AddAssetFilter(conditions, filter);
+    conditions.Limit(limit);
     const std::string sql =
         std::string("SELECT ") + kAssetColumns +
         ", feed_xid::text AS position_xid, feed_seq AS position_seq FROM assets" +
-        conditions.where() + " ORDER BY feed_xid, feed_seq LIMIT " + std::to_string(limit);
-    for (const pqxx::row& row :
-         tx.exec_params(sql, pqxx::prepare::make_dynamic_params(conditions.params()))) {
+        conditions.where() + " ORDER BY feed_xid, feed_seq" + conditions.limit();
+    for (const pqxx::row& row : ExecDynamic(tx, sql, conditions.params())) {
       page.records.push_back(AssetFromRow(row));
       page.positions.push_back(PositionOf(row, kAssetColumnCount));
     }
