@@ -3,8 +3,6 @@
 // part 5).
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <cstdio>
 #include <fstream>
 #include <thread>
 

@@ -3,8 +3,6 @@
 // close, get with history, watch.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <cstdio>
 #include <fstream>
 
 #include "domain/page_token.h"
