@@ -194,8 +194,10 @@ TEST_F(CliFeedsTest, WatchReplaysFromACursorAndEndsCleanlyOnSigint) {
   const std::vector<std::string> cursors = Values(Sitrep("incidents list --json").out, "cursor");
   ASSERT_EQ(cursors.size(), 3u);
   // timeout sends SIGINT after 8 s, as Ctrl-C would; --preserve-status keeps sitrep's exit code.
+  // --foreground: one SIGINT to sitrep only; without it timeout signals its process group too,
+  // and that second SIGINT could land after sitrep had handled the first and restored the default.
   const CliRun watched = Sitrep("incidents watch --json --cursor '" + cursors[0] + "'",
-                                "timeout --preserve-status -s INT 8 ");
+                                "timeout --foreground --preserve-status -s INT 8 ");
   EXPECT_EQ(watched.exit_code, 0) << watched.err;
   EXPECT_EQ(watched.err, "");
   EXPECT_EQ(Values(watched.out, "external_id"), (std::vector<std::string>{"b", "c"}));
@@ -203,7 +205,7 @@ TEST_F(CliFeedsTest, WatchReplaysFromACursorAndEndsCleanlyOnSigint) {
 
 TEST_F(CliFeedsTest, WatchWithAFollowFileResumesWhereTheLastRunStopped) {
   const std::string watch = "incidents watch --json --follow '" + cursor_file_.string() + "'";
-  const std::string for_8s = "timeout --preserve-status -s INT 8 ";
+  const std::string for_8s = "timeout --foreground --preserve-status -s INT 8 ";
   // The first run starts from now: it sees what is pushed while it runs, not what came before.
   Push({Incident("before")});
   CliRun first;

@@ -131,8 +131,10 @@ TEST_F(CliNoticesTest, WatchReplaysTheInboxAndEndsCleanlyOnSigint) {
   Issue(national_, "--title elsewhere --priority III --province 北京");
   const std::string from_start = EncodeFeedCursor("notification-inbox", FeedPosition{});
   // timeout sends SIGINT, as Ctrl-C would; --preserve-status keeps sitrep's exit code.
+  // --foreground: one SIGINT to sitrep only; without it timeout signals its process group too,
+  // and that second SIGINT could land after sitrep had handled the first and restored the default.
   const CliRun watched = Sitrep(guangdong_, "notices watch --json --cursor '" + from_start + "'",
-                                "timeout --preserve-status -s INT 6 ");
+                                "timeout --foreground --preserve-status -s INT 6 ");
   EXPECT_EQ(watched.exit_code, 0) << watched.err;
   EXPECT_EQ(watched.err, "");
   EXPECT_EQ(Lines(watched.out), 2) << watched.out;
