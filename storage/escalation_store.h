@@ -43,7 +43,7 @@ class EscalationStore final {
  public:
   // Stores, inside the caller's transaction `tx` and in one statement, every notice of
   // `notices` whose key was never raised (by this transaction, a concurrent one or any earlier
-  // one), with its target and the target's DELIVERED event at `now`; returns those, in key
+  // one), with its target, delivered at `now`; returns those, in key
   // order. A KEV notice is kept only when its asset as stored is still internet-exposed in
   // that province with those CVEs. Works whatever the caller's row-level-security settings
   // (the migration's function acts for the rules). Throws only when PostgreSQL fails.

@@ -192,6 +192,20 @@ TEST_F(EscalationTest, ASeverityIIEnergyIncidentInGuangdongRaisesOneNoticeDueInT
   EXPECT_EQ(notices[0].incident_ids, std::vector<int64_t>{id});
 }
 
+TEST_F(EscalationTest, ANoticeCarriesTheIncidentTitleExactlyWhateverItsCharacters) {
+  v1::Incident incident = Incident("gd-quoted-1", v1::SEVERITY_II);
+  const std::string title = "\"勒索\" attack on C:\\SCADA\\hmi — {x: [1]}";
+  incident.set_title(title);
+  Push({incident});
+  pqxx::connection connection(server_->database_url());
+  pqxx::nontransaction tx(connection);
+  const pqxx::row row =
+      tx.exec1("SELECT title, body FROM notifications WHERE escalation_key LIKE 'incident:%'");
+  EXPECT_EQ(row[0].as<std::string>(), "Grade II 重大 incident: " + title);
+  EXPECT_NE(row[1].as<std::string>().find("(gd-quoted-1) of grade II 重大"), std::string::npos)
+      << row[1].as<std::string>();
+}
+
 TEST_F(EscalationTest, ASeverityIIncidentRaisesANoticeToItsProvinceAndOneToTheNationalCentre) {
   Push({Incident("gd-extraordinary-1", v1::SEVERITY_I)});
   const std::string key = "incident:" + std::to_string(IncidentId("gd-extraordinary-1")) + ":sev1";

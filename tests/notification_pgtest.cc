@@ -446,6 +446,8 @@ TEST_F(NotificationMetricsTest, OverdueIsListedAndCountedOnceTheDeadlinePassesWi
   *patient.mutable_notification()->mutable_response_deadline() =
       ToTimestamp(clock_.Now() + hours(3));
   const v1::Notification later = IssueOk(national_, patient);
+  // A provincial notice counts under its own level, in the enterprise's province.
+  IssueOk(guangdong_, ToEnterprises({plant_.id()}));
   v1::Notification out;
   ASSERT_TRUE(Acknowledge(guangdong_, bulletin.id(), out).ok());
   ASSERT_TRUE(Feedback(guangdong_, bulletin.id(), out).ok());
@@ -458,9 +460,12 @@ TEST_F(NotificationMetricsTest, OverdueIsListedAndCountedOnceTheDeadlinePassesWi
       "sitrep_notifications_open{level=\"national\",province=\"440000\"}";
   const std::string overdue_guangdong =
       "sitrep_notifications_overdue{level=\"national\",province=\"440000\"}";
+  const std::string open_forwarded =
+      "sitrep_notifications_open{level=\"provincial\",province=\"440000\"}";
   std::string metrics = FetchMetrics(server_->metrics_port());
   EXPECT_EQ(Gauge(metrics, open_beijing), 2) << metrics;
   EXPECT_EQ(Gauge(metrics, overdue_beijing), 0) << metrics;
+  EXPECT_EQ(Gauge(metrics, open_forwarded), 1) << metrics;
   EXPECT_TRUE(ListIds(beijing_, OverdueOnly()).empty());
 
   clock_.Advance(minutes(61));
