@@ -87,7 +87,11 @@ std::vector<WriteResult> IncidentStore::Insert(pqxx::work& tx,
   }
   copy.Finish();
 
+  // The receive-time mark of the rows (migrations 0010, 0016, 0021) comes with them: all share
+  // one minute and this transaction's id, so the smallest feed position of the statement is the
+  // mark's bound.
   const pqxx::result inserted = tx.exec_params(
+      "WITH stored AS ("
       "INSERT INTO incidents (province, reporter_id, external_id, enterprise_id, sector, "
       "category, subcategory, severity, tlp, sharing_scope, status, occurred_at, detected_at, "
       "received_at, updated_at, amended_by, title, description, indicators, cve_ids, "
@@ -97,7 +101,16 @@ std::vector<WriteResult> IncidentStore::Insert(pqxx::work& tx,
       "sitrep_time(detected_micros), sitrep_time($1), sitrep_time($1), reporter_id, title, "
       "description, indicators::jsonb, cve_ids, attack_technique_ids, affected_asset_keys, "
       "attributes::jsonb FROM incident_staging "
-      "ON CONFLICT (reporter_id, external_id) DO NOTHING RETURNING id, reporter_id, external_id",
+      "ON CONFLICT (reporter_id, external_id) DO NOTHING "
+      "RETURNING id, reporter_id, external_id, feed_xid, feed_seq), "
+      "marked AS ("
+      "INSERT INTO incident_feed_marks AS m (minute, backend, min_xid, min_seq) "
+      "SELECT sitrep_minute(sitrep_time($1)), pg_backend_pid(), min(feed_xid), min(feed_seq) "
+      "FROM stored HAVING count(*) > 0 "
+      "ON CONFLICT (minute, backend) DO UPDATE "
+      "SET min_xid = EXCLUDED.min_xid, min_seq = EXCLUDED.min_seq "
+      "WHERE (EXCLUDED.min_xid, EXCLUDED.min_seq) < (m.min_xid, m.min_seq)) "
+      "SELECT id, reporter_id, external_id FROM stored",
       ToMicros(received));
 
   // Rows come back without their ord; match them by key, first occurrence first.

@@ -27,26 +27,21 @@ struct Position {
   int64_t seq = 0;
 };
 
-// The changes of the step from the cursor ($1/$2) to its end ($3/$4), fanned out by viewer
-// here.
+// The changes of a step of at most $5 current revisions past the cursor ($1/$2) below the
+// horizon ($3/$4), fanned out by viewer here; the last two columns say where each change
+// stands in the feed (migration 0020).
 constexpr const char* kStepChangesSql =
     "SELECT x.sign, sitrep_micros(date_trunc('hour', x.at, 'UTC')),"
     " sitrep_micros(sitrep_situation_day(x.at)), x.province,"
     " sitrep_situation_viewers(x.province, x.sector, x.tlp, x.sharing_scope)::text,"
-    " sp.slot, ss.slot, sc.slot, x.open_enterprise_id"
-    " FROM sitrep_situation_changes($1::xid8, $2::bigint, $3::xid8, $4::bigint) AS x"
+    " sp.slot, ss.slot, sc.slot, x.open_enterprise_id, x.change_xid::text, x.change_seq"
+    " FROM sitrep_situation_changes($1::xid8, $2::bigint, $3::xid8, $4::bigint, $5::bigint) AS x"
     " LEFT JOIN situation_slots sp ON sp.dimension = 'province'"
     " AND sp.value = x.province::text AND sp.severity = x.severity"
     " LEFT JOIN situation_slots ss ON ss.dimension = 'sector'"
     " AND ss.value = x.sector AND ss.severity = x.severity"
     " LEFT JOIN situation_slots sc ON sc.dimension = 'category'"
     " AND sc.value = x.category AND sc.severity = x.severity";
-
-// Where a step of `max_revisions` current revisions past `cursor` ends, below `horizon`.
-constexpr const char* kStepEndSql =
-    "SELECT i.feed_xid::text, i.feed_seq FROM incidents i"
-    " WHERE (i.feed_xid, i.feed_seq) > ($1::xid8, $2::bigint) AND i.feed_xid < $3::xid8"
-    " ORDER BY i.feed_xid, i.feed_seq OFFSET $4 - 1 LIMIT 1";  // not the text output column
 
 struct CellKey {
   std::string viewer;
@@ -180,24 +175,24 @@ int64_t SituationStore::Compact(int64_t max_revisions) {
     const pqxx::row stored = tx.exec1("SELECT feed_xid::text, feed_seq FROM situation_cursor");
     const Position cursor{stored[0].as<uint64_t>(), stored[1].as<int64_t>()};
     // Every transaction below the horizon has ended, so no revision can appear at or before
-    // the new cursor later. A full step ends at its last revision; otherwise the step takes
-    // everything below the horizon.
+    // the new cursor later. The step ends at the last change it read: every revision at or
+    // before that position is in it.
     const uint64_t horizon = horizon_.Read(tx);
-    Position end{horizon - 1, std::numeric_limits<int64_t>::max()};
-    const pqxx::result step_end =
-        tx.exec_params(kStepEndSql, std::to_string(cursor.xid), cursor.seq, std::to_string(horizon),
-                       max_revisions);
-    if (!step_end.empty()) end = {step_end[0][0].as<uint64_t>(), step_end[0][1].as<int64_t>()};
-    if (std::tie(end.xid, end.seq) <= std::tie(cursor.xid, cursor.seq)) return exposure_moved;
-
     const pqxx::result changes = tx.exec_params(kStepChangesSql, std::to_string(cursor.xid),
-                                                cursor.seq, std::to_string(end.xid), end.seq);
+                                                cursor.seq, std::to_string(horizon - 1),
+                                                std::numeric_limits<int64_t>::max(), max_revisions);
+    if (changes.empty()) return exposure_moved;
+
     StepSums sums;
-    for (const pqxx::row& change : changes) sums.Add(change);
+    Position end = cursor;
+    for (const pqxx::row& change : changes) {
+      sums.Add(change);
+      const Position at{change[9].as<uint64_t>(), change[10].as<int64_t>()};
+      if (std::tie(at.xid, at.seq) > std::tie(end.xid, end.seq)) end = at;
+    }
     sums.Store(tx, end);
-    // A full step says so even when its revisions cancel out, so the compactor goes on.
-    return exposure_moved + (step_end.empty() ? static_cast<int64_t>(changes.size())
-                                              : std::max<int64_t>(max_revisions, 1));
+    // Even when its revisions cancel out, so the compactor goes on.
+    return exposure_moved + static_cast<int64_t>(changes.size());
   });
 }
 

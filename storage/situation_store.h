@@ -67,8 +67,9 @@ class SituationStore final {
 
   // One compaction step (storage/situation_compaction.cc): folds up to `max_revisions` incident
   // revisions past the rollups' cursor into the cells and moves the cursor, and moves waiting
-  // exposure deltas into their counts. Returns how many revisions and deltas it folded (fewer
-  // than `max_revisions` when it caught up), or -1 when another compaction was running.
+  // exposure deltas into their counts. Returns how many changes (revisions and the ones they
+  // replaced) and deltas it folded (0 when it had caught up), or -1 when another compaction was
+  // running.
   int64_t Compact(int64_t max_revisions = kCompactionStep);
 
   static constexpr int64_t kCompactionStep = 20000;
