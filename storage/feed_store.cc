@@ -105,11 +105,12 @@ void AddProvinces(Conditions& conditions,
 // Rows received at or after `since` lie no earlier in the feed than the marks of its minute
 // say (migrations 0010 and 0016), so a receive-time filter can start the feed just before the
 // first of them instead of walking it from the beginning. Without marks nothing was received
-// since: the start is the horizon.
+// since: the start is the horizon. The xid goes out as text under another name: ORDER BY
+// min_xid would otherwise sort the text, and "1073" sorts before "831".
 FeedPosition ReceivedSinceStart(pqxx::work& tx, const google::protobuf::Timestamp& since,
                                 uint64_t horizon) {
   const pqxx::result first = tx.exec_params(
-      "SELECT min_xid::text, min_seq FROM incident_feed_marks "
+      "SELECT min_xid::text AS first_xid, min_seq FROM incident_feed_marks "
       "WHERE minute >= sitrep_minute(sitrep_time($1)) ORDER BY min_xid, min_seq LIMIT 1",
       ToMicros(since));
   if (first.empty()) return FeedPosition{horizon, 0};
