@@ -105,11 +105,12 @@ void AddProvinces(Conditions& conditions,
 // Rows received at or after `since` lie no earlier in the feed than the marks of its minute
 // say (migrations 0010 and 0016), so a receive-time filter can start the feed just before the
 // first of them instead of walking it from the beginning. Without marks nothing was received
-// since: the start is the horizon.
+// since: the start is the horizon. The xid goes out as text under another name: ORDER BY
+// min_xid would otherwise sort the text, and "1073" sorts before "831".
 FeedPosition ReceivedSinceStart(pqxx::work& tx, const google::protobuf::Timestamp& since,
                                 uint64_t horizon) {
   const pqxx::result first = tx.exec_params(
-      "SELECT min_xid::text, min_seq FROM incident_feed_marks "
+      "SELECT min_xid::text AS first_xid, min_seq FROM incident_feed_marks "
       "WHERE minute >= sitrep_minute(sitrep_time($1)) ORDER BY min_xid, min_seq LIMIT 1",
       ToMicros(since));
   if (first.empty()) return FeedPosition{horizon, 0};
@@ -162,13 +163,6 @@ void AddAssetFilter(Conditions& conditions, const v1::AssetFilter& filter) {
   }
 }
 
-// The victim's identity goes; what happened stays.
-void Redact(v1::Incident& incident) {
-  incident.set_enterprise_id(0);
-  incident.clear_affected_asset_keys();
-  incident.set_redacted(true);
-}
-
 FeedPosition PositionOf(const pqxx::row& row, int xid_column) {
   return FeedPosition{row[xid_column].as<uint64_t>(), row[xid_column + 1].as<int64_t>()};
 }
@@ -177,9 +171,27 @@ FeedPosition PositionOf(const pqxx::row& row, int xid_column) {
 // would be what ORDER BY feed_xid sorts by, and "1000" sorts before "999".
 constexpr int kIncidentColumnCount = 24;
 constexpr int kAssetColumnCount = 20;
-constexpr const char* kIncidentExtras =
-    ", feed_xid::text AS position_xid, feed_seq AS position_seq, "
-    "sitrep_incident_redacted(reporter_id, enterprise_id)";
+constexpr const char* kPositionColumns =
+    ", feed_xid::text AS position_xid, feed_seq AS position_seq";
+
+// Where a caller's incidents come from, with the column saying whether each was redacted.
+// incidents_as_seen (migration 0023) removes the victim's identity in SQL, before any filter,
+// for every role. Only the roles that SPEC §3 shows every incident they may read in full read
+// the table itself: the same rows and values, and their filters on enterprise_id and indicators
+// keep the table's indexes, which the view's computed columns would hide. Every other role,
+// including any added later, reads the view.
+std::string IncidentSource(const Principal& caller) {
+  if (caller.is(v1::ROLE_NATIONAL) || caller.is(v1::ROLE_ADMIN) || caller.is(v1::ROLE_PROVINCIAL)) {
+    return std::string(kPositionColumns) + ", false AS redacted FROM incidents";
+  }
+  return std::string(kPositionColumns) + ", redacted FROM incidents_as_seen";
+}
+
+v1::Incident IncidentFromSeenRow(const pqxx::row& row) {
+  v1::Incident incident = IncidentFromRow(row);
+  incident.set_redacted(row[kIncidentColumnCount + 2].as<bool>());
+  return incident;
+}
 
 }  // namespace
 
@@ -200,13 +212,11 @@ FeedPage<v1::Incident> FeedStore::ListIncidents(const Principal& caller,
     AddFeedWindow(conditions, start, page.horizon);
     AddIncidentFilter(conditions, filter);
     conditions.Limit(limit);
-    const std::string sql = std::string("SELECT ") + kIncidentColumns + kIncidentExtras +
-                            " FROM incidents" + conditions.where() +
-                            " ORDER BY feed_xid, feed_seq" + conditions.limit();
+    const std::string sql = std::string("SELECT ") + kIncidentColumns + IncidentSource(caller) +
+                            conditions.where() + " ORDER BY feed_xid, feed_seq" +
+                            conditions.limit();
     for (const pqxx::row& row : ExecDynamic(tx, sql, conditions.params())) {
-      v1::Incident incident = IncidentFromRow(row);
-      if (row[kIncidentColumnCount + 2].as<bool>()) Redact(incident);
-      page.records.push_back(std::move(incident));
+      page.records.push_back(IncidentFromSeenRow(row));
       page.positions.push_back(PositionOf(row, kIncidentColumnCount));
     }
     return page;
@@ -222,10 +232,9 @@ FeedPage<v1::Asset> FeedStore::ListAssets(const Principal& caller, const v1::Ass
     AddFeedWindow(conditions, after, page.horizon);
     AddAssetFilter(conditions, filter);
     conditions.Limit(limit);
-    const std::string sql =
-        std::string("SELECT ") + kAssetColumns +
-        ", feed_xid::text AS position_xid, feed_seq AS position_seq FROM assets" +
-        conditions.where() + " ORDER BY feed_xid, feed_seq" + conditions.limit();
+    const std::string sql = std::string("SELECT ") + kAssetColumns + kPositionColumns +
+                            " FROM assets" + conditions.where() + " ORDER BY feed_xid, feed_seq" +
+                            conditions.limit();
     for (const pqxx::row& row : ExecDynamic(tx, sql, conditions.params())) {
       page.records.push_back(AssetFromRow(row));
       page.positions.push_back(PositionOf(row, kAssetColumnCount));
@@ -236,14 +245,10 @@ FeedPage<v1::Asset> FeedStore::ListAssets(const Principal& caller, const v1::Ass
 
 std::optional<v1::Incident> FeedStore::GetIncident(const Principal& caller, int64_t id) {
   return InTransaction(pool_, caller, [&](pqxx::work& tx) -> std::optional<v1::Incident> {
-    const pqxx::result result =
-        tx.exec_params(std::string("SELECT ") + kIncidentColumns + kIncidentExtras +
-                           " FROM incidents WHERE id = $1",
-                       id);
+    const pqxx::result result = tx.exec_params(
+        std::string("SELECT ") + kIncidentColumns + IncidentSource(caller) + " WHERE id = $1", id);
     if (result.empty()) return std::nullopt;
-    v1::Incident incident = IncidentFromRow(result[0]);
-    if (result[0][kIncidentColumnCount + 2].as<bool>()) Redact(incident);
-    return incident;
+    return IncidentFromSeenRow(result[0]);
   });
 }
 

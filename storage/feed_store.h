@@ -32,7 +32,8 @@ class FeedStore final {
 
   // Up to `limit` visible incidents after `after` that match `filter`. An incident reached
   // only by SECTOR or PUBLIC sharing comes with `redacted` set and the victim's identity
-  // (enterprise, affected assets) removed.
+  // removed before `filter` applies (migration 0023), so a filter on a removed field matches
+  // none of them. GetIncident redacts alike.
   [[nodiscard]] FeedPage<v1::Incident> ListIncidents(const Principal& caller,
                                                      const v1::IncidentFilter& filter,
                                                      FeedPosition after, int limit);

@@ -165,6 +165,41 @@ TEST_F(FeedTest, AReceiveTimeFilterServesEveryRowReceivedInItsRangeAndNoOther) {
   EXPECT_TRUE(received_since(start + std::chrono::hours(3)).empty());
 }
 
+// The marks' transaction ids are numbers (issue #14): a mark of xid 10012 lies after one of
+// 9981, although "10012" sorts before "9981" as text. The first record's transaction has one
+// digit fewer than the second's; a receive-time filter from before both serves both.
+TEST_F(FeedTest, AReceiveTimeFilterOrdersMarksByTransactionIdNotByItsDigits) {
+  pqxx::connection connection(server_->database_url());
+  pqxx::nontransaction owner(connection);
+  const auto current_xid = [&] { return owner.exec1("SELECT txid_current()")[0].as<int64_t>(); };
+  // Spends transaction ids until `xid` is next; COMMIT inside DO ends each one.
+  const auto burn_until = [&](int64_t xid) {
+    owner.exec("DO $$ BEGIN WHILE txid_current() < " + std::to_string(xid) +
+               " LOOP COMMIT; END LOOP; END $$");
+  };
+  int64_t power = 10;
+  while (power <= current_xid() + 100) power *= 10;
+  const auto start = clock_.Now();
+  burn_until(power - 40);
+  PushIncidents({SampleIncident("fewer-digits", 440000, start)});
+  ASSERT_LT(
+      QueryInt(server_->database_url(),
+               "SELECT feed_xid::text::bigint FROM incidents WHERE external_id = 'fewer-digits'"),
+      power);
+  clock_.Advance(std::chrono::minutes(5));
+  burn_until(power);
+  PushIncidents({SampleIncident("more-digits", 440000, start)});
+  ASSERT_GE(
+      QueryInt(server_->database_url(),
+               "SELECT feed_xid::text::bigint FROM incidents WHERE external_id = 'more-digits'"),
+      power);
+  v1::IncidentFilter filter;
+  *filter.mutable_receive_time()->mutable_start_time() = ToTimestamp(start);
+  std::string token;
+  EXPECT_EQ(ExternalIds(ListAll(national_, token, filter)),
+            (std::vector<std::string>{"fewer-digits", "more-digits"}));
+}
+
 // SPEC §4: a consumer that follows the cursor (or watches) never misses or repeats a record,
 // even while many writers commit out of order. The writers here hold their transactions open
 // for random times, so later positions often commit before earlier ones.

@@ -4,9 +4,13 @@
 // bypasses the C++ filters entirely (issue #4).
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <map>
+#include <memory>
 #include <set>
 
 #include "domain/page_token.h"
+#include "domain/time_convert.h"
 #include "sitrep/v1/feed.grpc.pb.h"
 #include "storage/pool.h"
 #include "storage/transaction.h"
@@ -143,6 +147,9 @@ TEST_F(VisibilityTest, EveryPrincipalSeesExactlyWhatSpecSection3Allows) {
     }
     return ids;
   }();
+  // Redacted records come without their external ids (migration 0023): they are named by id.
+  std::map<int64_t, std::string> names;
+  for (const auto& [external_id, id] : ids) names[id] = external_id;
 
   for (const Viewer& viewer : viewers) {
     SCOPED_TRACE(viewer.name);
@@ -162,11 +169,11 @@ TEST_F(VisibilityTest, EveryPrincipalSeesExactlyWhatSpecSection3Allows) {
       token = response.next_page_token();
       if (response.incidents().empty()) break;
       for (const v1::Incident& seen : response.incidents()) {
-        listed.insert(seen.external_id());
+        listed.insert(names.at(seen.id()));
         // The victim's identity never reaches another enterprise.
         if (viewer.role == v1::ROLE_ENTERPRISE && seen.enterprise_id() != viewer.enterprise_id) {
-          EXPECT_EQ(seen.enterprise_id(), 0) << seen.external_id();
-          EXPECT_TRUE(seen.redacted()) << seen.external_id();
+          EXPECT_EQ(seen.enterprise_id(), 0) << names.at(seen.id());
+          EXPECT_TRUE(seen.redacted()) << names.at(seen.id());
           EXPECT_EQ(seen.affected_asset_keys_size(), 0);
         }
       }
@@ -197,7 +204,7 @@ TEST_F(VisibilityTest, EveryPrincipalSeesExactlyWhatSpecSection3Allows) {
     auto stream = feeds->WatchIncidents(&context, request);
     v1::WatchIncidentsResponse response;
     while (stream->Read(&response)) {
-      for (const v1::Incident& seen : response.incidents()) watched.insert(seen.external_id());
+      for (const v1::Incident& seen : response.incidents()) watched.insert(names.at(seen.id()));
       if (response.incidents().empty()) break;
     }
     context.TryCancel();
@@ -229,6 +236,228 @@ TEST_F(VisibilityTest, EveryPrincipalSeesExactlyWhatSpecSection3Allows) {
   pqxx::work tx(raw);
   tx.exec("SET LOCAL ROLE sitrep_app");
   EXPECT_EQ(tx.exec1("SELECT count(*) FROM incidents")[0].as<int64_t>(), 0);
+}
+
+// Issue #14: redaction happens before any filter, on every read path. Another enterprise of
+// the victim's sector receives the victim's SECTOR and PUBLIC incidents of TLP GREEN and CLEAR
+// (self-reported and collector-reported); for every filter on a field that identifies the victim
+// it gets nothing where the national centre gets them all, filters on what stays still work,
+// and no redacted record carries anything that identifies the victim.
+TEST_F(VisibilityTest, NoFilterOnAnyReadPathSinglesOutTheVictimOfARedactedIncident) {
+  const v1::Enterprise victim = RegisterEnterprise(440000, "energy");
+  const v1::Enterprise peer = RegisterEnterprise(440000, "energy");
+  const Viewer victim_viewer = Make("victim", v1::ROLE_ENTERPRISE, 0, &victim);
+  const Viewer peer_viewer = Make("peer", v1::ROLE_ENTERPRISE, 0, &peer);
+  const Viewer collector = Make("collector", v1::ROLE_COLLECTOR, 440000);
+  const Viewer national = Make("national", v1::ROLE_NATIONAL);
+
+  // The victim's registered assets, one of each address family, and a collector's asset of the
+  // victim that names no enterprise (tied to the victim only as an affected asset key).
+  v1::PushBatch victim_assets, collector_assets;
+  v1::Asset asset = SampleAsset("victim-plc", 440000, clock_.Now());
+  asset.set_ip("198.51.100.23");
+  *victim_assets.add_assets() = asset;
+  asset = SampleAsset("victim-hmi", 440000, clock_.Now());
+  asset.set_ip("2001:db8::23");
+  *victim_assets.add_assets() = asset;
+  asset = SampleAsset("rtu-at-victim", 440000, clock_.Now());
+  asset.set_ip("192.0.2.44");
+  *collector_assets.add_assets() = asset;
+  ASSERT_EQ(PushAll(*channel_, victim_viewer.token, {victim_assets}).acks.at(0).accepted(), 2u);
+  ASSERT_EQ(PushAll(*channel_, collector.token, {collector_assets}).acks.at(0).accepted(), 1u);
+
+  const auto incident_of = [&](const std::string& external_id, v1::SharingScope scope, v1::Tlp tlp,
+                               const std::string& asset_key, const std::string& unregistered_ip) {
+    v1::Incident incident = SampleIncident(external_id, 440000, clock_.Now());
+    incident.set_enterprise_id(victim.id());
+    incident.set_sharing_scope(scope);
+    incident.set_tlp(tlp);
+    incident.clear_affected_asset_keys();
+    incident.add_affected_asset_keys(asset_key);
+    for (const std::string& ip : {std::string("198.51.100.23"), std::string("2001:DB8::23")}) {
+      v1::Indicator* indicator = incident.add_indicators();
+      indicator->set_type(ip.find(':') == std::string::npos ? v1::INDICATOR_TYPE_IPV4
+                                                            : v1::INDICATOR_TYPE_IPV6);
+      indicator->set_value(ip);
+    }
+    if (!unregistered_ip.empty()) {
+      v1::Indicator* indicator = incident.add_indicators();
+      indicator->set_type(v1::INDICATOR_TYPE_IPV4);
+      indicator->set_value(unregistered_ip);
+    }
+    (*incident.mutable_attributes())["operator"] = "VictimCo 2号机组";
+    return incident;
+  };
+  v1::PushBatch self_reported, collected;
+  *self_reported.add_incidents() =
+      incident_of("victimco-sector", v1::SHARING_SCOPE_SECTOR, v1::TLP_GREEN, "victim-plc", "");
+  *self_reported.add_incidents() =
+      incident_of("victimco-public", v1::SHARING_SCOPE_PUBLIC, v1::TLP_CLEAR, "victim-hmi", "");
+  *collected.add_incidents() = incident_of("victimco-seen-sector", v1::SHARING_SCOPE_SECTOR,
+                                           v1::TLP_CLEAR, "rtu-at-victim", "192.0.2.44");
+  *collected.add_incidents() = incident_of("victimco-seen-public", v1::SHARING_SCOPE_PUBLIC,
+                                           v1::TLP_GREEN, "rtu-at-victim", "192.0.2.44");
+  ASSERT_EQ(PushAll(*channel_, victim_viewer.token, {self_reported}).acks.at(0).accepted(), 2u);
+  ASSERT_EQ(PushAll(*channel_, collector.token, {collected}).acks.at(0).accepted(), 2u);
+  constexpr size_t kShared = 4;
+
+  // Nothing of the victim may show: its ids, its reporter's, its keys, addresses and names.
+  const std::vector<std::string> victim_texts = {"victimco",     "VictimCo",      "victim-plc",
+                                                 "victim-hmi",   "rtu-at-victim", "198.51.100.23",
+                                                 "2001:db8::23", "2001:DB8::23",  "192.0.2.44"};
+  const auto expect_redacted = [&](const v1::Incident& seen, const std::string& path) {
+    SCOPED_TRACE(path + " incident " + std::to_string(seen.id()));
+    EXPECT_TRUE(seen.redacted());
+    EXPECT_EQ(seen.enterprise_id(), 0);
+    EXPECT_EQ(seen.reporter_id(), 0);
+    EXPECT_EQ(seen.external_id(), "");
+    EXPECT_EQ(seen.affected_asset_keys_size(), 0);
+    EXPECT_EQ(seen.attributes_size(), 0);
+    const std::string text = seen.DebugString();
+    for (const std::string& victim_text : victim_texts) {
+      EXPECT_EQ(text.find(victim_text), std::string::npos) << victim_text;
+    }
+    // What happened stays: the attacker's address, the hash, the CVE.
+    ASSERT_EQ(seen.indicators_size(), 2);
+    EXPECT_EQ(seen.indicators(0).value(), "203.0.113.7");
+    EXPECT_EQ(seen.cve_ids_size(), 1);
+  };
+
+  auto feeds = v1::FeedService::NewStub(channel_);
+  const auto list = [&](const Viewer& viewer, const v1::IncidentFilter& filter) {
+    std::vector<v1::Incident> all;
+    std::string token;
+    for (;;) {
+      v1::ListIncidentsRequest request;
+      *request.mutable_filter() = filter;
+      request.set_page_size(1);
+      request.set_page_token(token);
+      v1::ListIncidentsResponse response;
+      const grpc::Status status = feeds->ListIncidents(As(viewer.token).get(), request, &response);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      if (!status.ok() || response.incidents().empty()) return all;
+      token = response.next_page_token();
+      for (const v1::Incident& seen : response.incidents()) all.push_back(seen);
+    }
+  };
+  // A watch from the start of the feed, drained until its first heartbeat (everything
+  // committed so far has been replayed). Every watch is opened before any is drained, so the
+  // heartbeats (every 5 s) are waited for once rather than once per filter.
+  struct Watch {
+    grpc::ClientContext context;
+    std::unique_ptr<grpc::ClientReader<v1::WatchIncidentsResponse>> stream;
+  };
+  const auto open_watch = [&](const Viewer& viewer, const v1::IncidentFilter& filter) {
+    auto watch = std::make_unique<Watch>();
+    watch->context.AddMetadata("authorization", "Bearer " + viewer.token);
+    watch->context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    v1::WatchIncidentsRequest request;
+    *request.mutable_filter() = filter;
+    request.set_cursor(EncodeFeedCursor("incidents", FeedPosition{}));
+    watch->stream = feeds->WatchIncidents(&watch->context, request);
+    return watch;
+  };
+  const auto drain = [](Watch& watch) {
+    std::vector<v1::Incident> all;
+    v1::WatchIncidentsResponse response;
+    while (watch.stream->Read(&response) && !response.incidents().empty()) {
+      for (const v1::Incident& seen : response.incidents()) all.push_back(seen);
+    }
+    watch.context.TryCancel();
+    return all;
+  };
+
+  struct FilterCase {
+    std::string name;
+    std::function<void(v1::IncidentFilter&)> set;
+    bool identifies_victim;
+  };
+  const std::vector<FilterCase> cases = {
+      {"none", [](v1::IncidentFilter&) {}, false},
+      {"enterprise_id", [&](v1::IncidentFilter& f) { f.set_enterprise_id(victim.id()); }, true},
+      {"indicator_value registered IPv4",
+       [](v1::IncidentFilter& f) { f.set_indicator_value("198.51.100.23"); }, true},
+      {"indicator_value registered IPv6 as reported",
+       [](v1::IncidentFilter& f) { f.set_indicator_value("2001:DB8::23"); }, true},
+      {"indicator_value affected asset's address",
+       [](v1::IncidentFilter& f) { f.set_indicator_value("192.0.2.44"); }, true},
+      {"indicator_value attacker",
+       [](v1::IncidentFilter& f) { f.set_indicator_value("203.0.113.7"); }, false},
+      {"provinces", [](v1::IncidentFilter& f) { f.add_provinces(440000); }, false},
+      {"sectors", [](v1::IncidentFilter& f) { f.add_sectors("energy"); }, false},
+      {"cve_id", [](v1::IncidentFilter& f) { f.set_cve_id("CVE-2023-3595"); }, false},
+      {"title_contains", [](v1::IncidentFilter& f) { f.set_title_contains("ransomware"); }, false},
+      {"min_severity", [](v1::IncidentFilter& f) { f.set_min_severity(v1::SEVERITY_IV); }, false},
+      {"categories", [](v1::IncidentFilter& f) { f.add_categories(v1::CATEGORY_MALWARE); }, false},
+      {"statuses", [](v1::IncidentFilter& f) { f.add_statuses(v1::INCIDENT_STATUS_REPORTED); },
+       false},
+      {"receive_time",
+       [&](v1::IncidentFilter& f) {
+         *f.mutable_receive_time()->mutable_start_time() =
+             ToTimestamp(clock_.Now() - std::chrono::hours(1));
+       },
+       false},
+      {"occur_time",
+       [&](v1::IncidentFilter& f) {
+         *f.mutable_occur_time()->mutable_start_time() =
+             ToTimestamp(clock_.Now() - std::chrono::hours(3));
+       },
+       false},
+  };
+  std::vector<std::unique_ptr<Watch>> watches;
+  for (const FilterCase& filter_case : cases) {
+    v1::IncidentFilter filter;
+    filter_case.set(filter);
+    watches.push_back(open_watch(peer_viewer, filter));
+  }
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const FilterCase& filter_case = cases[i];
+    SCOPED_TRACE(filter_case.name);
+    v1::IncidentFilter filter;
+    filter_case.set(filter);
+    // The filter itself finds the victim's incidents for whoever may see the victim: the
+    // national centre, and the victim itself (its own, unredacted). Only the collector's two
+    // carry the affected asset's address.
+    const size_t expected =
+        filter_case.name.find("affected asset") == std::string::npos ? kShared : 2;
+    EXPECT_EQ(list(national, filter).size(), expected);
+    const std::vector<v1::Incident> own = list(victim_viewer, filter);
+    EXPECT_EQ(own.size(), expected);
+    for (const v1::Incident& seen : own) EXPECT_FALSE(seen.redacted());
+    const size_t peer_sees = filter_case.identifies_victim ? 0 : kShared;
+    const std::vector<v1::Incident> listed = list(peer_viewer, filter);
+    EXPECT_EQ(listed.size(), peer_sees);
+    for (const v1::Incident& seen : listed) expect_redacted(seen, "List");
+    const std::vector<v1::Incident> watched = drain(*watches[i]);
+    EXPECT_EQ(watched.size(), peer_sees);
+    for (const v1::Incident& seen : watched) expect_redacted(seen, "Watch");
+  }
+
+  // Get, record by record.
+  for (const v1::Incident& incident : list(national, {})) {
+    v1::GetIncidentRequest request;
+    request.set_id(incident.id());
+    v1::Incident seen;
+    ASSERT_TRUE(feeds->GetIncident(As(peer_viewer.token).get(), request, &seen).ok());
+    expect_redacted(seen, "Get");
+    ASSERT_TRUE(feeds->GetIncident(As(victim_viewer.token).get(), request, &seen).ok());
+    EXPECT_EQ(seen.enterprise_id(), victim.id());
+    EXPECT_FALSE(seen.redacted());
+  }
+
+  // The situation breaks down by province, sector and category, none of which is redacted; it
+  // names enterprises only in top_enterprises, where the peer never finds the victim.
+  for (const bool by_province : {false, true}) {
+    v1::GetSituationRequest request;
+    if (by_province) request.add_provinces(440000);
+    v1::Situation situation;
+    ASSERT_TRUE(feeds->GetSituation(As(peer_viewer.token).get(), request, &situation).ok());
+    for (const v1::EnterpriseCount& count : situation.top_enterprises()) {
+      EXPECT_NE(count.enterprise_id(), victim.id());
+      EXPECT_EQ(count.name().find(victim.name()), std::string::npos);
+    }
+    EXPECT_EQ(situation.DebugString().find(victim.name()), std::string::npos);
+  }
 }
 
 }  // namespace
