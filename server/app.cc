@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
@@ -140,6 +141,14 @@ std::shared_ptr<grpc::ServerCredentials> Credentials(const Config& config) {
   options.pem_key_cert_pairs.push_back({key, cert});
   return grpc::SslServerCredentials(options);
 }
+
+// Room for 16 messages of the maximum size in flight at once (16 Push streams each receiving
+// a full batch), and never less than 64 MiB.
+size_t TransportMemoryBytes(const Config& config) {
+  return std::max(size_t{64} << 20, 16 * config.max_message_bytes);
+}
+
+constexpr int kMaxStreamsPerConnection = 100;
 
 class RunningServer final : public Server {
  public:
@@ -311,6 +320,16 @@ class RunningServer final : public Server {
     grpc::ServerBuilder builder;
     builder.AddListeningPort(config_.listen, credentials_, &port_);
     builder.SetMaxReceiveMessageSize(static_cast<int>(config_.max_message_bytes));
+    // gRPC 1.51 applies that limit only to a complete message: the transport grants flow
+    // control for the length a message announces, so a peer announcing 200 MiB (no token
+    // needed, the method has not run yet) was read in full before being refused. The memory
+    // quota bounds what the transports hold in all: beyond it gRPC resets streams (the peer
+    // sees RESOURCE_EXHAUSTED) and closes idle connections.
+    grpc::ResourceQuota quota("sitrepd");
+    quota.Resize(TransportMemoryBytes(config_));
+    builder.SetResourceQuota(quota);
+    // Per connection, as many concurrent calls as HTTP/2 recommends allowing at least.
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kMaxStreamsPerConnection);
     // Without this, a second server on a taken port would silently share it (SO_REUSEPORT).
     builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     // The sync server ends a polling thread when more than MAX_POLLERS (default 2) wait, and
