@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <pqxx/pqxx>
 #include <sstream>
 #include <thread>
@@ -100,34 +101,32 @@ std::unique_ptr<X509, decltype(&X509_free)> FirstCertificate(const std::string& 
 }
 
 // gRPC takes any text as key and certificate and then only fails to listen, which sitrepd
-// reported as "address in use or invalid?"; these checks name the file that is wrong instead.
-void CheckTlsFiles(const Config& config, const std::string& key_pem, const std::string& cert_pem,
-                   const std::string& client_ca_pem) {
+// reported as "address in use or invalid?". This names the file that is wrong instead, or
+// returns nullopt when the files are fine.
+std::optional<std::string> TlsFilesProblem(const Config& config, const std::string& key_pem,
+                                           const std::string& cert_pem,
+                                           const std::string& client_ca_pem) {
   const auto certificate = FirstCertificate(cert_pem);
   if (!certificate) {
-    throw StartupError("TLS certificate " + config.tls_cert.string() + " holds no PEM certificate");
+    return "TLS certificate " + config.tls_cert.string() + " holds no PEM certificate";
   }
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(
       BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())), &BIO_free);
-  // A null passphrase callback that fails: an encrypted key is refused, never prompted for.
+  // A passphrase callback that fails: an encrypted key is refused, never prompted for.
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
       bio ? PEM_read_bio_PrivateKey(
                 bio.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr)
           : nullptr,
       &EVP_PKEY_free);
-  if (!key) {
-    throw StartupError("TLS key " + config.tls_key.string() +
-                       " holds no unencrypted PEM private key");
-  }
+  if (!key) return "TLS key " + config.tls_key.string() + " holds no unencrypted PEM private key";
   if (X509_check_private_key(certificate.get(), key.get()) != 1) {
-    throw StartupError("TLS key " + config.tls_key.string() + " does not match the certificate " +
-                       config.tls_cert.string());
+    return "TLS key " + config.tls_key.string() + " does not match the certificate " +
+           config.tls_cert.string();
   }
   if (!config.tls_client_ca.empty() && !FirstCertificate(client_ca_pem)) {
-    throw StartupError("TLS client CA " + config.tls_client_ca.string() +
-                       " holds no PEM certificate");
+    return "TLS client CA " + config.tls_client_ca.string() + " holds no PEM certificate";
   }
-  ERR_clear_error();  // OpenSSL's queue of what failed above stays behind otherwise
+  return std::nullopt;
 }
 
 std::shared_ptr<grpc::ServerCredentials> Credentials(const Config& config) {
@@ -137,7 +136,10 @@ std::shared_ptr<grpc::ServerCredentials> Credentials(const Config& config) {
                                    : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
   const std::string key = ReadFile(config.tls_key), cert = ReadFile(config.tls_cert);
   if (!config.tls_client_ca.empty()) options.pem_root_certs = ReadFile(config.tls_client_ca);
-  CheckTlsFiles(config, key, cert, options.pem_root_certs);
+  const std::optional<std::string> problem =
+      TlsFilesProblem(config, key, cert, options.pem_root_certs);
+  ERR_clear_error();  // what OpenSSL found wrong would stay queued for this thread otherwise
+  if (problem) throw StartupError(*problem);
   options.pem_key_cert_pairs.push_back({key, cert});
   return grpc::SslServerCredentials(options);
 }
