@@ -3,16 +3,22 @@
 #include <fcntl.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <pqxx/pqxx>
 #include <sstream>
 #include <thread>
@@ -36,6 +42,7 @@
 #include "server/registry_service.h"
 #include "server/report_service.h"
 #include "server/rpc_runner.h"
+#include "server/unparsed_request.h"
 #include "storage/audit_store.h"
 #include "storage/embedded_cluster.h"
 #include "storage/enterprise_store.h"
@@ -86,15 +93,64 @@ std::string Redacted(const std::string& url) {
   return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
 
+// The first certificate of a PEM text, or null.
+std::unique_ptr<X509, decltype(&X509_free)> FirstCertificate(const std::string& pem) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
+  return {bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr, &X509_free};
+}
+
+// gRPC takes any text as key and certificate and then only fails to listen, which sitrepd
+// reported as "address in use or invalid?". This names the file that is wrong instead, or
+// returns nullopt when the files are fine.
+std::optional<std::string> TlsFilesProblem(const Config& config, const std::string& key_pem,
+                                           const std::string& cert_pem,
+                                           const std::string& client_ca_pem) {
+  const auto certificate = FirstCertificate(cert_pem);
+  if (!certificate) {
+    return "TLS certificate " + config.tls_cert.string() + " holds no PEM certificate";
+  }
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())), &BIO_free);
+  // A passphrase callback that fails: an encrypted key is refused, never prompted for.
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      bio ? PEM_read_bio_PrivateKey(
+                bio.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr)
+          : nullptr,
+      &EVP_PKEY_free);
+  if (!key) return "TLS key " + config.tls_key.string() + " holds no unencrypted PEM private key";
+  if (X509_check_private_key(certificate.get(), key.get()) != 1) {
+    return "TLS key " + config.tls_key.string() + " does not match the certificate " +
+           config.tls_cert.string();
+  }
+  if (!config.tls_client_ca.empty() && !FirstCertificate(client_ca_pem)) {
+    return "TLS client CA " + config.tls_client_ca.string() + " holds no PEM certificate";
+  }
+  return std::nullopt;
+}
+
 std::shared_ptr<grpc::ServerCredentials> Credentials(const Config& config) {
   if (config.tls_cert.empty()) return grpc::InsecureServerCredentials();
   grpc::SslServerCredentialsOptions options(
       config.tls_client_ca.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
                                    : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  options.pem_key_cert_pairs.push_back({ReadFile(config.tls_key), ReadFile(config.tls_cert)});
+  const std::string key = ReadFile(config.tls_key), cert = ReadFile(config.tls_cert);
   if (!config.tls_client_ca.empty()) options.pem_root_certs = ReadFile(config.tls_client_ca);
+  const std::optional<std::string> problem =
+      TlsFilesProblem(config, key, cert, options.pem_root_certs);
+  ERR_clear_error();  // what OpenSSL found wrong would stay queued for this thread otherwise
+  if (problem) throw StartupError(*problem);
+  options.pem_key_cert_pairs.push_back({key, cert});
   return grpc::SslServerCredentials(options);
 }
+
+// Room for 16 messages of the maximum size in flight at once (16 Push streams each receiving
+// a full batch), and never less than 64 MiB.
+size_t TransportMemoryBytes(const Config& config) {
+  return std::max(size_t{64} << 20, 16 * config.max_message_bytes);
+}
+
+constexpr int kMaxStreamsPerConnection = 100;
 
 class RunningServer final : public Server {
  public:
@@ -105,6 +161,8 @@ class RunningServer final : public Server {
     }
     clock_ = clock;
     const auto start = std::chrono::steady_clock::now();
+    // First, so that a wrong TLS file fails before a database is started.
+    credentials_ = Credentials(config_);
     PrepareDataDir();
     OpenDatabase();
     pool_ = std::make_unique<storage::Pool>(database_url_, config_.db_pool_size);
@@ -262,8 +320,18 @@ class RunningServer final : public Server {
     notification_service_ = std::make_unique<NotificationService>(*rpc_, *notices_, stopping_);
 
     grpc::ServerBuilder builder;
-    builder.AddListeningPort(config_.listen, Credentials(config_), &port_);
+    builder.AddListeningPort(config_.listen, credentials_, &port_);
     builder.SetMaxReceiveMessageSize(static_cast<int>(config_.max_message_bytes));
+    // gRPC 1.51 applies that limit only to a complete message: the transport grants flow
+    // control for the length a message announces, so a peer announcing 200 MiB (no token
+    // needed, the method has not run yet) was read in full before being refused. The memory
+    // quota bounds what the transports hold in all: beyond it gRPC resets streams (the peer
+    // sees RESOURCE_EXHAUSTED) and closes idle connections.
+    grpc::ResourceQuota quota("sitrepd");
+    quota.Resize(TransportMemoryBytes(config_));
+    builder.SetResourceQuota(quota);
+    // Per connection, as many concurrent calls as HTTP/2 recommends allowing at least.
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kMaxStreamsPerConnection);
     // Without this, a second server on a taken port would silently share it (SO_REUSEPORT).
     builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     // The sync server ends a polling thread when more than MAX_POLLERS (default 2) wait, and
@@ -277,6 +345,9 @@ class RunningServer final : public Server {
     builder.RegisterService(report_service_.get());
     builder.RegisterService(feed_service_.get());
     builder.RegisterService(notification_service_.get());
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+    creators.push_back(std::make_unique<UnparsedRequestInterceptors>(*rpc_));
+    builder.experimental().SetInterceptorCreators(std::move(creators));
     // gRPC 1.51 runs a server that has callback methods (IngestService) as a "hybrid": the sync
     // services' queues do no I/O polling of their own, and the callback API's polling threads
     // sleep 100 ms after every second without a callback event. Every unary call arriving
@@ -298,6 +369,7 @@ class RunningServer final : public Server {
   }
 
   const Config config_;
+  std::shared_ptr<grpc::ServerCredentials> credentials_;
   std::unique_ptr<Clock> own_clock_;
   const Clock* clock_ = nullptr;
   std::unique_ptr<storage::EmbeddedCluster> cluster_;
@@ -340,6 +412,7 @@ class RunningServer final : public Server {
 }  // namespace
 
 std::unique_ptr<Server> Server::Start(const Config& config, const Clock* clock) {
+  RouteProtobufLogToJson();
   try {
     return std::make_unique<RunningServer>(config, clock);
   } catch (const StartupError&) {

@@ -24,6 +24,19 @@ grpc::Status RpcRunner::Admit(const grpc::ServerContextBase& context, std::strin
   return grpc::Status::OK;
 }
 
+void RpcRunner::FinishWithoutBody(const grpc::ServerContextBase& context, std::string_view method,
+                                  const grpc::Status& status,
+                                  std::chrono::steady_clock::time_point start) {
+  Principal caller;
+  try {
+    std::variant<Principal, grpc::Status> authenticated = authenticator_.Authenticate(context);
+    if (auto* principal = std::get_if<Principal>(&authenticated)) caller = std::move(*principal);
+  } catch (...) {
+    // PostgreSQL failing: the entry goes without the caller (and Finish reports if it is lost).
+  }
+  Finish(context, method, caller, CallRecord{}, status, start);
+}
+
 void RpcRunner::Finish(const grpc::ServerContextBase& context, std::string_view method,
                        const Principal& caller, const CallRecord& record,
                        const grpc::Status& status, std::chrono::steady_clock::time_point start) {

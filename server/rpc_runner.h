@@ -60,6 +60,11 @@ class RpcRunner final {
               const Principal& caller, const CallRecord& record, const grpc::Status& status,
               std::chrono::steady_clock::time_point start);
 
+  // Finish for a call that no method ran (gRPC refused its request before): its token, if it
+  // authenticates, names the caller in the audit entry; no role is checked.
+  void FinishWithoutBody(const grpc::ServerContextBase& context, std::string_view method,
+                         const grpc::Status& status, std::chrono::steady_clock::time_point start);
+
  private:
   const Authenticator& authenticator_;
   storage::AuditStore& audit_;

@@ -1,7 +1,14 @@
 // Authentication, role gates and the audit log, through a real channel (issue #2).
+#include <google/protobuf/descriptor.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 
+#include <future>
+#include <optional>
+
 #include "domain/time_convert.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "sitrep/v1/feed.grpc.pb.h"
 #include "sitrep/v1/ingest.grpc.pb.h"
 #include "sitrep/v1/notification.grpc.pb.h"
@@ -225,6 +232,133 @@ TEST_F(AuthTest, EveryCallIsAudited) {
   EXPECT_TRUE(saw_list);
   EXPECT_TRUE(saw_denied);
   EXPECT_TRUE(saw_anonymous);
+}
+
+// Hand-made request bodies that protobuf cannot parse (issue 14 item 12).
+std::string Varint(uint64_t value) {
+  std::string bytes;
+  for (; value >= 0x80; value >>= 7) bytes += static_cast<char>(value | 0x80);
+  return bytes + static_cast<char>(value);
+}
+
+std::string LengthDelimited(int number, const std::string& bytes) {
+  return Varint(static_cast<uint64_t>(number) << 3 | 2) + Varint(bytes.size()) + bytes;
+}
+
+// The nearest string field of `type` (its own first, then its messages'), as its path and a
+// body setting it to bytes that are not UTF-8; nullopt when `type` holds no string.
+std::optional<std::pair<std::string, std::string>> InvalidUtf8Body(
+    const google::protobuf::Descriptor* type, int depth = 0) {
+  if (depth > 3) return std::nullopt;
+  for (int i = 0; i < type->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* field = type->field(i);
+    if (field->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
+      return std::pair{field->name(), LengthDelimited(field->number(), "bad \xC3\x28")};
+    }
+  }
+  for (int i = 0; i < type->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* field = type->field(i);
+    if (field->message_type() == nullptr) continue;
+    if (auto inner = InvalidUtf8Body(field->message_type(), depth + 1)) {
+      return std::pair{field->name() + "." + inner->first,
+                       LengthDelimited(field->number(), inner->second)};
+    }
+  }
+  return std::nullopt;
+}
+
+struct UnparsableBody {
+  std::string name;
+  std::string bytes;
+  std::string field;   // the violation's field path
+  std::string reason;  // and its reason code
+};
+
+// Every way a body can fail to parse, for a request of `type`.
+std::vector<UnparsableBody> UnparsableBodies(const google::protobuf::Descriptor* type) {
+  std::vector<UnparsableBody> bodies = {
+      {"truncated varint", "\x08\x80", "request", "MALFORMED_REQUEST"},
+      {"invalid wire type", "\x0F", "request", "MALFORMED_REQUEST"},
+      {"length beyond the end",
+       "\x0A\x64"
+       "abc",
+       "request", "MALFORMED_REQUEST"},
+  };
+  if (auto utf8 = InvalidUtf8Body(type)) {
+    bodies.push_back({"invalid UTF-8", utf8->second, utf8->first, "INVALID_UTF8"});
+  }
+  return bodies;
+}
+
+class UnparsedRequestTest : public ServerFixture {
+ protected:
+  UnparsedRequestTest() { with_metrics_ = true; }
+
+  grpc::Status Send(const std::string& method, const std::string& body) {
+    grpc::GenericStub stub(channel_);
+    grpc::Slice slice(body);
+    grpc::ByteBuffer request(&slice, 1), response;
+    std::promise<grpc::Status> done;
+    stub.UnaryCall(As(admin_token_).get(), method, grpc::StubOptions(), &request, &response,
+                   [&](grpc::Status status) { done.set_value(std::move(status)); });
+    return done.get_future().get();
+  }
+};
+
+// Every method whose request gRPC parses (all but Push, which parses its own batches): a
+// body protobuf cannot parse is INVALID_ARGUMENT naming the field (or the request), audited
+// under the caller and counted, and protobuf's complaint is a JSON log line.
+TEST_F(UnparsedRequestTest, EveryMethodAnswersInvalidArgumentAndAuditsIt) {
+  const int64_t admin_id =
+      QueryInt(server_->database_url(), "SELECT id FROM principals WHERE name = 'admin'");
+  const google::protobuf::DescriptorPool* pool = google::protobuf::DescriptorPool::generated_pool();
+  ::testing::internal::CaptureStderr();
+  std::vector<std::pair<std::string, int>> sent;  // method, bodies
+  for (const char* service_name :
+       {"sitrep.v1.RegistryService", "sitrep.v1.ReportService", "sitrep.v1.FeedService",
+        "sitrep.v1.NotificationService", "sitrep.v1.IngestService"}) {
+    const google::protobuf::ServiceDescriptor* service = pool->FindServiceByName(service_name);
+    ASSERT_NE(service, nullptr) << service_name;
+    for (int m = 0; m < service->method_count(); ++m) {
+      const google::protobuf::MethodDescriptor* method = service->method(m);
+      if (method->client_streaming()) continue;
+      const std::string path = "/" + service->full_name() + "/" + method->name();
+      const std::vector<UnparsableBody> bodies = UnparsableBodies(method->input_type());
+      for (const UnparsableBody& body : bodies) {
+        SCOPED_TRACE(path + " with " + body.name);
+        const grpc::Status status = Send(path, body.bytes);
+        EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+            << status.error_message();
+        google::rpc::Status details;
+        google::rpc::BadRequest bad_request;
+        ASSERT_TRUE(details.ParseFromString(status.error_details()));
+        ASSERT_EQ(details.details_size(), 1);
+        ASSERT_TRUE(details.details(0).UnpackTo(&bad_request));
+        ASSERT_EQ(bad_request.field_violations_size(), 1);
+        EXPECT_EQ(bad_request.field_violations(0).field(), body.field);
+        EXPECT_EQ(bad_request.field_violations(0).reason(), body.reason);
+        EXPECT_EQ(status.error_message(),
+                  body.field + ": " + bad_request.field_violations(0).description());
+      }
+      sent.emplace_back(path, static_cast<int>(bodies.size()));
+    }
+  }
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(log.find("[libprotobuf"), std::string::npos) << log;
+  EXPECT_EQ(sent.size(), 29u);  // every unary and server-streaming method of the API
+
+  const std::string metrics = FetchMetrics(server_->metrics_port());
+  for (const auto& [method, bodies] : sent) {
+    SCOPED_TRACE(method);
+    EXPECT_EQ(QueryInt(server_->database_url(),
+                       "SELECT count(*) FROM audit_entries WHERE method = '" + method +
+                           "' AND status = 'INVALID_ARGUMENT' AND principal_id = " +
+                           std::to_string(admin_id)),
+              bodies);
+    EXPECT_NE(metrics.find("code=\"INVALID_ARGUMENT\",method=\"" + method + "\"} " +
+                           std::to_string(bodies)),
+              std::string::npos);
+  }
 }
 
 }  // namespace

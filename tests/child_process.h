@@ -21,6 +21,7 @@ class ChildProcess final {
   // Waits for the exit and returns the exit code (128 + N when killed by signal N).
   int Wait();
   [[nodiscard]] bool running();
+  [[nodiscard]] pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;

@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 
+#include "storage/embedded_cluster.h"
 #include "tests/server_fixture.h"
 
 namespace sitrep::testing {
@@ -92,6 +93,40 @@ TEST_F(TlsTest, MutualTlsRequiresAClientCertificateFromTheCa) {
   EXPECT_EQ(CallWith("", "").error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_EQ(CallWith(Cert("rogue.key"), Cert("rogue.pem")).error_code(),
             grpc::StatusCode::UNAVAILABLE);
+}
+
+// A wrong TLS file stops the start with a sentence naming it (issue 14 item 13), not with
+// "cannot listen on …".
+TEST_F(TlsTest, WrongKeyOrCertificateFilesAreNamed) {
+  const std::filesystem::path server_pem = *certs_ / "server.pem",
+                              server_key = *certs_ / "server.key";
+  const struct {
+    std::filesystem::path cert, key, client_ca;
+    std::string message;
+  } cases[] = {
+      {server_pem, *certs_ / "rogue.key", "",
+       "TLS key " + (*certs_ / "rogue.key").string() + " does not match the certificate " +
+           server_pem.string()},
+      {server_pem, server_pem, "",
+       "TLS key " + server_pem.string() + " holds no unencrypted PEM private key"},
+      {server_key, server_key, "",
+       "TLS certificate " + server_key.string() + " holds no PEM certificate"},
+      {server_pem, server_key, server_key,
+       "TLS client CA " + server_key.string() + " holds no PEM certificate"},
+  };
+  for (const auto& row : cases) {
+    SCOPED_TRACE(row.message);
+    config_.tls_cert = row.cert;
+    config_.tls_key = row.key;
+    config_.tls_client_ca = row.client_ca;
+    try {
+      server_ = Server::Start(config_, &clock_);
+      ADD_FAILURE() << "the server started";
+      server_.reset();
+    } catch (const storage::StartupError& error) {
+      EXPECT_EQ(std::string(error.what()), row.message);
+    }
+  }
 }
 
 }  // namespace
