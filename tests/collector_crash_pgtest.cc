@@ -82,13 +82,24 @@ class CollectorCrashTest : public ::testing::Test {
     return token.secret();
   }
 
-  std::unique_ptr<ChildProcess> StartCollector(int records) {
-    return std::make_unique<ChildProcess>(
-        std::vector<std::string>{COLLECTOR_PATH, "--format", "demo", "--count",
-                                 std::to_string(records), "--seed", "7", "--server", Address(),
-                                 "--token-file", (dir_ / "collector.token").string(), "--spool-dir",
-                                 (dir_ / "spool").string(), "--json"},
-        dir_ / "collector.log");
+  std::unique_ptr<ChildProcess> StartCollector(int records,
+                                               const std::vector<std::string>& extra_flags = {}) {
+    std::vector<std::string> argv = {COLLECTOR_PATH,
+                                     "--format",
+                                     "demo",
+                                     "--count",
+                                     std::to_string(records),
+                                     "--seed",
+                                     "7",
+                                     "--server",
+                                     Address(),
+                                     "--token-file",
+                                     (dir_ / "collector.token").string(),
+                                     "--spool-dir",
+                                     (dir_ / "spool").string(),
+                                     "--json"};
+    argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
+    return std::make_unique<ChildProcess>(argv, dir_ / "collector.log");
   }
 
   int64_t StoredRecords() {
@@ -192,6 +203,37 @@ TEST_F(CollectorCrashTest, SighupLoadsTheKnownExploitedList) {
   EXPECT_NE(ReadText(dir_ / "sitrepd.log").find("\"cves\":\"1\""), std::string::npos);
   server_->Kill(SIGTERM);
   EXPECT_EQ(server_->Wait(), 0);
+}
+
+// SIGKILL of the collector itself, three times, with 1 MiB spool segments so that segments roll
+// and are deleted all through the run: the reruns lose and duplicate nothing, and the drained
+// spool keeps no acknowledged segment.
+TEST_F(CollectorCrashTest, KillingTheCollectorMidRunLosesAndDuplicatesNothing) {
+  constexpr int kRecords = 40'000;
+  const std::vector<std::string> small_segments = {"--spool-segment-mib", "1"};
+  for (int kill = 1; kill <= 3; ++kill) {
+    auto collector = StartCollector(kRecords, small_segments);
+    WaitUntilStored(kill * kRecords / 5);
+    ASSERT_LT(StoredRecords(), kRecords) << "the run ended before the collector could be killed";
+    collector->Kill(SIGKILL);
+    collector->Wait();
+  }
+  auto collector = StartCollector(kRecords, small_segments);
+  EXPECT_EQ(collector->Wait(), 0) << ReadText(dir_ / "collector.log");
+  EXPECT_EQ(StoredRecords(), kRecords);
+  EXPECT_EQ(
+      QueryInt(database_url_, "SELECT count(DISTINCT (reporter_id, external_id)) FROM incidents"),
+      QueryInt(database_url_, "SELECT count(*) FROM incidents"));
+  uint64_t segment_bytes = 0;
+  int segments = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_ / "spool")) {
+    if (entry.path().filename().string().starts_with("segment-")) {
+      ++segments;
+      segment_bytes += entry.file_size();
+    }
+  }
+  EXPECT_LE(segments, 1);
+  EXPECT_LE(segment_bytes, uint64_t{1} << 20);
 }
 
 TEST_F(CollectorCrashTest, RestartingPostgreSQLMidRunLosesAndDuplicatesNothing) {
