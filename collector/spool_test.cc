@@ -1,7 +1,9 @@
 #include "collector/spool.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -489,6 +491,38 @@ TEST_F(SpoolTest, FullDiskFailsCleanlyAndRecoversOnceAcknowledgedSegmentsAreDele
   spool = Open(64 << 10);
   EXPECT_EQ(spool->pending_records(), 0u);
   EXPECT_TRUE(ReadAll(*spool).empty());
+}
+
+// A file size limit (ulimit -f) fails writes with EFBIG, which the spool treats as no room:
+// the commit can be retried once the limit allows it, and nothing committed is harmed. Needs no
+// privileges, unlike the tmpfs test above.
+TEST_F(SpoolTest, FileSizeLimitIsNoRoomAndTheCommitCanBeRetried) {
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+  if (saved.rlim_max != RLIM_INFINITY && saved.rlim_max < (uint64_t{1} << 20)) {
+    GTEST_SKIP() << "the hard file size limit is already below 1 MiB";
+  }
+  // Without this the kernel kills the process (SIGXFSZ) instead of failing the write.
+  const sighandler_t previous = ::signal(SIGXFSZ, SIG_IGN);
+  auto spool = Open(/*segment_bytes=*/1 << 20);
+  for (int i = 0; i < 10; ++i) spool->Append(Record(i));
+  spool->Commit();
+  rlimit limited = saved;
+  limited.rlim_cur = 16 << 10;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &limited), 0);
+  for (int i = 10; i < 2000; ++i) spool->Append(Record(i));  // about 30 KiB
+  EXPECT_THROW(spool->Commit(), SpoolFullError);
+  EXPECT_THROW(spool->Commit(), SpoolFullError);
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &saved), 0);
+  ::signal(SIGXFSZ, previous);
+  EXPECT_EQ(ReadAll(*spool).size(), 10u);
+  spool->Commit();
+  std::vector<std::string> expected;
+  for (int i = 10; i < 2000; ++i) expected.push_back(Record(i));
+  EXPECT_EQ(ReadAll(*spool), expected);
+  spool.reset();
+  spool = Open(1 << 20);
+  EXPECT_EQ(spool->pending_records(), 2000u);
 }
 
 }  // namespace
