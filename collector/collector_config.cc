@@ -113,6 +113,12 @@ std::optional<CollectorConfig> ParseCollectorFlags(int argc, const char* const* 
   app.add_option("--spool-dir", config.spool_dir, "the durable spool's folder")
       ->type_name("DIR")
       ->capture_default_str();
+  app.add_option("--spool-segment-mib", config.spool_segment_mib,
+                 "spool segment size; an acknowledged segment is deleted, so a drained spool "
+                 "keeps at most about this much")
+      ->type_name("MIB")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1024}))
+      ->capture_default_str();
   app.add_option("--rejects-file", config.rejects_file,
                  "where rejected records go, one JSON line each [<spool-dir>/rejected.jsonl]")
       ->type_name("FILE");

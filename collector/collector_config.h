@@ -27,7 +27,8 @@ struct CollectorConfig {
   double demo_invalid = 0;
 
   std::string spool_dir = "./collector-spool";
-  std::string rejects_file;  // empty: <spool_dir>/rejected.jsonl
+  uint64_t spool_segment_mib = 16;  // segment files roll over at this size, 1..1024 MiB
+  std::string rejects_file;         // empty: <spool_dir>/rejected.jsonl
   size_t batch_size = 500;
   size_t window = 8;
 

@@ -31,6 +31,7 @@ TEST(CollectorFlagsTest, DefaultsAreTheDocumentedOnes) {
   ASSERT_TRUE(parsed.config.has_value()) << parsed.err;
   EXPECT_EQ(parsed.config->format, InputFormat::kJsonl);
   EXPECT_EQ(parsed.config->spool_dir, "./collector-spool");
+  EXPECT_EQ(parsed.config->spool_segment_mib, 16u);
   EXPECT_EQ(parsed.config->batch_size, 500u);
   EXPECT_EQ(parsed.config->window, 8u);
   EXPECT_EQ(parsed.config->server, "127.0.0.1:7443");
@@ -58,6 +59,8 @@ TEST(CollectorFlagsTest, UsageErrorsExitTwoWithOneLine) {
       {"--batch-size", "1001"},
       {"--batch-size", "0"},
       {"--window", "0"},
+      {"--spool-segment-mib", "0"},
+      {"--spool-segment-mib", "1025"},
       {"--count", "5"},
       {"--format", "demo", "input.jsonl"},
       {"--format", "csaf", "-"},

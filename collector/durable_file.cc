@@ -40,6 +40,19 @@ void WriteAll(int fd, std::string_view bytes, const std::filesystem::path& path)
   }
 }
 
+void WriteAllAt(int fd, std::string_view bytes, uint64_t offset,
+                const std::filesystem::path& path) {
+  while (!bytes.empty()) {
+    const ssize_t written = ::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset));
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      ThrowErrno("cannot write", path);
+    }
+    bytes.remove_prefix(static_cast<size_t>(written));
+    offset += static_cast<uint64_t>(written);
+  }
+}
+
 void SyncFile(int fd, const std::filesystem::path& path) {
   while (::fdatasync(fd) != 0) {
     if (errno != EINTR) ThrowErrno("cannot fsync", path);
@@ -61,12 +74,17 @@ void ReplaceFileAtomically(const std::filesystem::path& path, std::string_view c
   temp += ".tmp";
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) ThrowErrno("cannot create", temp);
-  {
-    FdCloser closer(fd);
-    WriteAll(fd, content, temp);
-    SyncFile(fd, temp);
+  try {
+    {
+      FdCloser closer(fd);
+      WriteAll(fd, content, temp);
+      SyncFile(fd, temp);
+    }
+    if (::rename(temp.c_str(), path.c_str()) != 0) ThrowErrno("cannot rename onto", path);
+  } catch (...) {
+    ::unlink(temp.c_str());
+    throw;
   }
-  if (::rename(temp.c_str(), path.c_str()) != 0) ThrowErrno("cannot rename onto", path);
   SyncDirectory(path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path());
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -12,6 +13,8 @@ namespace sitrep::collector {
 
 // Replaces `path` with `content` so that a crash at any instant leaves either the old or the new
 // content, never a mix: writes `path`.tmp, fsyncs it, renames it over `path`, fsyncs the folder.
+// When it fails before the rename, `path` is unchanged and `path`.tmp is removed (on a full disk
+// it would hold the space the next attempt needs).
 void ReplaceFileAtomically(const std::filesystem::path& path, std::string_view content);
 
 // The whole content of `path`, or nullopt when it does not exist.
@@ -25,5 +28,9 @@ void SyncFile(int fd, const std::filesystem::path& path);
 
 // Writes all of `bytes` to `fd`, retrying short writes and EINTR.
 void WriteAll(int fd, std::string_view bytes, const std::filesystem::path& path);
+
+// Writes all of `bytes` to `fd` at `offset` (pwrite: the file position is not used, so a failed
+// write can be repeated at the same place), retrying short writes and EINTR.
+void WriteAllAt(int fd, std::string_view bytes, uint64_t offset, const std::filesystem::path& path);
 
 }  // namespace sitrep::collector

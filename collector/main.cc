@@ -21,6 +21,9 @@ void InstallSignalHandlers() {
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout must not kill a run mid-push
+  // A file size limit (ulimit -f) then fails the spool's write with EFBIG, which it waits out
+  // like a full disk, instead of killing the process.
+  std::signal(SIGXFSZ, SIG_IGN);
 }
 
 }  // namespace

@@ -9,12 +9,17 @@
 #include <grpcpp/server_builder.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <fstream>
+#include <future>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "collector/jsonl_importer.h"
+#include "collector/small_disk.h"
+#include "collector/spooler.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -230,6 +235,71 @@ TEST_F(PusherTest, StopEndsRetryingAgainstAnUnreachableServer) {
   EXPECT_GE(pusher->totals().reconnects, 1u);
   stopper.join();
   EXPECT_EQ(spool_->pending_records(), 10u);
+}
+
+// The collector's whole loop on a real full disk (a 1 MiB tmpfs, the input three times larger):
+// with nothing pushed yet the spooler fills the disk and waits instead of failing; pushing then
+// acknowledges and deletes segments, the spooler goes on, and every record arrives exactly once.
+TEST_F(PusherTest, AFullSpoolDiskWaitsForPushingToMakeRoomAndLosesNothing) {
+  if (::geteuid() != 0) GTEST_SKIP() << "mounting a small tmpfs needs root";
+  SmallDisk disk(uint64_t{1} << 20);
+  ASSERT_TRUE(disk.mounted()) << disk.why_not();
+  constexpr int kRecords = 9000;
+  const std::filesystem::path input = dir_ / "input.jsonl";
+  {
+    std::ofstream out(input, std::ios::binary);
+    for (int i = 0; i < kRecords; ++i) {
+      out << R"({"incident": {"externalId": "e-)" << i << R"(", "title": ")"
+          << std::string(300, 't') << "\"}}\n";
+    }
+  }
+  spool_ = std::make_unique<Spool>(SpoolOptions{disk.path() / "spool", uint64_t{64} << 10});
+  std::atomic<bool> stop{false};
+  std::mutex mu;
+  std::vector<std::string> lines;
+  std::promise<void> full;
+  bool full_seen = false;
+  Spooler spooler(
+      *spool_, *rejects_,
+      [&](const std::string& line) {
+        std::lock_guard lock(mu);
+        lines.push_back(line);
+        if (line.starts_with("no room for the spool") && !std::exchange(full_seen, true)) {
+          full.set_value();
+        }
+      },
+      stop, /*reread=*/false);
+  const InputPlan plan{"jsonl:" + input.string(), input.string(), input,
+                       [&](InputProgress start) { return OpenJsonlFile(input, start, nullptr); }};
+  std::string spool_failure = "still running";
+  std::thread spooling([&] {
+    spool_failure = spooler.Run({plan});
+    spool_->FinishAppending();
+  });
+  const bool filled =
+      full.get_future().wait_for(std::chrono::seconds(60)) == std::future_status::ready;
+  EXPECT_TRUE(filled) << "the disk never filled";
+  EXPECT_GT(disk.used_bytes(), uint64_t{600} << 10);
+
+  auto pusher = MakePusher();
+  const PushResult result = pusher->Run();
+  spooling.join();
+  EXPECT_EQ(spool_failure, "");
+  EXPECT_EQ(result.outcome, PushResult::Outcome::kDrained) << result.message;
+  EXPECT_EQ(spooler.totals().spooled, static_cast<uint64_t>(kRecords));
+  EXPECT_GE(spooler.totals().full_waits, 1u);
+  const std::map<std::string, int> stored = service_.stored();
+  EXPECT_EQ(stored.size(), static_cast<size_t>(kRecords));
+  for (const auto& [id, count] : stored) ASSERT_EQ(count, 1) << id << " was sent twice";
+  EXPECT_EQ(spool_->pending_records(), 0u);
+  EXPECT_LT(disk.used_bytes(), uint64_t{200} << 10) << "the drained spool keeps its segments";
+  {
+    std::lock_guard lock(mu);
+    EXPECT_NE(
+        std::find(lines.begin(), lines.end(), "note: the spool has room again; spooling goes on"),
+        lines.end());
+  }
+  spool_.reset();  // before the disk goes
 }
 
 }  // namespace

@@ -196,7 +196,8 @@ int RunCollector(const CollectorConfig& config, std::ostream& out, std::ostream&
 
   std::unique_ptr<Spool> spool;
   try {
-    spool = std::make_unique<Spool>(SpoolOptions{config.spool_dir});
+    spool = std::make_unique<Spool>(
+        SpoolOptions{config.spool_dir, config.spool_segment_mib * (uint64_t{1} << 20)});
   } catch (const std::exception& failure) {
     console.Print("sitrep-collector: " + std::string(failure.what()));
     return 1;
@@ -266,6 +267,9 @@ int RunCollector(const CollectorConfig& config, std::ostream& out, std::ostream&
     summary += ", " + std::to_string(spooled.input_errors) + " input errors";
   }
   if (spooled.warnings > 0) summary += ", " + std::to_string(spooled.warnings) + " warnings";
+  if (spooled.full_waits > 0) {
+    summary += ", " + std::to_string(spooled.full_waits) + " waits for room on the spool's disk";
+  }
   summary += ", in " + Fixed(seconds, 1) + " s, " +
              Fixed(seconds > 0 ? static_cast<double>(totals.sent) / seconds : 0, 0) + " records/s";
   const uint64_t pending = spool->pending_records();

@@ -19,21 +19,82 @@ namespace sitrep::collector {
 namespace {
 
 constexpr size_t kFrameHeaderBytes = 8;  // length u32 + crc32c u32, little-endian
-constexpr size_t kWriteBufferBytes = size_t{1} << 20;
 constexpr size_t kReadBufferBytes = size_t{1} << 20;
 constexpr std::string_view kSegmentPrefix = "segment-";
 constexpr std::string_view kSegmentSuffix = ".log";
 constexpr const char* kCommittedFile = "committed.json";
-constexpr const char* kAckedFile = "acked.json";
+constexpr const char* kAckFile = "acked.ckpt";
+// Where spools written before acked.ckpt existed keep the position; converted at open.
+constexpr const char* kLegacyAckFile = "acked.json";
+
+// acked.ckpt holds two slots, each in its own 4 KiB block, written by turns: a torn write spoils
+// only the slot being written while the other keeps the previous position. A slot is
+// [magic u32][version u32][sequence u64][segment u64][offset u64][crc32c u32 of the rest].
+constexpr size_t kAckSlotBytes = 4096;
+constexpr size_t kAckRecordBytes = 36;
+constexpr uint32_t kAckMagic = 0x4b415053;  // "SPAK"
+constexpr uint32_t kAckVersion = 1;
 
 void PutU32(std::string& out, uint32_t value) {
   for (int shift = 0; shift < 32; shift += 8) out.push_back(static_cast<char>(value >> shift));
+}
+
+void PutU64(std::string& out, uint64_t value) {
+  for (int shift = 0; shift < 64; shift += 8) out.push_back(static_cast<char>(value >> shift));
 }
 
 uint32_t GetU32(std::string_view bytes) {
   uint32_t value = 0;
   for (int i = 3; i >= 0; --i) value = (value << 8) | static_cast<uint8_t>(bytes[i]);
   return value;
+}
+
+uint64_t GetU64(std::string_view bytes) {
+  uint64_t value = 0;
+  for (int i = 7; i >= 0; --i) value = (value << 8) | static_cast<uint8_t>(bytes[i]);
+  return value;
+}
+
+std::string AckSlot(uint64_t sequence, SpoolPosition position) {
+  std::string slot;
+  PutU32(slot, kAckMagic);
+  PutU32(slot, kAckVersion);
+  PutU64(slot, sequence);
+  PutU64(slot, position.segment);
+  PutU64(slot, position.offset);
+  PutU32(slot, Crc32c(slot));
+  return slot;
+}
+
+struct StoredAck {
+  uint64_t sequence = 0;
+  SpoolPosition position;
+};
+
+std::optional<StoredAck> ParseAckSlot(std::string_view slot) {
+  if (slot.size() < kAckRecordBytes || GetU32(slot) != kAckMagic ||
+      GetU32(slot.substr(4)) != kAckVersion ||
+      Crc32c(slot.substr(0, kAckRecordBytes - 4)) != GetU32(slot.substr(kAckRecordBytes - 4))) {
+    return std::nullopt;
+  }
+  return StoredAck{GetU64(slot.substr(8)), {GetU64(slot.substr(16)), GetU64(slot.substr(24))}};
+}
+
+// The newer valid slot of acked.ckpt's content, if any is valid.
+std::optional<StoredAck> NewestAckSlot(std::string_view content) {
+  std::optional<StoredAck> newest;
+  for (size_t start = 0; start < 2 * kAckSlotBytes && start < content.size();
+       start += kAckSlotBytes) {
+    const std::optional<StoredAck> slot = ParseAckSlot(content.substr(start, kAckRecordBytes));
+    if (slot && (!newest || slot->sequence > newest->sequence)) newest = slot;
+  }
+  return newest;
+}
+
+bool IsOutOfRoom(const std::system_error& error) {
+  return error.code() == std::errc::no_space_on_device ||
+         error.code() == std::errc::file_too_large ||
+         (error.code().category() == std::generic_category() && error.code().value() == EDQUOT);
 }
 
 // The checksum covers the length too, so a flipped length bit cannot pass as a shorter record.
@@ -89,6 +150,7 @@ Spool::Spool(SpoolOptions options)
   } catch (...) {
     if (write_fd_ >= 0) ::close(write_fd_);
     if (read_fd_ >= 0) ::close(read_fd_);
+    if (ack_fd_ >= 0) ::close(ack_fd_);
     ::close(lock_fd_);
     throw;
   }
@@ -97,6 +159,7 @@ Spool::Spool(SpoolOptions options)
 Spool::~Spool() {
   if (write_fd_ >= 0) ::close(write_fd_);
   if (read_fd_ >= 0) ::close(read_fd_);
+  if (ack_fd_ >= 0) ::close(ack_fd_);
   ::close(lock_fd_);
 }
 
@@ -130,9 +193,7 @@ void Spool::Recover() {
       }
       acked = {segments.empty() ? committed.segment : segments.front(), 0};
     }
-    if (const std::optional<std::string> text = ReadSmallFile(dir_ / kAckedFile)) {
-      acked = ParsePosition(nlohmann::json::parse(*text));
-    }
+    acked = LoadAcked(acked);
   } catch (const nlohmann::json::exception& error) {
     // Both files are only ever replaced atomically; garbage here means outside damage, and
     // guessing could duplicate or drop everything, so a person decides.
@@ -145,7 +206,7 @@ void Spool::Recover() {
     acked = committed;
   }
   if (!segments.empty() && acked.segment < segments.front()) {
-    // Ack deletes segments only after acked.json moved past them, so the oldest file left is
+    // Ack deletes segments only after acked.ckpt moved past them, so the oldest file left is
     // where acknowledged records end, unless the acked segment itself was lost.
     acked = segments.front() <= committed.segment ? SpoolPosition{segments.front(), 0} : committed;
   }
@@ -177,14 +238,54 @@ void Spool::Recover() {
   const SpoolPosition before_scan = committed_;
   committed_records_ = ScanCommitted();
   if (committed_ != before_scan) WriteCommitted(committed_, inputs_);
+  OpenAckFile(acked_);
   read_ = acked_;
   write_segment_ = committed_.segment;
   write_size_ = committed_.offset;
-  OpenWriteSegment();
   if (committed_records_ > 0) {
     Log(LogLevel::kInfo, "spool_resumed",
         {{"dir", dir_.string()}, {"pending_records", Text(committed_records_)}});
   }
+}
+
+SpoolPosition Spool::LoadAcked(SpoolPosition fallback) {
+  if (const std::optional<std::string> content = ReadSmallFile(dir_ / kAckFile)) {
+    const std::optional<StoredAck> stored = NewestAckSlot(*content);
+    if (!stored) {
+      // One slot is always whole (the file is created whole and written a slot at a time), so
+      // this is outside damage; as with committed.json, a person decides.
+      throw SpoolError("spool state in " + dir_.string() + " is unreadable (" + kAckFile +
+                       " holds no valid position); move the folder aside to start a new spool");
+    }
+    ack_sequence_ = stored->sequence;
+    return stored->position;
+  }
+  if (const std::optional<std::string> text = ReadSmallFile(dir_ / kLegacyAckFile)) {
+    return ParsePosition(nlohmann::json::parse(*text));
+  }
+  return fallback;
+}
+
+void Spool::OpenAckFile(SpoolPosition acked) {
+  const std::filesystem::path path = dir_ / kAckFile;
+  if (!std::filesystem::exists(path)) {
+    // Sequence n lives in slot n % 2, so the first StoreAck (sequence 2) leaves this one whole.
+    std::string content(kAckSlotBytes, '\0');
+    content += AckSlot(1, acked);
+    content.resize(2 * kAckSlotBytes, '\0');
+    ReplaceFileAtomically(path, content);
+    ack_sequence_ = 1;
+  }
+  // acked.ckpt is durable before the legacy file goes, so a crash in between loses neither.
+  const std::filesystem::path legacy = dir_ / kLegacyAckFile;
+  if (std::filesystem::exists(legacy)) {
+    std::filesystem::remove(legacy);
+    SyncDirectory(dir_);
+    Log(LogLevel::kInfo, "spool_ack_file_converted",
+        {{"dir", dir_.string()}, {"from", kLegacyAckFile}, {"to", kAckFile}});
+  }
+  ack_fd_ = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (ack_fd_ < 0) ThrowErrno("cannot open", path);
 }
 
 uint64_t Spool::ScanCommitted() {
@@ -244,33 +345,22 @@ uint64_t Spool::ScanCommitted() {
   return count;
 }
 
-void Spool::OpenWriteSegment() {
-  const std::filesystem::path path = SegmentPath(write_segment_);
-  if (!std::filesystem::exists(path)) dir_dirty_ = true;
-  write_fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  if (write_fd_ < 0) ThrowErrno("cannot open", path);
-  if (::ftruncate(write_fd_, static_cast<off_t>(write_size_)) != 0 ||
-      ::lseek(write_fd_, static_cast<off_t>(write_size_), SEEK_SET) < 0) {
-    ThrowErrno("cannot position", path);
-  }
-}
-
-void Spool::FlushBuffer() {
-  if (write_buffer_.empty()) return;
-  WriteAll(write_fd_, write_buffer_, SegmentPath(write_segment_));
-  write_size_ += write_buffer_.size();
-  write_buffer_.clear();
-}
-
 void Spool::RollSegment() {
-  FlushBuffer();
-  SyncFile(write_fd_, SegmentPath(write_segment_));
   rolled_.emplace_back(write_segment_, write_size_);
-  ::close(write_fd_);
-  write_fd_ = -1;
   ++write_segment_;
   write_size_ = 0;
-  OpenWriteSegment();
+}
+
+void Spool::StartSegmentWhenDrained() {
+  if (write_size_ == 0) return;
+  bool drained = false;
+  {
+    std::lock_guard lock(mu_);
+    drained = acked_ >= committed_;
+  }
+  // Every record in the segment is acknowledged: sealing it lets the next commit delete it,
+  // where appending to it would keep its acknowledged bytes on disk for as long as it grows.
+  if (drained) RollSegment();
 }
 
 void Spool::Append(std::string_view record) {
@@ -278,15 +368,44 @@ void Spool::Append(std::string_view record) {
     throw std::invalid_argument("a spool record holds 1.." + Text(kMaxSpoolRecordBytes) +
                                 " bytes, not " + Text(record.size()));
   }
-  const uint64_t used = write_size_ + write_buffer_.size();
-  if (used > 0 && used + kFrameHeaderBytes + record.size() > segment_bytes_) RollSegment();
+  if (uncommitted_records_ == 0) StartSegmentWhenDrained();
+  const uint64_t frame = kFrameHeaderBytes + record.size();
+  if (write_size_ > 0 && write_size_ + frame > segment_bytes_) RollSegment();
+  if (pending_.empty() || pending_.back().segment != write_segment_) {
+    pending_.push_back({write_segment_, write_size_, std::string()});
+  }
+  std::string& bytes = pending_.back().bytes;
   std::string length;
   PutU32(length, static_cast<uint32_t>(record.size()));
-  write_buffer_ += length;
-  PutU32(write_buffer_, FrameChecksum(length, record));
-  write_buffer_.append(record);
+  bytes += length;
+  PutU32(bytes, FrameChecksum(length, record));
+  bytes.append(record);
+  write_size_ += frame;
   ++uncommitted_records_;
-  if (write_buffer_.size() >= kWriteBufferBytes) FlushBuffer();
+}
+
+void Spool::WritePending() {
+  for (const PendingWrite& pending : pending_) {
+    const std::filesystem::path path = SegmentPath(pending.segment);
+    if (write_fd_ < 0 || write_fd_segment_ != pending.segment) {
+      if (write_fd_ >= 0) ::close(write_fd_);
+      write_fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+      if (write_fd_ >= 0) {
+        dir_dirty_ = true;
+      } else if (errno == EEXIST) {
+        write_fd_ = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+      }
+      if (write_fd_ < 0) ThrowErrno("cannot open", path);
+      write_fd_segment_ = pending.segment;
+    }
+    WriteAllAt(write_fd_, pending.bytes, pending.offset, path);
+    SyncFile(write_fd_, path);
+  }
+  // A new segment's name must be durable before committed.json points into it.
+  if (dir_dirty_) {
+    SyncDirectory(dir_);
+    dir_dirty_ = false;
+  }
 }
 
 void Spool::Commit() { Commit(std::vector<std::pair<std::string, InputProgress>>()); }
@@ -296,12 +415,6 @@ void Spool::Commit(const std::string& input_key, const InputProgress& progress) 
 }
 
 void Spool::Commit(const std::vector<std::pair<std::string, InputProgress>>& checkpoints) {
-  FlushBuffer();
-  SyncFile(write_fd_, SegmentPath(write_segment_));
-  if (dir_dirty_) {
-    SyncDirectory(dir_);
-    dir_dirty_ = false;
-  }
   const SpoolPosition end{write_segment_, write_size_};
   std::map<std::string, InputProgress> inputs;
   {
@@ -309,8 +422,21 @@ void Spool::Commit(const std::vector<std::pair<std::string, InputProgress>>& che
     inputs = inputs_;
   }
   for (const auto& [key, progress] : checkpoints) inputs[key] = progress;
-  // The records are on disk; this one atomic rename makes them and the checkpoint count at once.
-  WriteCommitted(end, inputs);
+  try {
+    WritePending();
+    // The records are on disk; this one atomic rename makes them and the checkpoint count at once.
+    WriteCommitted(end, inputs);
+  } catch (const std::system_error& error) {
+    // Nothing is undone, so nothing committed can be harmed: pending_ still holds every record
+    // since the last commit, a retry writes the same bytes to the same places, and bytes past
+    // the committed end are cut at the next open.
+    if (IsOutOfRoom(error)) {
+      throw SpoolFullError("no room for the spool in " + dir_.string() + " (" + error.what() +
+                           "); " + Text(uncommitted_records_) + " records wait to be spooled");
+    }
+    throw;
+  }
+  const bool sealed = !rolled_.empty();
   {
     std::lock_guard lock(mu_);
     committed_ = end;
@@ -318,9 +444,11 @@ void Spool::Commit(const std::vector<std::pair<std::string, InputProgress>>& che
     committed_records_ += uncommitted_records_;
     inputs_ = std::move(inputs);
   }
+  pending_.clear();
   rolled_.clear();
   uncommitted_records_ = 0;
   committed_cv_.notify_all();
+  if (sealed) ReleaseAcknowledgedSegments();
 }
 
 std::optional<InputProgress> Spool::ProgressOf(const std::string& input_key) const {
@@ -352,8 +480,15 @@ void Spool::WriteCommitted(SpoolPosition end,
                         json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-void Spool::WriteAcked(SpoolPosition position) const {
-  ReplaceFileAtomically(dir_ / kAckedFile, PositionJson(position).dump());
+void Spool::StoreAck(SpoolPosition position) {
+  // Overwriting blocks the file already has needs no free space, so acknowledgements (which
+  // let segments be deleted) still work on a full disk. The sequence moves on only once the
+  // slot is durable: a failed write is retried in the same slot, never in the one still valid.
+  const uint64_t sequence = ack_sequence_ + 1;
+  const std::filesystem::path path = dir_ / kAckFile;
+  WriteAllAt(ack_fd_, AckSlot(sequence, position), (sequence % 2) * kAckSlotBytes, path);
+  SyncFile(ack_fd_, path);
+  ack_sequence_ = sequence;
 }
 
 bool Spool::ReadAt(uint64_t segment, uint64_t offset, size_t size, uint64_t limit,
@@ -457,20 +592,51 @@ void Spool::Ack(SpoolPosition end, uint64_t records) {
   SpoolPosition position;
   {
     std::lock_guard lock(mu_);
-    position = NormalizeLocked(end);
+    // Never backwards: Commit may have moved the position past a sealed segment already.
+    position = std::max(NormalizeLocked(end), acked_);
   }
-  WriteAcked(position);
+  AdvanceAckLocked(position, records);
+}
+
+void Spool::AdvanceAckLocked(SpoolPosition position, uint64_t records) {
+  try {
+    StoreAck(position);
+  } catch (...) {
+    // The server has the records whether or not the position is durable: the counters follow
+    // the server, and without a durable position no segment may go.
+    std::lock_guard lock(mu_);
+    acked_ = std::max(acked_, position);
+    acked_records_ += records;
+    throw;
+  }
   {
     std::lock_guard lock(mu_);
     acked_ = position;
     acked_records_ += records;
     sealed_.erase(sealed_.begin(), sealed_.lower_bound(position.segment));
   }
-  // Deleted only after acked.json names a later segment, so a crash in between finds them
+  // Deleted only after acked.ckpt names a later segment, so a crash in between finds them
   // already acknowledged and deletes them at open.
   for (; first_segment_ < position.segment; ++first_segment_) {
     std::error_code ignored;
     std::filesystem::remove(SegmentPath(first_segment_), ignored);
+  }
+}
+
+void Spool::ReleaseAcknowledgedSegments() {
+  std::lock_guard ack_lock(ack_mu_);
+  SpoolPosition position;
+  {
+    std::lock_guard lock(mu_);
+    position = NormalizeLocked(acked_);
+  }
+  if (position.segment == first_segment_) return;
+  // The records are committed already; failing to free their acknowledged predecessors only
+  // leaves those on disk until the next Ack.
+  try {
+    AdvanceAckLocked(position, 0);
+  } catch (const std::exception& error) {
+    Log(LogLevel::kError, "spool_ack_failed", {{"error", error.what()}});
   }
 }
 

@@ -32,9 +32,13 @@ struct InputProgress {
   bool operator==(const InputProgress&) const = default;
 };
 
+// Segment files roll over at this size: a fully acknowledged segment is deleted, so this bounds
+// what a drained spool keeps on disk.
+inline constexpr uint64_t kDefaultSpoolSegmentBytes = uint64_t{16} << 20;
+
 struct SpoolOptions {
   std::filesystem::path dir;
-  uint64_t segment_bytes = uint64_t{64} << 20;
+  uint64_t segment_bytes = kDefaultSpoolSegmentBytes;
 };
 
 // Records handed to the pusher. `end` goes back to Ack once every record is acknowledged.
@@ -51,14 +55,27 @@ class SpoolError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Thrown by Commit when the disk, the quota or the file size limit has no room for the records
+// (ENOSPC, EDQUOT, EFBIG). Nothing is lost or damaged: the appended records stay held in memory,
+// and Commit succeeds once acknowledgements (which need no new space) or the operator free room.
+class SpoolFullError final : public SpoolError {
+ public:
+  using SpoolError::SpoolError;
+};
+
 // The largest record Append takes: what fits in one PushBatch (4 MiB) with room to spare.
 inline constexpr size_t kMaxSpoolRecordBytes = (size_t{4} << 20) - (size_t{64} << 10);
 
-// The collector's durable queue (SPEC §6): records in segment files, each framed as
-// [length u32][crc32c u32][bytes]; `committed.json` holds the end of the committed records and
-// the input checkpoints, `acked.json` how far the server has acknowledged. Both are replaced
-// atomically, so killing the process at any instant neither loses nor duplicates a record:
-// appends become durable and visible together with their input checkpoint in Commit().
+// The collector's durable queue (SPEC §6): records in segment files of at most `segment_bytes`
+// (a larger record gets a segment of its own), each framed as [length u32][crc32c u32][bytes];
+// `committed.json` (replaced atomically) holds the end of the committed records and the input
+// checkpoints, `acked.ckpt` how far the server has acknowledged, overwritten in place in one of
+// two checksummed slots so that acknowledging needs no new disk space. Killing the process at
+// any instant neither loses nor duplicates a record: appends become durable and visible together
+// with their input checkpoint in Commit(). A segment is deleted once every record in it is
+// acknowledged and the acknowledgement is durable; when everything is acknowledged, the next
+// Append starts a new segment so that the last one can go too. A spool written before acked.ckpt
+// existed (acked.json) is read and converted at open.
 //
 // Threads: one appender thread calls Append/Commit/ProgressOf/FinishAppending, one reader
 // thread calls Read, any thread calls Ack (in order) and the counters. A file lock keeps a
@@ -76,11 +93,13 @@ class Spool final {
   Spool& operator=(const Spool&) = delete;
 
   // Appends one serialized record (1..kMaxSpoolRecordBytes bytes, else std::invalid_argument).
-  // Invisible to Read and not durable until the next Commit.
+  // Held in memory, invisible to Read and not durable until the next Commit; writes nothing.
   void Append(std::string_view record);
 
   // Makes every appended record durable (fsync) and readable, together with the checkpoint of
-  // `input_key` when given.
+  // `input_key` when given. Throws SpoolFullError when the disk has no room and std::system_error
+  // on other I/O failures; either way nothing committed is touched, the appended records stay
+  // held, and calling Commit again retries (writing the same bytes to the same places).
   void Commit();
   void Commit(const std::string& input_key, const InputProgress& progress);
   // The same with several checkpoints, e.g. of many small files spooled one after another.
@@ -99,8 +118,10 @@ class Spool final {
                                 std::chrono::milliseconds wait);
 
   // Records that every record before `end` (a SpoolBatch::end, `records` of them since the
-  // previous Ack) is acknowledged: persists the position and deletes fully acknowledged
-  // segments.
+  // previous Ack) is acknowledged: persists the position (an overwrite in place: it works on a
+  // full disk) and then deletes fully acknowledged segments. Throws std::system_error when the
+  // position cannot be persisted; the counters move on regardless, no segment is deleted, and a
+  // restart resends what the lost acknowledgement covered.
   void Ack(SpoolPosition end, uint64_t records);
 
   // True once FinishAppending was called and every committed record has been read.
@@ -111,13 +132,26 @@ class Spool final {
   [[nodiscard]] uint64_t committed_records() const;
 
  private:
+  // Appended bytes of one segment, not yet committed.
+  struct PendingWrite {
+    uint64_t segment = 0;
+    uint64_t offset = 0;
+    std::string bytes;
+  };
+
   void Recover();
+  SpoolPosition LoadAcked(SpoolPosition fallback);  // reads acked.ckpt (or legacy acked.json)
+  void OpenAckFile(SpoolPosition acked);  // creates acked.ckpt if missing, drops acked.json
   uint64_t ScanCommitted();  // verifies committed records after acked_, returns their count
-  void OpenWriteSegment();
   void RollSegment();
-  void FlushBuffer();
+  void StartSegmentWhenDrained();
+  void WritePending();
   void WriteCommitted(SpoolPosition end, const std::map<std::string, InputProgress>& inputs) const;
-  void WriteAcked(SpoolPosition position) const;
+  // With ack_mu_ held: persists `position`, then deletes the segments before it.
+  void AdvanceAckLocked(SpoolPosition position, uint64_t records);
+  void StoreAck(SpoolPosition position);
+  // Deletes a segment sealed by Commit when everything in it was acknowledged already.
+  void ReleaseAcknowledgedSegments();
   [[nodiscard]] std::filesystem::path SegmentPath(uint64_t segment) const;
   [[nodiscard]] SpoolPosition NormalizeLocked(SpoolPosition position) const;
   // Reads `size` bytes at `offset` of `segment` through read_buffer_; false when the file ends.
@@ -130,12 +164,13 @@ class Spool final {
 
   // Appender thread only.
   int write_fd_ = -1;
+  uint64_t write_fd_segment_ = 0;
   uint64_t write_segment_ = 1;
-  uint64_t write_size_ = 0;  // bytes in the segment file (written, not necessarily committed)
-  std::string write_buffer_;
+  uint64_t write_size_ = 0;            // bytes of the segment once pending_ is written
+  std::vector<PendingWrite> pending_;  // everything appended since the last Commit
   uint64_t uncommitted_records_ = 0;
   std::vector<std::pair<uint64_t, uint64_t>> rolled_;  // segment, size: sealed since last Commit
-  bool dir_dirty_ = false;                             // a segment file was created
+  bool dir_dirty_ = false;  // a segment file was created and the folder not yet fsynced
 
   // Reader thread only.
   int read_fd_ = -1;
@@ -145,7 +180,10 @@ class Spool final {
 
   // Ack callers, one at a time.
   std::mutex ack_mu_;
+  // Guarded by ack_mu_.
   uint64_t first_segment_ = 1;  // the oldest segment file that may still exist
+  int ack_fd_ = -1;
+  uint64_t ack_sequence_ = 0;  // of the newest valid slot in acked.ckpt
 
   mutable std::mutex mu_;
   std::condition_variable committed_cv_;

@@ -1,6 +1,8 @@
 #include "collector/spooler.h"
 
+#include <algorithm>
 #include <system_error>
+#include <thread>
 
 #include "collector/record_preflight.h"
 
@@ -8,6 +10,11 @@ namespace sitrep::collector {
 namespace {
 
 constexpr uint64_t kGroupCommitRecords = 1000;
+// A full disk is retried from this delay, doubling up to the maximum; the wait is cut into
+// steps so that a stop request ends it quickly.
+constexpr std::chrono::milliseconds kFirstFullRetry{100};
+constexpr std::chrono::milliseconds kMaxFullRetry{5'000};
+constexpr std::chrono::milliseconds kStopCheck{50};
 
 }  // namespace
 
@@ -16,7 +23,8 @@ Spooler::Spooler(Spool& spool, RejectLog& rejects, std::function<void(const std:
     : spool_(spool), rejects_(rejects), report_(std::move(report)), stop_(stop), reread_(reread) {}
 
 Spooler::Totals Spooler::totals() const {
-  return {spooled_.load(), input_errors_.load(), warnings_.load(), rejected_.load()};
+  return {spooled_.load(), input_errors_.load(), warnings_.load(), rejected_.load(),
+          full_waits_.load()};
 }
 
 std::string Spooler::Run(const std::vector<InputPlan>& inputs) {
@@ -103,9 +111,32 @@ void Spooler::Consume(const InputPlan& input, bool more_follow) {
 
 void Spooler::CommitPending() {
   if (pending_.empty() && pending_records_ == 0) return;
-  spool_.Commit(pending_);
+  if (!CommitWhenThereIsRoom()) return;  // stopped: the inputs are read again from checkpoints
   pending_.clear();
   pending_records_ = 0;
+}
+
+bool Spooler::CommitWhenThereIsRoom() {
+  std::chrono::milliseconds delay = kFirstFullRetry;
+  bool waited = false;
+  for (;;) {
+    try {
+      spool_.Commit(pending_);
+      if (waited) report_("note: the spool has room again; spooling goes on");
+      return true;
+    } catch (const SpoolFullError& full) {
+      // Pushing goes on meanwhile, and every acknowledged segment it deletes makes room; the
+      // held records are committed then, so waiting loses nothing (stdin included).
+      if (!waited) report_(std::string(full.what()) + "; waiting for room, pushing goes on");
+      waited = true;
+      ++full_waits_;
+    }
+    for (auto left = delay; left.count() > 0 && !stop_; left -= kStopCheck) {
+      std::this_thread::sleep_for(std::min(left, kStopCheck));
+    }
+    if (stop_) return false;
+    delay = std::min(delay * 2, kMaxFullRetry);
+  }
 }
 
 }  // namespace sitrep::collector

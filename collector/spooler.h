@@ -35,6 +35,7 @@ class Spooler final {
     uint64_t input_errors = 0;  // input items skipped (malformed lines, rows, documents)
     uint64_t warnings = 0;      // data dropped from records that were kept
     uint64_t rejected = 0;      // records kept back by PreflightCheck
+    uint64_t full_waits = 0;    // commits that found the spool's disk full and were retried
   };
 
   // `report` receives each error, warning and note as one line, from Run's thread. `stop`
@@ -43,7 +44,9 @@ class Spooler final {
           const std::atomic<bool>& stop, bool reread);
 
   // Reads every input in order. Returns an empty string, or the reason it could not go on
-  // (the spool failed to write: disk full, I/O error).
+  // (the spool failed to write: I/O error, damaged spool). A full disk is no such reason: the
+  // commit is retried with backoff (reported once) until acknowledgements or the operator make
+  // room, or `stop` is set.
   [[nodiscard]] std::string Run(const std::vector<InputPlan>& inputs);
 
   // Thread-safe.
@@ -52,6 +55,8 @@ class Spooler final {
  private:
   void Consume(const InputPlan& input, bool more_follow);
   void CommitPending();
+  // Commits pending_, waiting out a full disk; false when `stop` ended the wait.
+  [[nodiscard]] bool CommitWhenThereIsRoom();
 
   Spool& spool_;
   RejectLog& rejects_;
@@ -62,6 +67,7 @@ class Spooler final {
   std::atomic<uint64_t> input_errors_{0};
   std::atomic<uint64_t> warnings_{0};
   std::atomic<uint64_t> rejected_{0};
+  std::atomic<uint64_t> full_waits_{0};
   // Checkpoints of finished small inputs whose records are appended but not yet committed:
   // committing them together saves a commit (three fsyncs) per file of a folder of CSAF files.
   std::vector<std::pair<std::string, InputProgress>> pending_;

@@ -1,7 +1,9 @@
 #include "collector/spooler.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include <fstream>
 
@@ -118,6 +120,36 @@ TEST_F(SpoolerTest, AFileThatShrankIsReadFromTheStart) {
   EXPECT_EQ(Pass(&lines).spooled, 10u);
   ASSERT_FALSE(lines.empty());
   EXPECT_NE(lines[0].find("shorter than when it was last read"), std::string::npos);
+}
+
+// A spool that has no room waits (the file size limit stands in for a full disk here; the real
+// full disk is in pusher_test and collector_crash_pgtest). Stopped while waiting, nothing of the
+// waiting chunk is committed, so a rerun spools every record once.
+TEST_F(SpoolerTest, StoppedWhileTheSpoolHasNoRoomCommitsNothingAndARerunLosesNothing) {
+  AppendLines(0, 2000);
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+  if (saved.rlim_max != RLIM_INFINITY && saved.rlim_max < (uint64_t{1} << 20)) {
+    GTEST_SKIP() << "the hard file size limit is already below 1 MiB";
+  }
+  const sighandler_t previous = ::signal(SIGXFSZ, SIG_IGN);  // EFBIG instead of death
+  rlimit limited = saved;
+  limited.rlim_cur = 16 << 10;  // below the first chunk: 1,000 records of about 20 bytes
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &limited), 0);
+  std::vector<std::string> lines;
+  const Spooler::Totals stopped = Pass(&lines, /*stop_at_first_line=*/true);
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &saved), 0);
+  ::signal(SIGXFSZ, previous);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_TRUE(lines[0].starts_with("no room for the spool in ")) << lines[0];
+  EXPECT_NE(lines[0].find("waiting for room, pushing goes on"), std::string::npos) << lines[0];
+  EXPECT_GE(stopped.full_waits, 1u);
+  EXPECT_TRUE(SpooledIds().empty());
+
+  Pass();
+  const std::vector<std::string> ids = SpooledIds();
+  ASSERT_EQ(ids.size(), 2000u);
+  for (int i = 0; i < 2000; ++i) ASSERT_EQ(ids[i], "e-" + std::to_string(i));
 }
 
 }  // namespace

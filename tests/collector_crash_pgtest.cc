@@ -5,11 +5,13 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <future>
 #include <thread>
 
+#include "collector/small_disk.h"
 #include "sitrep/v1/registry.grpc.pb.h"
 #include "tests/child_process.h"
 #include "tests/server_fixture.h"
@@ -84,13 +86,26 @@ class CollectorCrashTest : public ::testing::Test {
     return token.secret();
   }
 
-  std::unique_ptr<ChildProcess> StartCollector(int records) {
-    return std::make_unique<ChildProcess>(
-        std::vector<std::string>{COLLECTOR_PATH, "--format", "demo", "--count",
-                                 std::to_string(records), "--seed", "7", "--server", Address(),
-                                 "--token-file", (dir_ / "collector.token").string(), "--spool-dir",
-                                 (dir_ / "spool").string(), "--json"},
-        dir_ / "collector.log");
+  std::unique_ptr<ChildProcess> StartCollector(int records,
+                                               const std::vector<std::string>& extra_flags = {},
+                                               const std::filesystem::path& spool = {}) {
+    const std::filesystem::path spool_dir = spool.empty() ? dir_ / "spool" : spool;
+    std::vector<std::string> argv = {COLLECTOR_PATH,
+                                     "--format",
+                                     "demo",
+                                     "--count",
+                                     std::to_string(records),
+                                     "--seed",
+                                     "7",
+                                     "--server",
+                                     Address(),
+                                     "--token-file",
+                                     (dir_ / "collector.token").string(),
+                                     "--spool-dir",
+                                     spool_dir.string(),
+                                     "--json"};
+    argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
+    return std::make_unique<ChildProcess>(argv, dir_ / "collector.log");
   }
 
   int64_t StoredRecords() {
@@ -246,6 +261,68 @@ TEST_F(CollectorCrashTest, SighupLoadsTheKnownExploitedList) {
   EXPECT_NE(ReadText(dir_ / "sitrepd.log").find("\"cves\":\"1\""), std::string::npos);
   server_->Kill(SIGTERM);
   EXPECT_EQ(server_->Wait(), 0);
+}
+
+// SIGKILL of the collector itself, three times, with 1 MiB spool segments so that segments roll
+// and are deleted all through the run: the reruns lose and duplicate nothing, and the drained
+// spool keeps no acknowledged segment.
+TEST_F(CollectorCrashTest, KillingTheCollectorMidRunLosesAndDuplicatesNothing) {
+  constexpr int kRecords = 40'000;
+  const std::vector<std::string> small_segments = {"--spool-segment-mib", "1"};
+  for (int kill = 1; kill <= 3; ++kill) {
+    auto collector = StartCollector(kRecords, small_segments);
+    WaitUntilStored(kill * kRecords / 5);
+    ASSERT_LT(StoredRecords(), kRecords) << "the run ended before the collector could be killed";
+    collector->Kill(SIGKILL);
+    collector->Wait();
+  }
+  auto collector = StartCollector(kRecords, small_segments);
+  EXPECT_EQ(collector->Wait(), 0) << ReadText(dir_ / "collector.log");
+  EXPECT_EQ(StoredRecords(), kRecords);
+  EXPECT_EQ(
+      QueryInt(database_url_, "SELECT count(DISTINCT (reporter_id, external_id)) FROM incidents"),
+      QueryInt(database_url_, "SELECT count(*) FROM incidents"));
+  uint64_t segment_bytes = 0;
+  int segments = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_ / "spool")) {
+    if (entry.path().filename().string().starts_with("segment-")) {
+      ++segments;
+      segment_bytes += entry.file_size();
+    }
+  }
+  EXPECT_LE(segments, 1);
+  EXPECT_LE(segment_bytes, uint64_t{1} << 20);
+}
+
+// A real full disk under the real binary: a 4 MiB tmpfs holds the spool and the server is down,
+// so the collector fills the disk; it says so and waits instead of exiting, and once the server
+// is back, pushing frees the segments and the whole run (three disks' worth) arrives once.
+TEST_F(CollectorCrashTest, AFullSpoolDiskWaitsForRoomAndLosesNothing) {
+  if (::geteuid() != 0) GTEST_SKIP() << "mounting a small tmpfs needs root";
+  collector::SmallDisk disk(uint64_t{4} << 20);  // the collector, forked from here, sees it too
+  ASSERT_TRUE(disk.mounted()) << disk.why_not();
+  constexpr int kRecords = 20'000;  // about 700 bytes each
+  server_->Kill(SIGKILL);
+  server_->Wait();
+  auto collector = StartCollector(kRecords, {"--spool-segment-mib", "1"}, disk.path() / "spool");
+  for (int i = 0; i < 600 && ReadText(dir_ / "collector.log").find("no room for the spool") ==
+                                 std::string::npos;
+       ++i) {
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_NE(ReadText(dir_ / "collector.log").find("no room for the spool"), std::string::npos)
+      << ReadText(dir_ / "collector.log");
+  EXPECT_GT(disk.used_bytes(), uint64_t{3} << 20);
+  StartServer();
+  EXPECT_EQ(collector->Wait(), 0) << ReadText(dir_ / "collector.log");
+  EXPECT_EQ(StoredRecords(), kRecords);
+  EXPECT_EQ(
+      QueryInt(database_url_, "SELECT count(DISTINCT (reporter_id, external_id)) FROM incidents"),
+      QueryInt(database_url_, "SELECT count(*) FROM incidents"));
+  const std::string log = ReadText(dir_ / "collector.log");
+  EXPECT_NE(log.find("the spool has room again"), std::string::npos) << log;
+  EXPECT_NE(log.find("waits for room on the spool's disk"), std::string::npos) << log;
+  EXPECT_LT(disk.used_bytes(), uint64_t{3} << 19) << "the drained spool keeps its segments";
 }
 
 TEST_F(CollectorCrashTest, RestartingPostgreSQLMidRunLosesAndDuplicatesNothing) {
