@@ -42,8 +42,11 @@ class TransactionPgTest : public ::testing::Test {
  protected:
   // Ends the backend of `tx` from another session, as pg_terminate_backend or a restart of
   // PostgreSQL does, and gives its FATAL message and the close time to arrive.
+  // `pid` is asked before a COPY starts: no statement may run while one is open.
   void TerminateBackend(pqxx::work& tx) {
-    const int pid = tx.exec1("SELECT pg_backend_pid()")[0].as<int>();
+    TerminateBackend(tx.exec1("SELECT pg_backend_pid()")[0].as<int>());
+  }
+  void TerminateBackend(int pid) {
     pqxx::connection killer(url_);
     pqxx::nontransaction(killer).exec_params("SELECT pg_terminate_backend($1)", pid);
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -70,16 +73,18 @@ TEST_F(TransactionPgTest, AConnectionLostAnywhereInTheWorkIsThrownAsBrokenConnec
        }},
       {"COPY data after the loss",
        [&](pqxx::work& tx) {
+         const int pid = tx.exec1("SELECT pg_backend_pid()")[0].as<int>();
          BulkCopy copy(tx, "loss_staging", "(a text)");
-         TerminateBackend(tx);
+         TerminateBackend(pid);
          for (int i = 0; i < 20'000; ++i) copy.Row().Text(row);
          copy.Finish();
        }},
       {"the end of COPY after the loss",
        [&](pqxx::work& tx) {
+         const int pid = tx.exec1("SELECT pg_backend_pid()")[0].as<int>();
          BulkCopy copy(tx, "loss_staging", "(a text)");
          copy.Row().Text(row);
-         TerminateBackend(tx);
+         TerminateBackend(pid);
          copy.Finish();
        }},
       {"the loss before COMMIT", [&](pqxx::work& tx) { TerminateBackend(tx); }},

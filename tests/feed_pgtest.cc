@@ -317,6 +317,12 @@ std::vector<std::string> Strings(const google::protobuf::RepeatedPtrField<std::s
   return {values.begin(), values.end()};
 }
 
+using Attributes = std::map<std::string, std::string>;
+
+Attributes Entries(const google::protobuf::Map<std::string, std::string>& map) {
+  return {map.begin(), map.end()};
+}
+
 // Every array (and the attributes map, whose keys and values are stored as JSON) of `got`
 // equals that of `sent`, element for element.
 void ExpectSameArrays(const v1::Incident& got, const v1::Incident& sent, const std::string& path) {
@@ -325,16 +331,14 @@ void ExpectSameArrays(const v1::Incident& got, const v1::Incident& sent, const s
   EXPECT_EQ(Strings(got.cve_ids()), Strings(sent.cve_ids())) << path << " " << sent.external_id();
   EXPECT_EQ(Strings(got.attack_technique_ids()), Strings(sent.attack_technique_ids()))
       << path << " " << sent.external_id();
-  EXPECT_EQ(std::map<std::string, std::string>(got.attributes().begin(), got.attributes().end()),
-            std::map<std::string, std::string>(sent.attributes().begin(), sent.attributes().end()))
+  EXPECT_EQ(Entries(got.attributes()), Entries(sent.attributes()))
       << path << " " << sent.external_id();
 }
 
 void ExpectSameArrays(const v1::Asset& got, const v1::Asset& sent, const std::string& path) {
   EXPECT_EQ(got.asset_key(), sent.asset_key()) << path;
   EXPECT_EQ(Strings(got.cve_ids()), Strings(sent.cve_ids())) << path << " " << sent.asset_key();
-  EXPECT_EQ(std::map<std::string, std::string>(got.attributes().begin(), got.attributes().end()),
-            std::map<std::string, std::string>(sent.attributes().begin(), sent.attributes().end()))
+  EXPECT_EQ(Entries(got.attributes()), Entries(sent.attributes()))
       << path << " " << sent.asset_key();
 }
 
