@@ -8,6 +8,7 @@
 #include <tuple>
 #include <utility>
 
+#include "domain/field_checks.h"
 #include "domain/principal.h"
 #include "domain/time_convert.h"
 #include "logging/log.h"
@@ -313,7 +314,14 @@ size_t GroupCommitWriter::IsolateRefused(std::vector<Pending>& group,
   });
   for (const auto& [ref, error] : refused) {
     PreparedBatch& batch = *batches[ref.batch];
-    const std::string field = storage::RefusedField(error);
+    // PostgreSQL names the column of a value its type refuses, but refuses bytes that are not
+    // text (NUL, not UTF-8) for the whole line: those are found in the record itself.
+    std::string field = storage::RefusedField(error);
+    if (field.empty()) {
+      field = FirstUnstorableText(
+          ref.incident ? static_cast<const google::protobuf::Message&>(*batch.incidents[ref.index])
+                       : *batch.assets[ref.index]);
+    }
     const std::string named = field.empty() ? "a value" : field;
     const v1::RecordKind kind = ref.incident ? v1::RECORD_KIND_INCIDENT : v1::RECORD_KIND_ASSET;
     const uint32_t index =

@@ -426,17 +426,23 @@ TEST_F(IngestTest, ARecordPostgreSQLRefusesIsRejectedAloneAndTheRestOfItsGroupIs
     bool incident;
     std::function<void(v1::Incident&)> spoil_incident;
     std::function<void(v1::Asset&)> spoil_asset;
-    const char* field;  // "" when PostgreSQL names no column
+    const char* field;
   };
   const std::vector<Refused> rows = {
       {"NUL in an incident's title", true,
-       [](v1::Incident& i) { i.set_title(std::string("a\0b", 3)); }, nullptr, ""},
+       [](v1::Incident& i) { i.set_title(std::string("a\0b", 3)); }, nullptr, "title"},
       {"NUL in an asset's ip", false, nullptr,
-       [](v1::Asset& a) { a.set_ip(std::string("198.51.100.23\0x", 15)); }, ""},
+       [](v1::Asset& a) { a.set_ip(std::string("198.51.100.23\0x", 15)); }, "ip"},
       {"an asset's ip that is no address", false, nullptr,
        [](v1::Asset& a) { a.set_ip("not an address"); }, "ip"},
       {"invalid UTF-8 in an asset key", false, nullptr,
-       [](v1::Asset& a) { a.set_asset_key("plc-\xc0\xaf"); }, ""},
+       [](v1::Asset& a) { a.set_asset_key("plc-\xc0\xaf"); }, "asset_key"},
+      {"NUL in an incident's second indicator", true,
+       [](v1::Incident& i) { i.mutable_indicators(1)->set_value(std::string("a\0", 2)); }, nullptr,
+       "indicators[1].value"},
+      {"NUL in an asset's attribute", false, nullptr,
+       [](v1::Asset& a) { (*a.mutable_attributes())["site"] = std::string("\0", 1); },
+       "attributes"},
   };
   storage::Pool pool(server_->database_url(), 2);
   ingest::GroupCommitWriter writer(pool, clock_, {.writers = 1});
