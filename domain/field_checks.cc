@@ -33,6 +33,42 @@ size_t DecodeUtf8(std::string_view text, size_t pos, uint32_t& code_point) {
   return length;
 }
 
+bool IsUnstorable(const std::string& text) {
+  return text.find('\0') != std::string::npos || !IsValidUtf8(text);
+}
+
+std::string UnstorableIn(const google::protobuf::Message& message, const std::string& prefix) {
+  using google::protobuf::FieldDescriptor;
+  const google::protobuf::Descriptor& descriptor = *message.GetDescriptor();
+  const google::protobuf::Reflection& reflection = *message.GetReflection();
+  for (int f = 0; f < descriptor.field_count(); ++f) {
+    const FieldDescriptor* field = descriptor.field(f);
+    const std::string path = prefix.empty() ? field->name() : prefix + "." + field->name();
+    const bool is_string = field->cpp_type() == FieldDescriptor::CPPTYPE_STRING;
+    const bool is_message = field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
+    if (!field->is_repeated()) {
+      if (is_string && IsUnstorable(reflection.GetString(message, field))) return path;
+      if (is_message && reflection.HasField(message, field)) {
+        std::string inner = UnstorableIn(reflection.GetMessage(message, field), path);
+        if (!inner.empty()) return inner;
+      }
+      continue;
+    }
+    for (int i = 0; i < reflection.FieldSize(message, field); ++i) {
+      const std::string item = path + "[" + std::to_string(i) + "]";
+      if (is_string && IsUnstorable(reflection.GetRepeatedString(message, field, i))) return item;
+      if (!is_message) continue;
+      if (!UnstorableIn(reflection.GetRepeatedMessage(message, field, i), "").empty()) {
+        // A map's entries have no stable index: the map is named.
+        return field->is_map()
+                   ? path
+                   : UnstorableIn(reflection.GetRepeatedMessage(message, field, i), item);
+      }
+    }
+  }
+  return "";
+}
+
 bool IsControl(uint32_t code_point) {
   return code_point < 0x20 || code_point == 0x7F || (code_point >= 0x80 && code_point < 0xA0);
 }
@@ -83,6 +119,10 @@ bool CheckText(std::string_view text, const std::string& field, size_t min_chars
     return false;
   }
   return true;
+}
+
+std::string FirstUnstorableText(const google::protobuf::Message& message) {
+  return UnstorableIn(message, "");
 }
 
 bool CheckIdentifier(std::string_view text, const std::string& field, size_t max_chars,

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "domain/field_violation.h"
+#include "google/protobuf/message.h"
 
 namespace sitrep {
 
@@ -25,5 +26,10 @@ bool CheckText(std::string_view text, const std::string& field, size_t min_chars
 // Checks an identifier such as a principal name: 1..max_chars of [A-Za-z0-9._:-].
 bool CheckIdentifier(std::string_view text, const std::string& field, size_t max_chars,
                      FieldViolations& violations);
+
+// The path of the first string of `message` (nested messages and repeated fields included, as
+// "indicators[1].value"; a map is named whole) that PostgreSQL cannot store as text: one that
+// holds a NUL or is not UTF-8. "" when there is none. For naming what the database refused.
+[[nodiscard]] std::string FirstUnstorableText(const google::protobuf::Message& message);
 
 }  // namespace sitrep

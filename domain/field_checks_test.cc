@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "sitrep/v1/records.pb.h"
+
 namespace sitrep {
 namespace {
 
@@ -62,6 +64,27 @@ TEST(CheckIdentifierTest, AllowsOnlyTheIdentifierAlphabet) {
   EXPECT_EQ(violations[0].reason, "INVALID_CHARACTER");
   EXPECT_EQ(violations[1].reason, "REQUIRED");
   EXPECT_EQ(violations[2].reason, "TOO_LONG");
+}
+
+TEST(FirstUnstorableTextTest, NamesTheFirstStringWithANulOrBytesThatAreNotUtf8) {
+  v1::Incident incident;
+  incident.set_title("fine 中文 \t\x01 controls are storable");
+  incident.add_cve_ids("CVE-2021-44228");
+  incident.add_indicators()->set_value("203.0.113.7");
+  incident.add_indicators()->set_value("ok");
+  EXPECT_EQ(FirstUnstorableText(incident), "");
+  incident.mutable_indicators(1)->set_value(std::string("a\0b", 3));
+  EXPECT_EQ(FirstUnstorableText(incident), "indicators[1].value");
+  incident.mutable_indicators(1)->set_value("ok");
+  incident.add_cve_ids("CVE-\xc0\xaf");
+  EXPECT_EQ(FirstUnstorableText(incident), "cve_ids[1]");
+  (*incident.mutable_attributes())["k"] = "\xed\xa0\x80";
+  incident.set_description(std::string("\0", 1));
+  EXPECT_EQ(FirstUnstorableText(incident), "description");
+
+  v1::Asset asset;
+  (*asset.mutable_attributes())["site"] = std::string("\0", 1);
+  EXPECT_EQ(FirstUnstorableText(asset), "attributes");
 }
 
 }  // namespace

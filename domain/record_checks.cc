@@ -48,9 +48,11 @@ bool IsHex(std::string_view text, size_t digits) {
 
 // inet_pton takes only the canonical forms: dotted quad (no shortened or octal forms) for IPv4,
 // and neither ports nor zone ids ("%eth0") for either family.
+// A NUL would end the C string early: "10.0.0.1\0junk" must not pass as 10.0.0.1.
 bool IsAddress(int family, std::string_view text) {
   unsigned char buffer[sizeof(in6_addr)];
-  return inet_pton(family, std::string(text).c_str(), buffer) == 1;
+  return text.find('\0') == std::string_view::npos &&
+         inet_pton(family, std::string(text).c_str(), buffer) == 1;
 }
 
 bool IsIpv4(std::string_view text) { return IsAddress(AF_INET, text); }
@@ -158,9 +160,17 @@ void CheckProvince(uint32_t province, const ReferenceCodes& codes, const std::st
        "province " + std::to_string(province) + " is not a GB/T 2260 provincial code."});
 }
 
+// Every string of a record passes CheckText before any rule about its shape, so that a NUL, a
+// control character or bytes that are not UTF-8 are reported as such, in the field that holds
+// them, and never reach COPY (issue 14). No length limit here: the shape check that follows
+// decides that.
+bool IsCleanText(std::string_view text, const std::string& field, FieldViolations& violations) {
+  return CheckText(text, field, 0, SIZE_MAX, violations);
+}
+
 void CheckSector(const std::string& sector, const ReferenceCodes& codes, const std::string& field,
                  FieldViolations& violations) {
-  if (codes.HasSector(sector)) return;
+  if (!IsCleanText(sector, field, violations) || codes.HasSector(sector)) return;
   violations.push_back(
       {field, "UNKNOWN_SECTOR", field + " must be one of the seeded sector codes."});
 }
@@ -216,7 +226,7 @@ void CheckCveIds(const RepeatedPtrField<std::string>& ids, const std::string& fi
                  FieldViolations& violations) {
   if (!CheckCount(ids.size(), kMaxCveIds, field, violations)) return;
   for (int i = 0; i < ids.size(); ++i) {
-    if (IsValidCveId(ids[i])) continue;
+    if (!IsCleanText(ids[i], Indexed(field, i), violations) || IsValidCveId(ids[i])) continue;
     violations.push_back({Indexed(field, i), "INVALID_CVE_ID",
                           Indexed(field, i) + " must be a CVE id such as CVE-2024-12345."});
   }
@@ -226,7 +236,9 @@ void CheckTechniqueIds(const RepeatedPtrField<std::string>& ids, const std::stri
                        FieldViolations& violations) {
   if (!CheckCount(ids.size(), kMaxTechniqueIds, field, violations)) return;
   for (int i = 0; i < ids.size(); ++i) {
-    if (IsValidIcsTechniqueId(ids[i])) continue;
+    if (!IsCleanText(ids[i], Indexed(field, i), violations) || IsValidIcsTechniqueId(ids[i])) {
+      continue;
+    }
     violations.push_back(
         {Indexed(field, i), "INVALID_TECHNIQUE_ID",
          Indexed(field, i) + " must be an ATT&CK for ICS technique id such as T0831."});
@@ -241,15 +253,16 @@ void CheckAssetKeys(const RepeatedPtrField<std::string>& keys, const std::string
   }
 }
 
-// A key that is not UTF-8 cannot appear in the path: the path travels as a proto string in the
-// BadRequest detail, which must be UTF-8. Such an entry is named by the map alone.
+// A bad key is not repeated in the path (it travels as a proto string in the BadRequest
+// detail, and a NUL or an escape sequence has no business in a client's log): such an entry is
+// named by the map alone.
 void CheckAttributes(const Map<std::string, std::string>& attributes, const std::string& field,
                      FieldViolations& violations) {
   if (!CheckCount(attributes.size(), kMaxAttributes, field, violations)) return;
   for (const auto& [key, value] : attributes) {
-    const std::string entry = IsValidUtf8(key) ? field + "[\"" + key + "\"]" : field;
-    if (!CheckText(key, entry, 1, kMaxAttributeKeyChars, violations)) continue;
-    CheckText(value, entry, 0, kMaxAttributeValueChars, violations, /*multiline=*/true);
+    if (!CheckText(key, field, 1, kMaxAttributeKeyChars, violations)) continue;
+    CheckText(value, field + "[\"" + key + "\"]", 0, kMaxAttributeValueChars, violations,
+              /*multiline=*/true);
   }
 }
 
@@ -341,7 +354,7 @@ FieldViolations CheckAsset(const v1::Asset& asset, const ReferenceCodes& codes,
   CheckProvince(asset.province(), codes, path("province"), violations);
   CheckEnterpriseId(asset.enterprise_id(), path("enterprise_id"), violations);
   if (!asset.sector().empty()) CheckSector(asset.sector(), codes, path("sector"), violations);
-  if (!asset.ip().empty() && !IsIp(asset.ip())) {
+  if (IsCleanText(asset.ip(), path("ip"), violations) && !asset.ip().empty() && !IsIp(asset.ip())) {
     violations.push_back({path("ip"), "INVALID_IP",
                           path("ip") + " must be an IPv4 or IPv6 address without a port."});
   }
@@ -350,7 +363,8 @@ FieldViolations CheckAsset(const v1::Asset& asset, const ReferenceCodes& codes,
   }
   CheckEnum(asset.transport(), v1::Transport_IsValid, Unspecified::kAllowed, path("transport"),
             violations);
-  if (!asset.protocol().empty() && !IsProtocolCode(asset.protocol())) {
+  if (IsCleanText(asset.protocol(), path("protocol"), violations) && !asset.protocol().empty() &&
+      !IsProtocolCode(asset.protocol())) {
     violations.push_back(
         {path("protocol"), "INVALID_PROTOCOL",
          path("protocol") + " must be a lowercase code such as modbus or s7comm."});

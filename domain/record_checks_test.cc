@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -335,9 +336,9 @@ TEST(CheckIncidentTest, NamesEachWrongField) {
          for (int n = 0; n < 50; ++n) (*i.mutable_attributes())["k" + std::to_string(n)] = "v";
        },
        "incident.attributes", "TOO_MANY"},
-      {[](I& i) { (*i.mutable_attributes())[""] = "v"; }, "incident.attributes[\"\"]", "REQUIRED"},
-      {[](I& i) { (*i.mutable_attributes())[std::string(101, 'k')] = "v"; },
-       "incident.attributes[\"" + std::string(101, 'k') + "\"]", "TOO_LONG"},
+      {[](I& i) { (*i.mutable_attributes())[""] = "v"; }, "incident.attributes", "REQUIRED"},
+      {[](I& i) { (*i.mutable_attributes())[std::string(101, 'k')] = "v"; }, "incident.attributes",
+       "TOO_LONG"},
       {[](I& i) { (*i.mutable_attributes())["bad\xFF"] = "v"; }, "incident.attributes",
        "INVALID_UTF8"},
       {[](I& i) { (*i.mutable_attributes())["shift"] = std::string(1001, 'v'); },
@@ -467,6 +468,119 @@ TEST(CheckAssetTest, NamesEachWrongField) {
        "IN_FUTURE"},
   };
   ExpectEachRowNamesItsField(rows, ValidAsset, CheckSampleAsset);
+}
+
+// Issue 14: every string of a record, whatever rule its shape follows, refuses the bytes that
+// must never reach COPY (NUL), that are not UTF-8 (PostgreSQL refuses them) or that are
+// control characters, and names the field that holds them.
+struct HostileBytes {
+  const char* name;
+  std::string bytes;
+  const char* reason;
+  bool allowed_in_free_text;  // description, attribute values
+};
+
+const std::vector<HostileBytes> kHostileBytes = {
+    {"NUL", std::string(1, '\0'), "CONTROL_CHARACTER", false},
+    {"SOH", "\x01", "CONTROL_CHARACTER", false},
+    {"ESC", "\x1b", "CONTROL_CHARACTER", false},
+    {"unit separator", "\x1f", "CONTROL_CHARACTER", false},
+    {"DEL", "\x7f", "CONTROL_CHARACTER", false},
+    {"C1 NEL", "\xc2\x85", "CONTROL_CHARACTER", false},
+    {"newline", "\n", "CONTROL_CHARACTER", true},
+    {"carriage return", "\r", "CONTROL_CHARACTER", true},
+    {"tab", "\t", "CONTROL_CHARACTER", true},
+    {"lone continuation byte", "\x80", "INVALID_UTF8", false},
+    {"truncated sequence", "\xe4\xb8", "INVALID_UTF8", false},
+    {"0xFF", "\xff", "INVALID_UTF8", false},
+    {"overlong slash", "\xc0\xaf", "INVALID_UTF8", false},
+    {"overlong NUL", "\xc0\x80", "INVALID_UTF8", false},
+    {"overlong three bytes", "\xe0\x80\xaf", "INVALID_UTF8", false},
+    {"overlong four bytes", "\xf0\x80\x80\xaf", "INVALID_UTF8", false},
+    {"lone high surrogate", "\xed\xa0\x80", "INVALID_UTF8", false},
+    {"lone low surrogate", "\xed\xbf\xbf", "INVALID_UTF8", false},
+    {"beyond U+10FFFF", "\xf4\x90\x80\x80", "INVALID_UTF8", false},
+};
+
+template <typename Record>
+struct StringField {
+  std::string path;
+  std::function<void(Record&, const std::string&)> spoil;  // appends the bytes to a good value
+  bool free_text;
+};
+
+template <typename Record>
+void ExpectEveryStringRefusesHostileBytes(const std::vector<StringField<Record>>& fields,
+                                          Record (*sample)(),
+                                          FieldViolations (*check)(const Record&)) {
+  for (const StringField<Record>& field : fields) {
+    for (const HostileBytes& hostile : kHostileBytes) {
+      SCOPED_TRACE(field.path + " with " + hostile.name);
+      Record record = sample();
+      field.spoil(record, hostile.bytes);
+      const FieldViolations violations = check(record);
+      if (field.free_text && hostile.allowed_in_free_text) {
+        EXPECT_TRUE(violations.empty()) << Describe(violations);
+        continue;
+      }
+      ASSERT_EQ(violations.size(), 1u) << Describe(violations);
+      EXPECT_EQ(violations[0].field, field.path);
+      EXPECT_EQ(violations[0].reason, hostile.reason);
+    }
+  }
+}
+
+TEST(CheckIncidentTest, EveryStringRefusesNulControlsAndMalformedUtf8) {
+  using I = v1::Incident;
+  using S = const std::string&;
+  const std::vector<StringField<I>> fields = {
+      {"incident.external_id", [](I& i, S h) { i.set_external_id("gd-1" + h); }, false},
+      {"incident.sector", [](I& i, S h) { i.set_sector("energy" + h); }, false},
+      {"incident.subcategory", [](I& i, S h) { i.set_subcategory("logic" + h); }, false},
+      {"incident.title", [](I& i, S h) { i.set_title("PLC" + h); }, false},
+      {"incident.description", [](I& i, S h) { i.set_description("Logic" + h + "."); }, true},
+      {"incident.indicators[0].value",
+       [](I& i, S h) { i.mutable_indicators(0)->set_value("203.0.113.7" + h); }, false},
+      {"incident.indicators[3].value",
+       [](I& i, S h) { i.mutable_indicators(3)->set_value("https://c2.example.com/" + h); }, false},
+      {"incident.cve_ids[1]", [](I& i, S h) { i.set_cve_ids(1, "CVE-2021-44228" + h); }, false},
+      {"incident.attack_technique_ids[0]",
+       [](I& i, S h) { i.set_attack_technique_ids(0, "T0831" + h); }, false},
+      {"incident.affected_asset_keys[0]",
+       [](I& i, S h) { i.set_affected_asset_keys(0, "plc-7" + h); }, false},
+      {"incident.attributes", [](I& i, S h) { (*i.mutable_attributes())["plant" + h] = "v"; },
+       false},
+      {"incident.attributes[\"plant\"]",
+       [](I& i, S h) { (*i.mutable_attributes())["plant"] = "unit" + h + "2"; }, true},
+  };
+  ExpectEveryStringRefusesHostileBytes<I>(fields, ValidIncident, CheckSampleIncident);
+}
+
+TEST(CheckAssetTest, EveryStringRefusesNulControlsAndMalformedUtf8) {
+  using A = v1::Asset;
+  using S = const std::string&;
+  const std::vector<StringField<A>> fields = {
+      {"asset.asset_key", [](A& a, S h) { a.set_asset_key("plc" + h); }, false},
+      {"asset.sector", [](A& a, S h) { a.set_sector("energy" + h); }, false},
+      {"asset.ip", [](A& a, S h) { a.set_ip("10.20.30.40" + h); }, false},
+      {"asset.protocol", [](A& a, S h) { a.set_protocol("modbus" + h); }, false},
+      {"asset.vendor", [](A& a, S h) { a.set_vendor("Schneider" + h); }, false},
+      {"asset.product", [](A& a, S h) { a.set_product("M340" + h); }, false},
+      {"asset.version", [](A& a, S h) { a.set_version("3.20" + h); }, false},
+      {"asset.cve_ids[0]", [](A& a, S h) { a.set_cve_ids(0, "CVE-2022-45789" + h); }, false},
+      {"asset.attributes", [](A& a, S h) { (*a.mutable_attributes())["site" + h] = "v"; }, false},
+      {"asset.attributes[\"banner\"]",
+       [](A& a, S h) { (*a.mutable_attributes())["banner"] = "BMX" + h + "P34"; }, true},
+  };
+  ExpectEveryStringRefusesHostileBytes<A>(fields, ValidAsset, CheckSampleAsset);
+}
+
+TEST(CheckAssetTest, AnIpWithANulAfterAValidAddressIsNotAnAddress) {
+  v1::Asset asset = ValidAsset();
+  asset.set_ip(std::string("10.20.30.40\0junk", 16));
+  const FieldViolations violations = CheckSampleAsset(asset);
+  ASSERT_EQ(violations.size(), 1u) << Describe(violations);
+  EXPECT_EQ(violations[0].field, "asset.ip");
 }
 
 TEST(IsValidCveIdTest, AcceptsCveSyntax) {

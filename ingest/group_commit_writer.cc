@@ -3,12 +3,17 @@
 #include <algorithm>
 #include <future>
 #include <pqxx/pqxx>
+#include <span>
 #include <stdexcept>
+#include <tuple>
 #include <utility>
 
+#include "domain/field_checks.h"
 #include "domain/principal.h"
 #include "domain/time_convert.h"
+#include "logging/log.h"
 #include "storage/asset_store.h"
+#include "storage/copy_text.h"
 #include "storage/enterprise_store.h"
 #include "storage/incident_store.h"
 #include "storage/transaction.h"
@@ -78,6 +83,49 @@ std::vector<int64_t> ReferencedEnterprises(const std::vector<PreparedBatch*>& ba
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   return ids;
+}
+
+// A record of a group: its batch, kind and position in that batch's incidents or assets.
+struct RecordRef {
+  size_t batch;
+  bool incident;
+  size_t index;
+};
+
+// Thrown by a probe's body so that InTransaction rolls its writes back.
+struct ProbeDone {};
+
+// Whether the exception being handled is PostgreSQL refusing a value or a row (classes 22 and
+// 23), which one record can cause, rather than a statement or the connection failing.
+bool IsDataError(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const pqxx::data_exception&) {
+    return true;
+  } catch (const pqxx::integrity_constraint_violation&) {
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+// The batches of `group` holding only the records of `refs` (pointers into the group's arenas).
+std::vector<PreparedBatch> Subset(const std::vector<PreparedBatch*>& group,
+                                  std::span<const RecordRef> refs) {
+  std::vector<PreparedBatch> subset(group.size());
+  for (size_t b = 0; b < group.size(); ++b) subset[b].caller = group[b]->caller;
+  for (const RecordRef& ref : refs) {
+    const PreparedBatch& from = *group[ref.batch];
+    PreparedBatch& to = subset[ref.batch];
+    if (ref.incident) {
+      to.incidents.push_back(from.incidents[ref.index]);
+      to.incident_indices.push_back(from.incident_indices[ref.index]);
+    } else {
+      to.assets.push_back(from.assets[ref.index]);
+      to.asset_indices.push_back(from.asset_indices[ref.index]);
+    }
+  }
+  return subset;
 }
 
 void Count(KindCounts& counts, v1::PushAck& ack, storage::WriteResult::Outcome outcome) {
@@ -179,7 +227,19 @@ void GroupCommitWriter::Commit(std::vector<Pending>& group) {
   const auto start = std::chrono::steady_clock::now();
   std::exception_ptr failure;
   try {
-    std::vector<BatchResult> results = WriteGroup(group);
+    std::vector<PreparedBatch*> batches;
+    for (Pending& pending : group) batches.push_back(&pending.batch);
+    std::vector<BatchResult> results;
+    try {
+      results = WriteBatches(batches, Mode::kCommit);
+    } catch (const pqxx::sql_error& error) {
+      // Refused data is settled record by record; once the refused records are out, the rest
+      // commits. Should the refusal not come from any one record, the group fails below.
+      if (!IsDataError(std::current_exception()) || IsolateRefused(group, error.what()) == 0) {
+        throw;
+      }
+      results = WriteBatches(batches, Mode::kCommit);
+    }
     if (on_commit_) {
       size_t records = 0;
       for (const Pending& pending : group) {
@@ -209,9 +269,84 @@ void GroupCommitWriter::Commit(std::vector<Pending>& group) {
   for (Pending& pending : group) pending.done(failure);
 }
 
-std::vector<BatchResult> GroupCommitWriter::WriteGroup(std::vector<Pending>& group) {
+size_t GroupCommitWriter::IsolateRefused(std::vector<Pending>& group,
+                                         const std::string& group_error) {
   std::vector<PreparedBatch*> batches;
-  for (Pending& pending : group) batches.push_back(&pending.batch);
+  std::vector<RecordRef> all;
+  for (size_t b = 0; b < group.size(); ++b) {
+    PreparedBatch& batch = group[b].batch;
+    batches.push_back(&batch);
+    for (size_t i = 0; i < batch.incidents.size(); ++i) all.push_back({b, true, i});
+    for (size_t i = 0; i < batch.assets.size(); ++i) all.push_back({b, false, i});
+  }
+  // Each range is known to fail (the whole group did); its halves are probed.
+  std::vector<std::pair<RecordRef, std::string>> refused;
+  std::vector<std::span<const RecordRef>> failing = {all};
+  while (!failing.empty()) {
+    const std::span<const RecordRef> range = failing.back();
+    failing.pop_back();
+    if (range.size() == 1) {  // only the whole group can be a range of one not yet probed
+      refused.emplace_back(range[0], group_error);
+      continue;
+    }
+    for (const std::span<const RecordRef> half :
+         {range.first(range.size() / 2), range.subspan(range.size() / 2)}) {
+      std::vector<PreparedBatch> subset = Subset(batches, half);
+      std::vector<PreparedBatch*> probe;
+      for (PreparedBatch& batch : subset) probe.push_back(&batch);
+      try {
+        (void)WriteBatches(probe, Mode::kProbe);
+      } catch (const ProbeDone&) {
+      } catch (const pqxx::sql_error& error) {
+        if (!IsDataError(std::current_exception())) throw;
+        if (half.size() == 1) {
+          refused.emplace_back(half[0], error.what());
+        } else {
+          failing.push_back(half);
+        }
+      }
+    }
+  }
+  // Out of the batches, last index first so that the earlier ones stay valid.
+  std::sort(refused.begin(), refused.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first.batch, a.first.incident, a.first.index) >
+           std::tie(b.first.batch, b.first.incident, b.first.index);
+  });
+  for (const auto& [ref, error] : refused) {
+    PreparedBatch& batch = *batches[ref.batch];
+    // PostgreSQL names the column of a value its type refuses, but refuses bytes that are not
+    // text (NUL, not UTF-8) for the whole line: those are found in the record itself.
+    std::string field = storage::RefusedField(error);
+    if (field.empty()) {
+      field = FirstUnstorableText(
+          ref.incident ? static_cast<const google::protobuf::Message&>(*batch.incidents[ref.index])
+                       : *batch.assets[ref.index]);
+    }
+    const std::string named = field.empty() ? "a value" : field;
+    const v1::RecordKind kind = ref.incident ? v1::RECORD_KIND_INCIDENT : v1::RECORD_KIND_ASSET;
+    const uint32_t index =
+        ref.incident ? batch.incident_indices[ref.index] : batch.asset_indices[ref.index];
+    const std::string key = ref.incident ? batch.incidents[ref.index]->external_id()
+                                         : batch.assets[ref.index]->asset_key();
+    batch.rejections.push_back(
+        DatabaseRejection(kind, index, key, field.c_str(), "REFUSED_BY_DATABASE",
+                          "the database refused " + named + " of this record; it was not stored."));
+    Log(LogLevel::kError, "ingest.record_refused",
+        {{"index", std::to_string(index)}, {"field", field}, {"error", error}});
+    if (ref.incident) {
+      batch.incidents.erase(batch.incidents.begin() + static_cast<ptrdiff_t>(ref.index));
+      batch.incident_indices.erase(batch.incident_indices.begin() +
+                                   static_cast<ptrdiff_t>(ref.index));
+    } else {
+      batch.assets.erase(batch.assets.begin() + static_cast<ptrdiff_t>(ref.index));
+      batch.asset_indices.erase(batch.asset_indices.begin() + static_cast<ptrdiff_t>(ref.index));
+    }
+  }
+  return refused.size();
+}
+
+std::vector<BatchResult> GroupCommitWriter::WriteBatches(const std::vector<PreparedBatch*>& batches,
+                                                         Mode mode) {
   const auto now = clock_.Now();
   return storage::InTransaction(pool_, WriterPrincipal(), [&](pqxx::work& tx) {
     const auto facts = storage::FindEnterpriseFacts(tx, ReferencedEnterprises(batches));
@@ -269,6 +404,7 @@ std::vector<BatchResult> GroupCommitWriter::WriteGroup(std::vector<Pending>& gro
       (void)i;
       Count(results[b].assets, results[b].ack, asset_results[k].outcome);
     }
+    if (mode == Mode::kProbe) throw ProbeDone{};
     if (options_.escalator != nullptr) {  // in this transaction: never missed, never doubled
       options_.escalator->RaiseForIngest(tx, incident_writes, incident_results, facts, asset_writes,
                                          asset_results, now);

@@ -8,6 +8,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <unordered_map>
 #include <variant>
@@ -67,12 +68,20 @@ class GroupCommitWriter final {
     Done done;
   };
 
+  // Whether WriteBatches keeps what it wrote or only finds out whether PostgreSQL takes it.
+  enum class Mode { kCommit, kProbe };
+
   void RunWriter();
-  // Commits `group` in one transaction and reports each result; on a failure that one batch
-  // may have caused (bad data the checks missed), retries the batches one by one so that the
-  // others still commit.
+  // Commits `group` in one transaction and reports each result. When PostgreSQL refuses a
+  // value (bad data the checks missed), finds the refused records (IsolateRefused), rejects
+  // them alone and commits the others; on another statement failure retries the batches one
+  // by one so that the others still commit.
   void Commit(std::vector<Pending>& group);
-  std::vector<BatchResult> WriteGroup(std::vector<Pending>& group);
+  std::vector<BatchResult> WriteBatches(const std::vector<PreparedBatch*>& batches, Mode mode);
+  // Bisects the records of `group` with rolled-back probes until each record PostgreSQL
+  // refuses stands alone; moves those from the batches to their rejections. Returns how many.
+  // `group_error` is what PostgreSQL said when the whole group failed.
+  size_t IsolateRefused(std::vector<Pending>& group, const std::string& group_error);
   void Release(const std::vector<Pending>& group);
 
   // Set at construction.

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <utility>
 
 namespace sitrep::storage {
 namespace {
@@ -105,6 +106,30 @@ std::string JsonObjectText(const google::protobuf::Map<std::string, std::string>
   }
   json += '}';
   return json;
+}
+
+std::string RefusedField(std::string_view error) {
+  constexpr std::string_view kColumn = ", column ";
+  const size_t context = error.find("CONTEXT:");
+  if (context == std::string_view::npos) return "";
+  const size_t at = error.find(kColumn, context);
+  if (at == std::string_view::npos) return "";
+  const std::string_view rest = error.substr(at + kColumn.size());
+  const std::string column(rest.substr(0, rest.find_first_not_of("abcdefghijklmnopqrstuvwxyz_")));
+  // The staging columns that are not named as the proto field they hold.
+  static const std::pair<std::string_view, std::string_view> kRenamed[] = {
+      {"occurred_micros", "occur_time"},
+      {"detected_micros", "detect_time"},
+      {"first_micros", "last_seen_time"},
+      {"last_micros", "last_seen_time"},
+      {"asset_type", "type"},
+      {"ord", ""},
+      {"observations", ""},
+      {"reporter_id", ""}};
+  for (const auto& [staged, field] : kRenamed) {
+    if (column == staged) return std::string(field);
+  }
+  return column;
 }
 
 std::string JsonString(std::string_view value) {

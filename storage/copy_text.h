@@ -24,6 +24,11 @@ void AppendJsonString(std::string& json, std::string_view value);
 [[nodiscard]] std::string JsonObjectText(
     const google::protobuf::Map<std::string, std::string>& values);
 
+// The record field whose value PostgreSQL refused, from the CONTEXT of its error about a staging
+// row ("COPY asset_staging, line 3, column ip: ..."), or "" when the error names no column
+// (bytes that are not text in the server's encoding are refused for the whole line).
+[[nodiscard]] std::string RefusedField(std::string_view error);
+
 class CopyRow final {
  public:
   // Appends fields to `out`, which already ends where this row begins.

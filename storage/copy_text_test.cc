@@ -35,6 +35,22 @@ TEST(ArrayLiteralTest, QuotesEveryElementAndEscapesQuotesAndBackslashes) {
   EXPECT_EQ(ArrayLiteral(values), R"({"CVE-2024-1","NULL","a\"b\\c,{}"})");
 }
 
+TEST(RefusedFieldTest, NamesTheRecordFieldOfTheColumnACopyErrorNames) {
+  EXPECT_EQ(RefusedField("ERROR:  invalid input syntax for type inet: \"x\"\n"
+                         "CONTEXT:  COPY asset_staging, line 3, column ip: \"x\"\n"),
+            "ip");
+  EXPECT_EQ(RefusedField("ERROR:  bad\nCONTEXT:  COPY incident_staging, line 1, column "
+                         "occurred_micros: \"x\"\n"),
+            "occur_time");
+  EXPECT_EQ(RefusedField("ERROR:  bad\nCONTEXT:  COPY asset_staging, line 1, column ord: \"x\""),
+            "");
+  // Bytes that are not UTF-8 are refused for the whole line.
+  EXPECT_EQ(RefusedField("ERROR:  invalid byte sequence for encoding \"UTF8\": 0x00\n"
+                         "CONTEXT:  COPY incident_staging, line 21\n"),
+            "");
+  EXPECT_EQ(RefusedField("ERROR:  value too long, column x"), "");
+}
+
 TEST(JsonStringTest, EscapesQuotesBackslashesAndControlBytes) {
   EXPECT_EQ(JsonString(""), "\"\"");
   EXPECT_EQ(JsonString("say \"hi\"\\"), R"("say \"hi\"\\")");

@@ -38,37 +38,22 @@ std::string BigintArray(const Ids& ids) {
   return literal + "}";
 }
 
-template <class Repeated>
-void ReadBigintArray(const pqxx::field& field, Repeated* out) {
-  pqxx::array_parser parser = field.as_array();
-  for (auto [kind, value] = parser.get_next(); kind != pqxx::array_parser::done;
-       std::tie(kind, value) = parser.get_next()) {
-    if (kind == pqxx::array_parser::string_value) out->Add(std::stoll(value));
-  }
-}
-
-void ReadTextArray(const pqxx::field& field, google::protobuf::RepeatedPtrField<std::string>* out) {
-  pqxx::array_parser parser = field.as_array();
-  for (auto [kind, value] = parser.get_next(); kind != pqxx::array_parser::done;
-       std::tie(kind, value) = parser.get_next()) {
-    if (kind == pqxx::array_parser::string_value) out->Add(std::move(value));
-  }
-}
-
 std::string StateText(v1::TargetState state) { return EnumText(state); }
 
 constexpr int kNoticeColumnCount = 15;
 constexpr const char* kNoticeColumns =
     "n.id, n.issuer_id, n.issuer_province, n.level, n.origin, n.priority, n.title, n.body, "
-    "n.required_action, sitrep_micros(n.response_deadline), n.tlp, n.incident_ids, "
-    "n.asset_ids, n.cve_ids, sitrep_micros(n.created_at)";
+    "n.required_action, sitrep_micros(n.response_deadline), n.tlp, "
+    "array_to_json(n.incident_ids)::text, array_to_json(n.asset_ids)::text, "
+    "array_to_json(n.cve_ids)::text, sitrep_micros(n.created_at)";
 
 // The target columns, `now_param` standing for the time that decides overdue: a target is
 // overdue when its notice's deadline has passed and it has no feedback yet (SPEC §2).
 constexpr int kTargetColumnCount = 10;
 std::string TargetColumns(const std::string& now_param) {
   return "t.notification_id, t.id, t.province, t.enterprise_id, t.state, t.feedback, t.outcome, "
-         "t.feedback_incident_ids, t.national, (t.state IN ('DELIVERED', 'ACKNOWLEDGED') "
+         "array_to_json(t.feedback_incident_ids)::text, t.national, (t.state IN ('DELIVERED', "
+         "'ACKNOWLEDGED') "
          "AND n.response_deadline < sitrep_time(" +
          now_param + "::bigint))";
 }
@@ -86,9 +71,9 @@ v1::Notification NoticeFromRow(const pqxx::row& row) {
   notice.set_required_action(row[8].as<std::string>());
   *notice.mutable_response_deadline() = TimestampFromMicros(row[9]);
   notice.set_tlp(EnumFromText<v1::Tlp>(row[10].as<std::string>()));
-  ReadBigintArray(row[11], notice.mutable_incident_ids());
-  ReadBigintArray(row[12], notice.mutable_asset_ids());
-  ReadTextArray(row[13], notice.mutable_cve_ids());
+  ReadJsonArray(row[11], notice.mutable_incident_ids());
+  ReadJsonArray(row[12], notice.mutable_asset_ids());
+  ReadJsonArray(row[13], notice.mutable_cve_ids());
   *notice.mutable_create_time() = TimestampFromMicros(row[14]);
   return notice;
 }
@@ -102,7 +87,7 @@ v1::NotificationTarget TargetFromRow(const pqxx::row& row, int first) {
   target.set_state(EnumFromText<v1::TargetState>(row[first + 4].as<std::string>()));
   target.set_feedback(row[first + 5].as<std::string>());
   target.set_outcome(EnumFromText<v1::FeedbackOutcome>(row[first + 6].as<std::string>()));
-  ReadBigintArray(row[first + 7], target.mutable_feedback_incident_ids());
+  ReadJsonArray(row[first + 7], target.mutable_feedback_incident_ids());
   target.set_national(row[first + 8].as<bool>());
   target.set_overdue(row[first + 9].as<bool>());
   return target;

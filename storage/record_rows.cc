@@ -8,14 +8,6 @@
 namespace sitrep::storage {
 namespace {
 
-void ReadTextArray(const pqxx::field& field, google::protobuf::RepeatedPtrField<std::string>* out) {
-  pqxx::array_parser parser = field.as_array();
-  for (auto [kind, value] = parser.get_next(); kind != pqxx::array_parser::done;
-       std::tie(kind, value) = parser.get_next()) {
-    if (kind == pqxx::array_parser::string_value) out->Add(std::move(value));
-  }
-}
-
 void ReadAttributes(const pqxx::field& field,
                     google::protobuf::Map<std::string, std::string>* out) {
   const nlohmann::json object = nlohmann::json::parse(field.c_str());
@@ -34,13 +26,15 @@ const char* const kIncidentColumns =
     "id, revision, reporter_id, external_id, province, coalesce(enterprise_id, 0), sector, "
     "category, subcategory, severity, tlp, sharing_scope, status, sitrep_micros(occurred_at), "
     "sitrep_micros(detected_at), sitrep_micros(received_at), sitrep_micros(updated_at), title, "
-    "description, indicators::text, cve_ids, attack_technique_ids, affected_asset_keys, "
+    "description, indicators::text, array_to_json(cve_ids)::text, "
+    "array_to_json(attack_technique_ids)::text, array_to_json(affected_asset_keys)::text, "
     "attributes::text";
 
 const char* const kAssetColumns =
     "id, reporter_id, asset_key, province, coalesce(enterprise_id, 0), coalesce(host(ip), ''), "
-    "port, transport, protocol, vendor, product, version, asset_type, internet_exposed, cve_ids, "
-    "sitrep_micros(first_seen), sitrep_micros(last_seen), times_seen, attributes::text, sector";
+    "port, transport, protocol, vendor, product, version, asset_type, internet_exposed, "
+    "array_to_json(cve_ids)::text, sitrep_micros(first_seen), sitrep_micros(last_seen), "
+    "times_seen, attributes::text, sector";
 
 v1::Incident IncidentFromRow(const pqxx::row& row) {
   v1::Incident incident;
@@ -68,9 +62,9 @@ v1::Incident IncidentFromRow(const pqxx::row& row) {
     indicator->set_type(EnumFromText<v1::IndicatorType>(item.at("type").get<std::string>()));
     indicator->set_value(item.at("value").get<std::string>());
   }
-  ReadTextArray(row[20], incident.mutable_cve_ids());
-  ReadTextArray(row[21], incident.mutable_attack_technique_ids());
-  ReadTextArray(row[22], incident.mutable_affected_asset_keys());
+  ReadJsonArray(row[20], incident.mutable_cve_ids());
+  ReadJsonArray(row[21], incident.mutable_attack_technique_ids());
+  ReadJsonArray(row[22], incident.mutable_affected_asset_keys());
   ReadAttributes(row[23], incident.mutable_attributes());
   return incident;
 }
@@ -91,7 +85,7 @@ v1::Asset AssetFromRow(const pqxx::row& row) {
   asset.set_version(row[11].as<std::string>());
   asset.set_type(EnumFromText<v1::AssetType>(row[12].as<std::string>()));
   asset.set_internet_exposed(row[13].as<bool>());
-  ReadTextArray(row[14], asset.mutable_cve_ids());
+  ReadJsonArray(row[14], asset.mutable_cve_ids());
   *asset.mutable_first_seen_time() = TimestampFromMicros(row[15]);
   *asset.mutable_last_seen_time() = TimestampFromMicros(row[16]);
   asset.set_times_seen(row[17].as<int64_t>());

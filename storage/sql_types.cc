@@ -2,6 +2,8 @@
 
 #include <google/protobuf/descriptor.h>
 
+#include <nlohmann/json.hpp>
+
 namespace sitrep::storage {
 namespace {
 
@@ -49,6 +51,20 @@ std::string EnumText(const google::protobuf::EnumDescriptor& descriptor, int val
   if (found == nullptr) return std::to_string(value);  // fails the column's CHECK, as it should
   const std::string& name = found->name();
   return name.substr(Prefix(descriptor).size());
+}
+
+void ReadJsonArray(const pqxx::field& json, google::protobuf::RepeatedPtrField<std::string>* out) {
+  if (json.is_null()) return;
+  const nlohmann::json array = nlohmann::json::parse(json.c_str());
+  out->Reserve(out->size() + static_cast<int>(array.size()));
+  for (const nlohmann::json& element : array) out->Add(element.get<std::string>());
+}
+
+void ReadJsonArray(const pqxx::field& json, google::protobuf::RepeatedField<int64_t>* out) {
+  if (json.is_null()) return;
+  const nlohmann::json array = nlohmann::json::parse(json.c_str());
+  out->Reserve(out->size() + static_cast<int>(array.size()));
+  for (const nlohmann::json& element : array) out->Add(element.get<int64_t>());
 }
 
 int EnumValue(const google::protobuf::EnumDescriptor& descriptor, std::string_view text) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <google/protobuf/generated_enum_reflection.h>
+#include <google/protobuf/repeated_field.h>
 #include <google/protobuf/timestamp.pb.h>
 
 #include <chrono>
@@ -17,6 +18,11 @@
 //
 // Enum columns hold the proto value's name without the enum's prefix: Role ROLE_PROVINCIAL is
 // "PROVINCIAL", Tlp TLP_AMBER_STRICT is "AMBER_STRICT".
+//
+// Array columns are read as JSON: select `array_to_json(column)::text` and pass the field to
+// ReadJsonArray. Their text format ({a,"b c"}) is never parsed here: quotes, backslashes and
+// NULL need a full parser, and libpqxx 6.4's array_parser aborts the process on a single quote.
+// They are written as ArrayLiteral (storage/copy_text.h), which quotes every element.
 
 namespace sitrep::storage {
 
@@ -34,6 +40,11 @@ namespace sitrep::storage {
 // The value named `text` (without prefix); 0 (UNSPECIFIED) when no value has that name.
 [[nodiscard]] int EnumValue(const google::protobuf::EnumDescriptor& descriptor,
                             std::string_view text);
+
+// Appends the elements of a JSON array of strings (or of integers) to `out`; NULL adds none.
+// Throws nlohmann::json's exception on anything else, which PostgreSQL's JSON never is.
+void ReadJsonArray(const pqxx::field& json, google::protobuf::RepeatedPtrField<std::string>* out);
+void ReadJsonArray(const pqxx::field& json, google::protobuf::RepeatedField<int64_t>* out);
 
 template <class Enum>
 [[nodiscard]] std::string EnumText(Enum value) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <pqxx/pqxx>
 #include <utility>
 
@@ -13,29 +14,45 @@ namespace sitrep::storage {
 // sitrep.enterprise_id, sitrep.sector. Policies read them with current_setting().
 void SetCaller(pqxx::work& tx, const Principal& caller);
 
+// Rethrows the exception being handled (call only inside a catch block). A lost connection
+// reaches libpqxx 6.4 in many shapes: broken_connection, but also a plain pqxx::failure when
+// COPY data or its end cannot be sent, a sql_error without SQLSTATE or with 57P01..57P03 (the
+// server shutting down or terminating the backend), or a usage or internal error once the
+// connection is gone. All of these are rethrown as pqxx::broken_connection, the one shape that
+// means "unavailable, retry" (server/status_mapping.cc); in_doubt_error (lost in COMMIT) and
+// statement_completion_unknown keep theirs. Anything else is rethrown unchanged. `connection`
+// is the one the failed work ran on, looked at before any rollback could reconnect it.
+[[noreturn]] void RethrowConnectionLoss(const pqxx::connection_base& connection);
+
 // Runs `body(tx)` in one transaction on a pooled connection, as `caller`, and commits.
-// Retries the whole body up to 3 times on serialization failure or deadlock; rethrows
-// everything else (libpqxx exceptions are mapped to gRPC statuses in server/).
+// Retries the whole body up to 3 times on serialization failure or deadlock; a lost
+// connection is thrown as pqxx::broken_connection (RethrowConnectionLoss); everything else is
+// rethrown (libpqxx exceptions are mapped to gRPC statuses in server/).
 template <class Body>
 auto InTransaction(Pool& pool, const Principal& caller, Body&& body) {
   for (int attempt = 1;; ++attempt) {
+    Pool::Lease connection = pool.Acquire();
+    // Outside the try, so that the handlers still see the connection as the failure left it:
+    // the rollback in the transaction's destructor may reconnect it.
+    std::optional<pqxx::work> tx;
     try {
-      Pool::Lease connection = pool.Acquire();
-      pqxx::work tx(*connection);
-      SetCaller(tx, caller);
-      if constexpr (std::is_void_v<decltype(body(tx))>) {
-        body(tx);
-        tx.commit();
+      tx.emplace(*connection);
+      SetCaller(*tx, caller);
+      if constexpr (std::is_void_v<decltype(body(*tx))>) {
+        body(*tx);
+        tx->commit();
         return;
       } else {
-        auto result = body(tx);
-        tx.commit();
+        auto result = body(*tx);
+        tx->commit();
         return result;
       }
     } catch (const pqxx::serialization_failure&) {
       if (attempt == 3) throw;
     } catch (const pqxx::deadlock_detected&) {
       if (attempt == 3) throw;
+    } catch (...) {
+      RethrowConnectionLoss(*connection);
     }
   }
 }
@@ -47,8 +64,13 @@ auto InTransaction(Pool& pool, const Principal& caller, Body&& body) {
 template <class Body>
 auto InAutocommit(Pool& pool, Body&& body) {
   Pool::Lease connection = pool.Acquire();
-  pqxx::nontransaction tx(*connection);
-  return body(tx);
+  std::optional<pqxx::nontransaction> tx;
+  try {
+    tx.emplace(*connection);
+    return body(*tx);
+  } catch (...) {
+    RethrowConnectionLoss(*connection);
+  }
 }
 
 }  // namespace sitrep::storage

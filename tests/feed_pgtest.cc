@@ -339,6 +339,211 @@ TEST_F(FeedTest, HostileFilterStringsGiveInvalidArgumentOrNothingNeverAnError) {
   EXPECT_EQ(QueryInt(server_->database_url(), "SELECT count(*) FROM incidents"), 1);
 }
 
+// Issue 14: array elements cross PostgreSQL's array text format, where quotes, backslashes,
+// commas, braces and the word NULL mean something; each must come back byte for byte on every
+// read path (a single quote used to abort sitrepd on the first read of its row).
+const std::vector<std::string> kHostileElements = {
+    "'",           "'ab",       "'abc'",    "'a'b'",   "\"",      "\"\"",      "\\",
+    "\\\\",        "\\N",       ",",        "{",       "}",       "{a,b}",     "{}",
+    "NULL",        "null",      " ",        "  a b  ", "a,b",     "[1:1]={x}", "$1",
+    "' OR '1'='1", "x\"y\\z'w", "中文资产", "😀",       "e\u0301", "\u00a0",    "\u2028"};
+
+std::vector<std::string> Strings(const google::protobuf::RepeatedPtrField<std::string>& values) {
+  return {values.begin(), values.end()};
+}
+
+using Attributes = std::map<std::string, std::string>;
+
+Attributes Entries(const google::protobuf::Map<std::string, std::string>& map) {
+  return {map.begin(), map.end()};
+}
+
+// Every array (and the attributes map, whose keys and values are stored as JSON) of `got`
+// equals that of `sent`, element for element.
+void ExpectSameArrays(const v1::Incident& got, const v1::Incident& sent, const std::string& path) {
+  EXPECT_EQ(Strings(got.affected_asset_keys()), Strings(sent.affected_asset_keys()))
+      << path << " " << sent.external_id();
+  EXPECT_EQ(Strings(got.cve_ids()), Strings(sent.cve_ids())) << path << " " << sent.external_id();
+  EXPECT_EQ(Strings(got.attack_technique_ids()), Strings(sent.attack_technique_ids()))
+      << path << " " << sent.external_id();
+  EXPECT_EQ(Entries(got.attributes()), Entries(sent.attributes()))
+      << path << " " << sent.external_id();
+}
+
+void ExpectSameArrays(const v1::Asset& got, const v1::Asset& sent, const std::string& path) {
+  EXPECT_EQ(got.asset_key(), sent.asset_key()) << path;
+  EXPECT_EQ(Strings(got.cve_ids()), Strings(sent.cve_ids())) << path << " " << sent.asset_key();
+  EXPECT_EQ(Entries(got.attributes()), Entries(sent.attributes()))
+      << path << " " << sent.asset_key();
+}
+
+// Compares every record of `got` with the one sent under its key; returns how many it found.
+template <class Record, class Key>
+size_t ExpectAllSame(const std::vector<Record>& got, const std::map<std::string, Record>& sent,
+                     Key key, const std::string& path) {
+  size_t found = 0;
+  for (const Record& record : got) {
+    const auto expected = sent.find(key(record));
+    if (expected == sent.end()) continue;
+    ++found;
+    ExpectSameArrays(record, expected->second, path);
+  }
+  return found;
+}
+
+TEST_F(FeedTest, EveryArrayElementComesBackByteForByteOnEveryReadPath) {
+  const v1::Enterprise plant = RegisterEnterprise(440000);
+  const std::string plant_token = TokenFor(v1::ROLE_ENTERPRISE, 0, plant.id());
+  // One incident per hostile element (alone, repeated, beside a plain one), one holding them
+  // all, one with empty arrays.
+  std::map<std::string, v1::Incident> incidents;
+  std::map<std::string, v1::Asset> assets;
+  const auto add_incident = [&](const std::string& id, std::vector<std::string> keys) {
+    v1::Incident incident = SampleIncident(id, 440000, clock_.Now());
+    incident.clear_affected_asset_keys();
+    incident.clear_attributes();
+    for (const std::string& key : keys) {
+      incident.add_affected_asset_keys(key);
+      if (incident.attributes_size() < 50) (*incident.mutable_attributes())[key] = key;
+    }
+    incident.add_cve_ids("CVE-2021-44228");
+    incident.add_attack_technique_ids("T0831");
+    incidents[id] = incident;
+  };
+  for (size_t k = 0; k < kHostileElements.size(); ++k) {
+    const std::string& hostile = kHostileElements[k];
+    add_incident("arrays-" + std::to_string(k), {hostile});
+    add_incident("arrays-twice-" + std::to_string(k), {hostile, "plc-1", hostile});
+    v1::Asset asset = SampleAsset(hostile, 440000, clock_.Now());
+    asset.add_cve_ids("CVE-2021-44228");
+    (*asset.mutable_attributes())[hostile] = hostile;
+    assets[hostile] = asset;
+  }
+  add_incident("arrays-all", kHostileElements);
+  v1::Incident empty = SampleIncident("arrays-empty", 440000, clock_.Now());
+  empty.clear_affected_asset_keys();
+  empty.clear_cve_ids();
+  empty.clear_attack_technique_ids();
+  empty.clear_attributes();
+  incidents["arrays-empty"] = empty;
+
+  v1::PushBatch batch;
+  for (const auto& [id, incident] : incidents) *batch.add_incidents() = incident;
+  for (const auto& [key, asset] : assets) *batch.add_assets() = asset;
+  const PushResult pushed = PushAll(*channel_, plant_token, {batch});
+  ASSERT_TRUE(pushed.status.ok()) << pushed.status.error_message();
+  ASSERT_EQ(pushed.acks.at(0).rejected(), 0u) << pushed.acks[0].ShortDebugString();
+  const auto external_id = [](const v1::Incident& incident) { return incident.external_id(); };
+  const auto asset_key = [](const v1::Asset& asset) { return asset.asset_key(); };
+
+  // ListIncidents (a national page), then GetIncident for each.
+  std::string token;
+  const std::vector<v1::Incident> listed = ListAll(national_, token);
+  EXPECT_EQ(ExpectAllSame(listed, incidents, external_id, "ListIncidents"), incidents.size());
+  for (const v1::Incident& incident : listed) {
+    v1::GetIncidentRequest get;
+    get.set_id(incident.id());
+    v1::Incident got;
+    const grpc::Status status = feeds_->GetIncident(As(national_).get(), get, &got);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ExpectSameArrays(got, incidents.at(got.external_id()), "GetIncident");
+  }
+
+  // ListMyIncidents.
+  auto reports = v1::ReportService::NewStub(channel_);
+  v1::ListMyIncidentsRequest mine;
+  mine.set_page_size(1000);
+  v1::ListMyIncidentsResponse my_page;
+  ASSERT_TRUE(reports->ListMyIncidents(As(plant_token).get(), mine, &my_page).ok());
+  EXPECT_EQ(ExpectAllSame(
+                std::vector<v1::Incident>(my_page.incidents().begin(), my_page.incidents().end()),
+                incidents, external_id, "ListMyIncidents"),
+            incidents.size());
+
+  // WatchIncidents from the start of the feed.
+  {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + national_);
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    v1::WatchIncidentsRequest request;
+    request.set_cursor(kFromTheStart);
+    auto stream = feeds_->WatchIncidents(&context, request);
+    std::vector<v1::Incident> watched;
+    v1::WatchIncidentsResponse response;
+    while (watched.size() < incidents.size() && stream->Read(&response)) {
+      watched.insert(watched.end(), response.incidents().begin(), response.incidents().end());
+    }
+    context.TryCancel();
+    EXPECT_EQ(ExpectAllSame(watched, incidents, external_id, "WatchIncidents"), incidents.size());
+  }
+
+  // ReportIncident's answer, then an amendment that writes the arrays as statement parameters,
+  // and both revisions.
+  v1::ReportIncidentRequest report;
+  *report.mutable_incident() = incidents.at("arrays-all");
+  report.mutable_incident()->set_external_id("reported-all");
+  report.mutable_incident()->set_enterprise_id(plant.id());
+  v1::ReportIncidentResponse reported;
+  const grpc::Status report_status =
+      reports->ReportIncident(As(plant_token).get(), report, &reported);
+  ASSERT_TRUE(report_status.ok()) << report_status.error_message();
+  ExpectSameArrays(reported.incident(), report.incident(), "ReportIncident");
+  v1::AmendIncidentRequest amend;
+  amend.set_incident_id(reported.incident().id());
+  amend.set_kind(v1::AMENDMENT_KIND_FOLLOW_UP);
+  for (auto key = kHostileElements.rbegin(); key != kHostileElements.rend(); ++key) {
+    amend.mutable_incident()->add_affected_asset_keys(*key);
+  }
+  amend.mutable_update_mask()->add_paths("affected_asset_keys");
+  v1::Incident amended;
+  const grpc::Status amend_status = reports->AmendIncident(As(plant_token).get(), amend, &amended);
+  ASSERT_TRUE(amend_status.ok()) << amend_status.error_message();
+  EXPECT_EQ(Strings(amended.affected_asset_keys()),
+            Strings(amend.incident().affected_asset_keys()));
+  v1::ListIncidentRevisionsRequest revisions_request;
+  revisions_request.set_incident_id(reported.incident().id());
+  v1::ListIncidentRevisionsResponse revisions;
+  ASSERT_TRUE(
+      reports->ListIncidentRevisions(As(plant_token).get(), revisions_request, &revisions).ok());
+  ASSERT_EQ(revisions.revisions_size(), 2);
+  ExpectSameArrays(revisions.revisions(0), report.incident(), "ListIncidentRevisions");
+  EXPECT_EQ(Strings(revisions.revisions(1).affected_asset_keys()),
+            Strings(amend.incident().affected_asset_keys()));
+
+  // ListAssets, GetAsset and WatchAssets.
+  v1::ListAssetsRequest list_assets;
+  list_assets.set_page_size(1000);
+  v1::ListAssetsResponse asset_page;
+  const grpc::Status assets_status =
+      feeds_->ListAssets(As(national_).get(), list_assets, &asset_page);
+  ASSERT_TRUE(assets_status.ok()) << assets_status.error_message();
+  const std::vector<v1::Asset> listed_assets(asset_page.assets().begin(),
+                                             asset_page.assets().end());
+  EXPECT_EQ(ExpectAllSame(listed_assets, assets, asset_key, "ListAssets"), assets.size());
+  for (const v1::Asset& asset : listed_assets) {
+    v1::GetAssetRequest get;
+    get.set_id(asset.id());
+    v1::Asset got;
+    ASSERT_TRUE(feeds_->GetAsset(As(national_).get(), get, &got).ok());
+    ExpectSameArrays(got, assets.at(got.asset_key()), "GetAsset");
+  }
+  {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + national_);
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    v1::WatchAssetsRequest request;
+    request.set_cursor(EncodeFeedCursor("assets", FeedPosition{}));
+    auto stream = feeds_->WatchAssets(&context, request);
+    std::vector<v1::Asset> watched;
+    v1::WatchAssetsResponse response;
+    while (watched.size() < assets.size() && stream->Read(&response)) {
+      watched.insert(watched.end(), response.assets().begin(), response.assets().end());
+    }
+    context.TryCancel();
+    EXPECT_EQ(ExpectAllSame(watched, assets, asset_key, "WatchAssets"), assets.size());
+  }
+}
+
 TEST_F(FeedTest, EveryReadIsAuditedWithItsRowCount) {
   PushIncidents(
       {SampleIncident("a", 440000, clock_.Now()), SampleIncident("b", 440000, clock_.Now())});

@@ -2,9 +2,17 @@
 // and permission, limits, and PostgreSQL going away (issue #3).
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <functional>
+#include <future>
+#include <pqxx/pqxx>
+#include <thread>
 
 #include "domain/time_convert.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "ingest/group_commit_writer.h"
+#include "storage/pool.h"
 #include "tests/push_client.h"
 #include "tests/record_samples.h"
 #include "tests/server_fixture.h"
@@ -241,6 +249,307 @@ TEST_F(IngestTest, EachBadAssetFieldIsRejectedAndTheRestOfTheBatchIsStored) {
     EXPECT_TRUE(found) << rows[r].name;
   }
   EXPECT_EQ(Count("assets"), 1);
+}
+
+// Issue 14: a byte COPY or PostgreSQL cannot take (NUL) or that has no business in a record
+// (control characters) is refused in the one record that holds it, naming the field, whatever
+// string field of whichever record kind it hides in; the neighbours are stored. (Bytes that are
+// not UTF-8 never get this far: protobuf refuses the whole batch, see below; the checks that
+// would catch them are tested in domain/record_checks_test.cc.)
+struct HostileText {
+  const char* name;
+  std::string bytes;
+  bool allowed_in_multiline;  // tab, newline, carriage return in free text
+};
+
+const std::vector<HostileText> kHostileTexts = {
+    {"NUL", std::string("\0", 1), false},
+    {"SOH", "\x01", false},
+    {"ESC", "\x1b[31m", false},
+    {"DEL", "\x7f", false},
+    {"C1 NEL", "\xc2\x85", false},
+    {"newline", "\n", true},
+    {"tab", "\t", true},
+    {"NUL in the middle", std::string("a\0b", 3), false},
+};
+
+template <class Record>
+struct StringField {
+  const char* path;  // the field the rejection must name
+  std::function<void(Record&, const std::string& hostile)> spoils;
+  bool multiline;
+};
+
+// Pushes, per hostile text, a batch of 20 good records, the spoilt one, 20 good records; each
+// batch must be acked with 40 accepted and the spoilt record rejected naming its field. Returns
+// the number of batches.
+template <class Record>
+int64_t ExpectEachSpoiltFieldRejectedAlone(
+    const std::vector<StringField<Record>>& fields,
+    const std::function<Record(const std::string& key)>& make,
+    const std::function<v1::PushBatch(std::vector<Record>)>& batch_of,
+    const std::function<PushResult(const std::vector<v1::PushBatch>&)>& push) {
+  int serial = 0;
+  int64_t pushed = 0;
+  for (const StringField<Record>& field : fields) {
+    std::vector<v1::PushBatch> batches;
+    std::vector<std::string> names;
+    for (const HostileText& hostile : kHostileTexts) {
+      if (field.multiline && hostile.allowed_in_multiline) continue;
+      std::vector<Record> records;
+      for (int i = 0; i < 41; ++i) records.push_back(make("k" + std::to_string(serial++)));
+      field.spoils(records[20], hostile.bytes);
+      v1::PushBatch batch = batch_of(std::move(records));
+      batch.set_sequence(batches.size() + 1);
+      batches.push_back(std::move(batch));
+      names.push_back(std::string(field.path) + " with " + hostile.name);
+    }
+    pushed += static_cast<int64_t>(batches.size());
+    const PushResult result = push(batches);
+    EXPECT_TRUE(result.status.ok()) << field.path << ": " << result.status.error_message();
+    if (result.acks.size() != batches.size()) {
+      ADD_FAILURE() << field.path << ": " << result.acks.size() << " acks";
+      continue;
+    }
+    for (size_t b = 0; b < batches.size(); ++b) {
+      const v1::PushAck& ack = result.acks[b];
+      EXPECT_EQ(ack.accepted(), 40u) << names[b];
+      if (ack.rejections_size() != 1) {
+        ADD_FAILURE() << names[b] << ": " << ack.ShortDebugString();
+        continue;
+      }
+      EXPECT_EQ(ack.rejections(0).index(), 20u) << names[b];
+      EXPECT_EQ(ack.rejections(0).field(), field.path) << names[b];
+      EXPECT_EQ(ack.rejections(0).reason(), "CONTROL_CHARACTER") << names[b];
+      EXPECT_FALSE(ack.rejections(0).message().empty()) << names[b];
+    }
+  }
+  return pushed;
+}
+
+TEST_F(IngestTest, AControlCharacterInAnyIncidentStringIsRejectedInThatRecordAlone) {
+  using I = v1::Incident;
+  const std::vector<StringField<I>> fields = {
+      {"external_id", [](I& i, const std::string& h) { i.set_external_id("x" + h); }, false},
+      {"sector", [](I& i, const std::string& h) { i.set_sector("energy" + h); }, false},
+      {"subcategory", [](I& i, const std::string& h) { i.set_subcategory("ransomware" + h); },
+       false},
+      {"title", [](I& i, const std::string& h) { i.set_title("title" + h); }, false},
+      {"description", [](I& i, const std::string& h) { i.set_description("text" + h); }, true},
+      {"indicators[0].value",
+       [](I& i, const std::string& h) { i.mutable_indicators(0)->set_value("203.0.113.7" + h); },
+       false},
+      {"indicators[1].value",
+       [](I& i, const std::string& h) {
+         i.mutable_indicators(1)->set_value(h + std::string(64, 'a'));
+       },
+       false},
+      {"cve_ids[0]", [](I& i, const std::string& h) { i.set_cve_ids(0, "CVE-2023-3595" + h); },
+       false},
+      {"attack_technique_ids[0]",
+       [](I& i, const std::string& h) { i.set_attack_technique_ids(0, "T0866" + h); }, false},
+      {"affected_asset_keys[0]",
+       [](I& i, const std::string& h) { i.set_affected_asset_keys(0, "plc-7" + h); }, false},
+      // A spoilt key is not repeated in the path; the map names the entry.
+      {"attributes", [](I& i, const std::string& h) { (*i.mutable_attributes())["k" + h] = "v"; },
+       false},
+      {"attributes[\"plant\"]",
+       [](I& i, const std::string& h) { (*i.mutable_attributes())["plant"] = "unit 2" + h; }, true},
+  };
+  const int64_t batches = ExpectEachSpoiltFieldRejectedAlone<I>(
+      fields, [&](const std::string& key) { return Incident(key); },
+      [](std::vector<I> incidents) { return Batch(0, std::move(incidents)); },
+      [&](const std::vector<v1::PushBatch>& sent) { return Push(sent); });
+  EXPECT_EQ(Count("incidents"), 40 * batches);
+  EXPECT_EQ(QueryInt(server_->database_url(),
+                     "SELECT count(*) FROM incidents WHERE strpos(title || description || "
+                     "external_id, chr(1)) > 0 OR strpos(title, chr(127)) > 0"),
+            0);
+}
+
+TEST_F(IngestTest, AControlCharacterInAnyAssetStringIsRejectedInThatRecordAlone) {
+  using A = v1::Asset;
+  const std::vector<StringField<A>> fields = {
+      {"asset_key", [](A& a, const std::string& h) { a.set_asset_key("plc" + h); }, false},
+      {"sector", [](A& a, const std::string& h) { a.set_sector("water" + h); }, false},
+      {"ip", [](A& a, const std::string& h) { a.set_ip("198.51.100.23" + h); }, false},
+      {"protocol", [](A& a, const std::string& h) { a.set_protocol("modbus" + h); }, false},
+      {"vendor", [](A& a, const std::string& h) { a.set_vendor("Schneider" + h); }, false},
+      {"product", [](A& a, const std::string& h) { a.set_product("M340" + h); }, false},
+      {"version", [](A& a, const std::string& h) { a.set_version("3.40" + h); }, false},
+      {"cve_ids[0]", [](A& a, const std::string& h) { a.set_cve_ids(0, "CVE-2022-45788" + h); },
+       false},
+      {"attributes", [](A& a, const std::string& h) { (*a.mutable_attributes())["k" + h] = "v"; },
+       false},
+      {"attributes[\"site\"]",
+       [](A& a, const std::string& h) { (*a.mutable_attributes())["site"] = "pump" + h; }, true},
+  };
+  const int64_t batches = ExpectEachSpoiltFieldRejectedAlone<A>(
+      fields, [&](const std::string& key) { return Asset(key); },
+      [](std::vector<A> assets) { return Batch(0, {}, std::move(assets)); },
+      [&](const std::vector<v1::PushBatch>& sent) { return Push(sent); });
+  EXPECT_EQ(Count("assets"), 40 * batches);
+  EXPECT_EQ(QueryInt(server_->database_url(),
+                     "SELECT count(*) FROM assets WHERE host(ip) <> '198.51.100.23'"),
+            0);
+}
+
+// A batch as PrepareBatch would make it, but without its checks: what a gap in them would let
+// through to the writer.
+ingest::PreparedBatch Unchecked(const Principal& caller, uint64_t sequence,
+                                const std::vector<v1::Incident>& incidents,
+                                const std::vector<v1::Asset>& assets) {
+  ingest::ArenaBatch parsed;
+  for (const v1::Incident& incident : incidents) *parsed.batch->add_incidents() = incident;
+  for (const v1::Asset& asset : assets) *parsed.batch->add_assets() = asset;
+  ingest::PreparedBatch prepared;
+  prepared.caller = caller;
+  prepared.sequence = sequence;
+  for (int i = 0; i < parsed.batch->incidents_size(); ++i) {
+    prepared.incidents.push_back(parsed.batch->mutable_incidents(i));
+    prepared.incident_indices.push_back(static_cast<uint32_t>(i));
+  }
+  for (int i = 0; i < parsed.batch->assets_size(); ++i) {
+    prepared.assets.push_back(parsed.batch->mutable_assets(i));
+    prepared.asset_indices.push_back(static_cast<uint32_t>(i));
+  }
+  prepared.arena = std::move(parsed.arena);
+  return prepared;
+}
+
+// Issue 14, defence in depth: should a record the checks missed still be refused by
+// PostgreSQL, the writer splits its group until that record stands alone, rejects it (naming
+// the field when PostgreSQL does) and stores every other record of the group.
+TEST_F(IngestTest, ARecordPostgreSQLRefusesIsRejectedAloneAndTheRestOfItsGroupIsStored) {
+  struct Refused {
+    const char* name;
+    bool incident;
+    std::function<void(v1::Incident&)> spoil_incident;
+    std::function<void(v1::Asset&)> spoil_asset;
+    const char* field;
+  };
+  const std::vector<Refused> rows = {
+      {"NUL in an incident's title", true,
+       [](v1::Incident& i) { i.set_title(std::string("a\0b", 3)); }, nullptr, "title"},
+      {"NUL in an asset's ip", false, nullptr,
+       [](v1::Asset& a) { a.set_ip(std::string("198.51.100.23\0x", 15)); }, "ip"},
+      {"an asset's ip that is no address", false, nullptr,
+       [](v1::Asset& a) { a.set_ip("not an address"); }, "ip"},
+      {"invalid UTF-8 in an asset key", false, nullptr,
+       [](v1::Asset& a) { a.set_asset_key("plc-\xc0\xaf"); }, "asset_key"},
+      {"NUL in an incident's second indicator", true,
+       [](v1::Incident& i) { i.mutable_indicators(1)->set_value(std::string("a\0", 2)); }, nullptr,
+       "indicators[1].value"},
+      {"NUL in an asset's attribute", false, nullptr,
+       [](v1::Asset& a) { (*a.mutable_attributes())["site"] = std::string("\0", 1); },
+       "attributes"},
+  };
+  storage::Pool pool(server_->database_url(), 2);
+  ingest::GroupCommitWriter writer(pool, clock_, {.writers = 1});
+  Principal collector;
+  collector.id = QueryInt(server_->database_url(), "SELECT max(id) FROM principals");
+  collector.role = v1::ROLE_COLLECTOR;
+  collector.province = 440000;
+  int serial = 0;
+  // Per row, three batches submitted together (one group, or more if the writer is quick):
+  // 41 records with the refused one in the middle, and two batches of 40 good ones.
+  for (const Refused& row : rows) {
+    SCOPED_TRACE(row.name);
+    const auto key = [&] { return "r" + std::to_string(serial++); };
+    std::vector<std::future<ingest::GroupCommitWriter::Outcome>> outcomes;
+    for (int b = 0; b < 3; ++b) {
+      std::vector<v1::Incident> incidents;
+      std::vector<v1::Asset> assets;
+      for (int i = 0; i < (b == 0 ? 41 : 40); ++i) {
+        if (row.incident) {
+          incidents.push_back(Incident(key()));
+          if (b == 0 && i == 20) row.spoil_incident(incidents.back());
+        } else {
+          assets.push_back(Asset(key()));
+          if (b == 0 && i == 20) row.spoil_asset(assets.back());
+        }
+      }
+      auto promise = std::make_shared<std::promise<ingest::GroupCommitWriter::Outcome>>();
+      outcomes.push_back(promise->get_future());
+      writer.Submit(Unchecked(collector, b + 1, incidents, assets),
+                    [promise](ingest::GroupCommitWriter::Outcome outcome) {
+                      promise->set_value(std::move(outcome));
+                    });
+    }
+    for (int b = 0; b < 3; ++b) {
+      ingest::GroupCommitWriter::Outcome outcome = outcomes[b].get();
+      auto* result = std::get_if<ingest::BatchResult>(&outcome);
+      if (result == nullptr) {
+        try {
+          std::rethrow_exception(std::get<std::exception_ptr>(outcome));
+        } catch (const std::exception& error) {
+          ADD_FAILURE() << "batch " << b << " failed: " << error.what();
+        }
+        continue;
+      }
+      EXPECT_EQ(result->ack.accepted(), 40u) << b;
+      if (b > 0) {
+        EXPECT_EQ(result->ack.rejections_size(), 0) << b;
+        continue;
+      }
+      ASSERT_EQ(result->ack.rejections_size(), 1) << result->ack.ShortDebugString();
+      const v1::Rejection& rejection = result->ack.rejections(0);
+      EXPECT_EQ(rejection.index(), 20u);
+      EXPECT_EQ(rejection.kind(), row.incident ? v1::RECORD_KIND_INCIDENT : v1::RECORD_KIND_ASSET);
+      EXPECT_EQ(rejection.reason(), "REFUSED_BY_DATABASE");
+      EXPECT_EQ(rejection.field(), row.field);
+      EXPECT_FALSE(rejection.message().empty());
+    }
+  }
+  EXPECT_EQ(Count("incidents") + Count("assets"), 120 * static_cast<int64_t>(rows.size()));
+}
+
+// Issue 14 / SPEC §4: PostgreSQL dropping the writer's connection in the middle of a group
+// commit's COPY ends the stream with UNAVAILABLE and a RetryInfo, never INTERNAL; the acked
+// batches are stored and a resend completes the rest.
+TEST_F(IngestTest, AConnectionLostDuringCopyEndsTheStreamWithUnavailableAndRetryInfo) {
+  std::atomic<bool> stop = false;
+  std::atomic<int> terminated = 0;
+  std::thread killer([&] {
+    pqxx::connection connection(server_->database_url());
+    pqxx::nontransaction tx(connection);
+    while (!stop) {
+      terminated += static_cast<int>(
+          tx.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> "
+                  "pg_backend_pid() AND state = 'active' AND query LIKE 'COPY %staging%'")
+              .size());
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  });
+  int unavailable = 0;
+  for (int push = 0; push < 40 && terminated < 5; ++push) {
+    std::vector<v1::PushBatch> batches;
+    for (int b = 0; b < 4; ++b) {
+      std::vector<v1::Incident> incidents;
+      for (int i = 0; i < 1000; ++i) {
+        v1::Incident incident = Incident("p" + std::to_string(push) + "-" + std::to_string(b) +
+                                         "-" + std::to_string(i));
+        incident.set_description(std::string(1500, 'd'));
+        incidents.push_back(std::move(incident));
+      }
+      batches.push_back(Batch(b + 1, std::move(incidents)));
+    }
+    const PushResult result = Push(batches);
+    if (result.status.ok()) continue;
+    EXPECT_EQ(result.status.error_code(), grpc::StatusCode::UNAVAILABLE)
+        << result.status.error_message();
+    google::rpc::Status details;
+    google::rpc::RetryInfo retry;
+    EXPECT_TRUE(details.ParseFromString(result.status.error_details()) &&
+                details.details_size() == 1 && details.details(0).UnpackTo(&retry))
+        << result.status.error_message();
+    ++unavailable;
+  }
+  stop = true;
+  killer.join();
+  EXPECT_GT(unavailable, 0) << "no COPY was caught in flight";
+  // The server still serves.
+  EXPECT_TRUE(Push({Batch(1, {Incident("after")})}).status.ok());
 }
 
 TEST_F(IngestTest, AGuangdongCollectorPushingABeijingRecordIsDeniedThatRecordOnly) {

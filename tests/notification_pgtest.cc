@@ -351,6 +351,48 @@ TEST_F(NotificationTest, TheLoopRunsFromANationalBulletinToAClosedEnterpriseNoti
   EXPECT_EQ(AuditRows("ListNotifications", "OK", ""), 5);
 }
 
+// Issue 14: a notice's references (arrays in PostgreSQL) come back as issued, in order, on
+// every read path: the issue's answer, GetNotification, ListNotifications, the inbox watch, and
+// the feedback's incident ids.
+TEST_F(NotificationTest, ReferencesComeBackAsIssuedOnEveryReadPath) {
+  InboxWatch plant_watch(*notices_, plant_token_);
+  v1::IssueNotificationRequest request = ToEnterprises({plant_.id()});
+  v1::Notification& sent = *request.mutable_notification();
+  sent.clear_cve_ids();
+  for (const char* id : {"CVE-2021-44228", "CVE-2014-0160", "CVE-2021-44228"}) {
+    sent.add_cve_ids(id);
+  }
+  for (const int64_t id : {3, 1, 2, 1}) sent.add_incident_ids(id);
+  for (const int64_t id : {9, 8}) sent.add_asset_ids(id);
+  const auto expect_references = [&](const v1::Notification& got, const std::string& path) {
+    EXPECT_EQ(std::vector<std::string>(got.cve_ids().begin(), got.cve_ids().end()),
+              std::vector<std::string>(sent.cve_ids().begin(), sent.cve_ids().end()))
+        << path;
+    EXPECT_EQ(std::vector<int64_t>(got.incident_ids().begin(), got.incident_ids().end()),
+              std::vector<int64_t>(sent.incident_ids().begin(), sent.incident_ids().end()))
+        << path;
+    EXPECT_EQ(std::vector<int64_t>(got.asset_ids().begin(), got.asset_ids().end()),
+              std::vector<int64_t>(sent.asset_ids().begin(), sent.asset_ids().end()))
+        << path;
+  };
+  const v1::Notification issued = IssueOk(guangdong_, request);
+  expect_references(issued, "IssueNotification");
+  v1::Notification got;
+  ASSERT_TRUE(Get(plant_token_, issued.id(), got).ok());
+  expect_references(got, "GetNotification");
+  v1::ListNotificationsResponse listed;
+  ASSERT_TRUE(notices_->ListNotifications(As(plant_token_).get(), {}, &listed).ok());
+  ASSERT_EQ(listed.notifications_size(), 1);
+  expect_references(listed.notifications(0), "ListNotifications");
+  ASSERT_TRUE(plant_watch.WaitFor(issued.id(), v1::TARGET_STATE_DELIVERED));
+  expect_references(plant_watch.received().at(0), "WatchNotifications");
+  ASSERT_TRUE(Acknowledge(plant_token_, issued.id(), got).ok());
+  ASSERT_TRUE(Feedback(plant_token_, issued.id(), got).ok());
+  EXPECT_EQ(got.targets(0).feedback_incident_ids_size(), 1);
+  EXPECT_EQ(got.targets(0).feedback_incident_ids(0), 42);
+  expect_references(got, "SubmitFeedback");
+}
+
 TEST_F(NotificationTest, WatchesAreAuditedWithTheNoticesTheySent) {
   const v1::Notification bulletin = IssueOk(national_, Bulletin({kGuangdong}));
   {
