@@ -33,6 +33,7 @@
 #include "notifications/notices.h"
 #include "registry/registry.h"
 #include "registry/token_secret.h"
+#include "server/audit_writer.h"
 #include "server/authenticator.h"
 #include "server/feed_service.h"
 #include "server/health_monitor.h"
@@ -44,6 +45,7 @@
 #include "server/rpc_runner.h"
 #include "server/unparsed_request.h"
 #include "storage/audit_store.h"
+#include "storage/cluster_supervisor.h"
 #include "storage/embedded_cluster.h"
 #include "storage/enterprise_store.h"
 #include "storage/feed_listener.h"
@@ -185,7 +187,11 @@ class RunningServer final : public Server {
       }
     }
     authenticator_ = std::make_unique<Authenticator>(*principals_, *clock_);
-    rpc_ = std::make_unique<RpcRunner>(*authenticator_, *audit_, *metrics_);
+    audit_writer_ = std::make_unique<AuditWriter>(
+        *audit_, *metrics_,
+        AuditWriter::Options{.max_entries = config_.audit_buffer_entries,
+                             .max_bytes = config_.audit_buffer_bytes});
+    rpc_ = std::make_unique<RpcRunner>(*authenticator_, *audit_writer_, *metrics_);
     registry_ =
         std::make_unique<registry::Registry>(*enterprises_, *principals_, *audit_, codes_, *clock_);
     escalator_ = std::make_unique<escalation::Escalator>(config_.escalation, config_.kev_file);
@@ -222,6 +228,13 @@ class RunningServer final : public Server {
     situation_compactor_ =
         std::make_unique<feeds::SituationCompactor>(*situation_store_, std::chrono::seconds(1));
     StartGrpc();
+    if (cluster_) {
+      // The embedded cluster is sitrepd's own: nobody else would restart it. An external
+      // database (--database-url) is its operator's to restart.
+      supervisor_ = std::make_unique<storage::ClusterSupervisor>(
+          *cluster_, storage::ClusterSupervisor::Options{.interval = config_.health_interval},
+          [metrics = metrics_.get()] { metrics->CountPostgresRestart(); });
+    }
     health_ = std::make_unique<HealthMonitor>(
         database_url_, config_.health_interval, [server = grpc_server_.get()](bool serving) {
           server->GetHealthCheckService()->SetServingStatus(serving);
@@ -252,7 +265,9 @@ class RunningServer final : public Server {
     if (io_queue_) io_queue_->Shutdown();
     if (io_poller_.joinable()) io_poller_.join();
     health_.reset();
+    supervisor_.reset();                                // before the cluster stops
     writer_.reset();                                    // its threads use the pool
+    audit_writer_.reset();                              // so does its thread
     if (metrics_) metrics_->SetNoticeBacklog(nullptr);  // so do scrapes
     situation_compactor_.reset();                       // so does its thread
     feed_listener_.reset();
@@ -373,6 +388,7 @@ class RunningServer final : public Server {
   std::unique_ptr<Clock> own_clock_;
   const Clock* clock_ = nullptr;
   std::unique_ptr<storage::EmbeddedCluster> cluster_;
+  std::unique_ptr<storage::ClusterSupervisor> supervisor_;  // only with cluster_
   std::string database_url_;
   std::unique_ptr<storage::Pool> pool_;
   ReferenceCodes codes_;
@@ -380,6 +396,7 @@ class RunningServer final : public Server {
   std::unique_ptr<storage::PrincipalStore> principals_;
   std::unique_ptr<storage::AuditStore> audit_;
   std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<AuditWriter> audit_writer_;
   std::unique_ptr<Authenticator> authenticator_;
   std::unique_ptr<RpcRunner> rpc_;
   std::unique_ptr<registry::Registry> registry_;

@@ -62,6 +62,15 @@ std::optional<Config> ParseFlags(int argc, char** argv, int& exit_code) {
                  "MiB of pushed batches queued before streams stop being read")
       ->capture_default_str()
       ->check(CLI::Range(1, 4096));
+  app.add_option("--audit-buffer-entries", config.audit_buffer_entries,
+                 "audit entries kept in memory while the database is away")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{10'000'000}));
+  size_t audit_buffer_mib = config.audit_buffer_bytes >> 20;
+  app.add_option("--audit-buffer-mib", audit_buffer_mib,
+                 "MiB of audit entries kept in memory while the database is away")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
   app.add_option("--log-level", log_level, "debug, info, warn or error")
       ->capture_default_str()
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
@@ -120,6 +129,7 @@ std::optional<Config> ParseFlags(int argc, char** argv, int& exit_code) {
   config.data_dir = data_dir;
   config.pg_bin_dir = pg_bin_dir;
   config.ingest_queue_bytes = queue_mib << 20;
+  config.audit_buffer_bytes = audit_buffer_mib << 20;
   config.tls_cert = tls_cert;
   config.tls_key = tls_key;
   config.tls_client_ca = tls_client_ca;

@@ -31,6 +31,12 @@ struct Config {
   // of queued batches beyond which Push streams stop being read.
   int ingest_writers = 2;
   size_t ingest_queue_bytes = 64u << 20;
+  // Audit entries of calls finished while the database is away wait in memory, up to this
+  // many entries and bytes, and are written when it returns; beyond that they are dropped
+  // (and counted).
+  size_t audit_buffer_entries = 10'000;
+  size_t audit_buffer_bytes = 16u << 20;
+  // How often PostgreSQL is probed for health and, when embedded, its postmaster checked.
   std::chrono::milliseconds health_interval{1000};
   LogLevel log_level = LogLevel::kInfo;
 

@@ -114,6 +114,18 @@ TEST_F(ConfigTest, TheReadmeExampleConfigFileParses) {
   EXPECT_EQ(config->kev_file, "/var/lib/sitrep/known_exploited_vulnerabilities.json");
 }
 
+TEST_F(ConfigTest, AuditBufferFlagsSetItsBounds) {
+  const auto defaults = Parse({}, exit_code_);
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->audit_buffer_entries, 10'000u);
+  EXPECT_EQ(defaults->audit_buffer_bytes, 16u << 20);
+  const auto config =
+      Parse({"--audit-buffer-entries", "250", "--audit-buffer-mib", "2"}, exit_code_);
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->audit_buffer_entries, 250u);
+  EXPECT_EQ(config->audit_buffer_bytes, 2u << 20);
+}
+
 struct BadArgs {
   const char* name;
   std::vector<std::string> args;
@@ -135,6 +147,8 @@ INSTANTIATE_TEST_SUITE_P(
                       BadArgs{"DeadlineBeyondAYear", {"--deadline-iv", "400d"}},
                       BadArgs{"EscalationNotOnOrOff", {"--escalation", "maybe"}},
                       BadArgs{"KevPriorityV", {"--kev-priority", "V"}},
+                      BadArgs{"AuditBufferOfNoEntries", {"--audit-buffer-entries", "0"}},
+                      BadArgs{"AuditBufferOfNoBytes", {"--audit-buffer-mib", "0"}},
                       BadArgs{"MissingConfigFile", {"--config", "/nonexistent/sitrepd.conf"}}),
     [](const ::testing::TestParamInfo<BadArgs>& info) { return info.param.name; });
 

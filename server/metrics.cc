@@ -140,6 +140,21 @@ Metrics::Metrics(PoolStats pool_stats)
                         .Help("Open IngestService.Push streams.")
                         .Register(*registry_)
                         .Add({})),
+      postgres_restarts_(prometheus::BuildCounter()
+                             .Name("sitrep_embedded_postgres_restarts_total")
+                             .Help("Restarts of the embedded PostgreSQL after its postmaster died.")
+                             .Register(*registry_)
+                             .Add({})),
+      audit_dropped_(prometheus::BuildCounter()
+                         .Name("sitrep_audit_dropped_total")
+                         .Help("Audit entries lost: the database was away and the buffer full.")
+                         .Register(*registry_)
+                         .Add({})),
+      audit_buffered_(prometheus::BuildGauge()
+                          .Name("sitrep_audit_buffered_entries")
+                          .Help("Audit entries waiting for the database to return.")
+                          .Register(*registry_)
+                          .Add({})),
       queue_metrics_(std::make_shared<QueueMetrics>()),
       notice_metrics_(std::make_shared<NoticeMetrics>()) {
   prometheus::BuildGauge()
@@ -187,6 +202,14 @@ void Metrics::ObserveCommit(std::chrono::steady_clock::duration latency) {
 }
 
 void Metrics::AddPushStreams(int delta) { push_streams_.Increment(delta); }
+
+void Metrics::CountPostgresRestart() { postgres_restarts_.Increment(); }
+
+void Metrics::CountAuditDropped(size_t count) {
+  audit_dropped_.Increment(static_cast<double>(count));
+}
+
+void Metrics::SetAuditBuffered(size_t count) { audit_buffered_.Set(static_cast<double>(count)); }
 
 void Metrics::SetQueueDepth(std::function<size_t()> depth) {
   std::static_pointer_cast<QueueMetrics>(queue_metrics_)->Set(std::move(depth));

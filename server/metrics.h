@@ -56,6 +56,13 @@ class Metrics final {
   // backlog that throws (the database is away) leaves both gauges out of that scrape.
   void SetNoticeBacklog(std::function<std::vector<NoticeBacklogCount>()> backlog);
 
+  // The embedded PostgreSQL restarted after its postmaster died.
+  void CountPostgresRestart();
+  // Audit entries dropped because the buffer that keeps them while the database is away was
+  // full (or still held them at shutdown), and entries waiting in that buffer now.
+  void CountAuditDropped(size_t count);
+  void SetAuditBuffered(size_t count);
+
   [[nodiscard]] prometheus::Registry& registry() { return *registry_; }
 
  private:
@@ -68,6 +75,9 @@ class Metrics final {
   prometheus::Family<prometheus::Counter>& rejections_;
   prometheus::Histogram& commit_latency_;
   prometheus::Gauge& push_streams_;
+  prometheus::Counter& postgres_restarts_;
+  prometheus::Counter& audit_dropped_;
+  prometheus::Gauge& audit_buffered_;
   std::shared_ptr<prometheus::Collectable> queue_metrics_;
   std::shared_ptr<prometheus::Collectable> notice_metrics_;
   std::unique_ptr<prometheus::Exposer> exposer_;

@@ -1,8 +1,8 @@
 #include "server/rpc_runner.h"
 
 #include <algorithm>
+#include <utility>
 
-#include "logging/log.h"
 #include "proto/status_code_name.h"
 
 namespace sitrep {
@@ -50,16 +50,8 @@ void RpcRunner::Finish(const grpc::ServerContextBase& context, std::string_view 
   entry.rows = record.rows;
   entry.status = code;
   entry.peer = context.peer();
-  try {
-    audit_.Append({entry});
-  } catch (const std::exception& error) {
-    // The call itself is decided; a database that cannot take the audit line is already
-    // failing the calls that need it, and health reports it.
-    Log(LogLevel::kError, "audit.lost",
-        {{"method", entry.method},
-         {"principal", std::to_string(entry.principal_id)},
-         {"error", error.what()}});
-  }
+  // A database that cannot take the entry now gets it when it returns (AuditWriter).
+  audit_.Write(std::move(entry));
 }
 
 }  // namespace sitrep

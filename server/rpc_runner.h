@@ -9,10 +9,10 @@
 #include <string_view>
 
 #include "domain/principal.h"
+#include "server/audit_writer.h"
 #include "server/authenticator.h"
 #include "server/metrics.h"
 #include "server/status_mapping.h"
-#include "storage/audit_store.h"
 
 namespace sitrep {
 
@@ -27,7 +27,7 @@ struct CallRecord {
 // audit entry and the call's metrics. Thread-safe.
 class RpcRunner final {
  public:
-  RpcRunner(const Authenticator& authenticator, storage::AuditStore& audit, Metrics& metrics)
+  RpcRunner(const Authenticator& authenticator, AuditWriter& audit, Metrics& metrics)
       : authenticator_(authenticator), audit_(audit), metrics_(metrics) {}
 
   // Runs `body(const Principal&, CallRecord&) -> grpc::Status` for a caller whose role is in
@@ -67,7 +67,7 @@ class RpcRunner final {
 
  private:
   const Authenticator& authenticator_;
-  storage::AuditStore& audit_;
+  AuditWriter& audit_;
   Metrics& metrics_;
 };
 

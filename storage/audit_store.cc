@@ -8,19 +8,32 @@
 
 namespace sitrep::storage {
 
+namespace {
+
+void Insert(pqxx::transaction_base& tx, const AuditRecord& record) {
+  ExecPrepared(tx, "audit_append",
+               "INSERT INTO audit_entries (at, principal_id, method, target, rows, status, peer) "
+               "VALUES (sitrep_time($1), $2, $3, $4, $5, $6, $7)",
+               ToMicros(record.time), record.principal_id, record.method, record.target,
+               record.rows, record.status, record.peer);
+}
+
+}  // namespace
+
 void AuditStore::Append(const std::vector<AuditRecord>& records) {
   if (records.empty()) return;
-  // Each line commits on its own: one round trip on the path of every call.
-  InAutocommit(pool_, [&](pqxx::nontransaction& tx) {
-    for (const AuditRecord& record : records) {
-      ExecPrepared(
-          tx, "audit_append",
-          "INSERT INTO audit_entries (at, principal_id, method, target, rows, status, peer) "
-          "VALUES (sitrep_time($1), $2, $3, $4, $5, $6, $7)",
-          ToMicros(record.time), record.principal_id, record.method, record.target, record.rows,
-          record.status, record.peer);
-    }
-  });
+  if (records.size() == 1) {
+    // One statement commits on its own: one round trip on the path of every call.
+    InAutocommit(pool_, [&](pqxx::nontransaction& tx) { Insert(tx, records.front()); });
+    return;
+  }
+  // Several lines are the entries kept while the database was away; all or none, so that a
+  // retry after a failure mid-way stores none of them twice. The table has no row-level
+  // security, hence no caller settings.
+  Pool::Lease connection = pool_.Acquire();
+  pqxx::work tx(*connection);
+  for (const AuditRecord& record : records) Insert(tx, record);
+  tx.commit();
 }
 
 Page<v1::AuditEntry> AuditStore::List(const Principal& caller, const AuditQuery& query) {

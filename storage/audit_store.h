@@ -37,7 +37,9 @@ class AuditStore final {
  public:
   explicit AuditStore(Pool& pool) : pool_(pool) {}
 
-  // Appends the records in one transaction. Throws when PostgreSQL fails.
+  // Appends the records, in order, in one transaction: all or none are stored, so a caller
+  // may retry the same records after a failure without storing any twice. Throws when
+  // PostgreSQL fails.
   void Append(const std::vector<AuditRecord>& records);
   // Newest first; last_key is the id to pass as before_id for the next page.
   [[nodiscard]] Page<v1::AuditEntry> List(const Principal& caller, const AuditQuery& query);

@@ -97,6 +97,15 @@ TEST_F(AuditStorePgTest, AppendedEntriesListNewestFirstWithEveryField) {
   EXPECT_EQ(newest.peer(), "ipv4:10.0.0.7:5123");
 }
 
+TEST_F(AuditStorePgTest, SeveralRecordsAreStoredAllOrNone) {
+  // The entries kept while the database was away are retried as a batch: a failure part-way
+  // must leave none of them stored, or the retry would store the first ones twice.
+  AuditRecord bad = Record(1, 12, kPush);
+  bad.target = "\xff not UTF-8";
+  EXPECT_ANY_THROW(store_.Append({Record(0, 11, kGetEnterprise), bad}));
+  EXPECT_TRUE(List(Query(0, "")).items.empty());
+}
+
 TEST_F(AuditStorePgTest, AppendingNothingIsANoOp) {
   store_.Append({});
   EXPECT_TRUE(List(Query(0, "")).items.empty());

@@ -290,28 +290,53 @@ void GiveTo(const std::optional<Account>& account, const fs::path& path) {
   }
 }
 
+std::optional<pid_t> PostmasterPidFromFile(const fs::path& pgdata) {
+  std::ifstream pid_file(pgdata / "postmaster.pid");
+  long pid = 0;
+  if (!(pid_file >> pid) || pid <= 0) return std::nullopt;
+  return static_cast<pid_t>(pid);
+}
+
+struct ProcessState {
+  std::string name;  // the command name, at most 15 characters
+  char state = '?';  // R, S, D, Z, …
+};
+
+// /proc/<pid>/stat is "pid (comm) state …"; nullopt when it cannot be read or parsed.
+std::optional<ProcessState> StateOf(pid_t pid) {
+  std::ifstream stat_file("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  if (!std::getline(stat_file, stat)) return std::nullopt;
+  const size_t open = stat.find('(');
+  const size_t close = stat.rfind(')');
+  if (open == std::string::npos || close == std::string::npos || close + 2 >= stat.size()) {
+    return std::nullopt;
+  }
+  return ProcessState{stat.substr(open + 1, close - open - 1), stat[close + 2]};
+}
+
 // The pid in postmaster.pid when that process is alive and is a postgres process; a stale
 // file (after a crash or reboot, possibly naming an unrelated process now) yields nullopt and
 // is cleaned up by the postmaster itself when it starts.
 std::optional<pid_t> RunningPostmaster(const fs::path& pgdata) {
-  std::ifstream pid_file(pgdata / "postmaster.pid");
-  long pid = 0;
-  if (!(pid_file >> pid) || pid <= 0) return std::nullopt;
-  if (kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM) return std::nullopt;
-  // /proc/<pid>/stat is "pid (comm) state …". A zombie (an exited postmaster that a container's
-  // init has not reaped) still answers kill(pid, 0).
-  std::ifstream stat_file("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat;
-  if (std::getline(stat_file, stat)) {
-    const size_t open = stat.find('(');
-    const size_t close = stat.rfind(')');
-    if (open == std::string::npos || close == std::string::npos || close + 2 >= stat.size()) {
-      return static_cast<pid_t>(pid);
-    }
-    const std::string name = stat.substr(open + 1, close - open - 1);
-    if (!name.starts_with("postgres") || stat[close + 2] == 'Z') return std::nullopt;
+  const std::optional<pid_t> pid = PostmasterPidFromFile(pgdata);
+  if (!pid) return std::nullopt;
+  if (kill(*pid, 0) != 0 && errno != EPERM) return std::nullopt;
+  // A zombie (an exited postmaster that a container's init has not reaped) still answers
+  // kill(pid, 0).
+  if (const std::optional<ProcessState> state = StateOf(*pid)) {
+    if (!state->name.starts_with("postgres") || state->state == 'Z') return std::nullopt;
   }
-  return static_cast<pid_t>(pid);
+  return pid;
+}
+
+// The pid in postmaster.pid when that process has exited but is not reaped yet (a zombie).
+std::optional<pid_t> ZombiePostmaster(const fs::path& pgdata) {
+  const std::optional<pid_t> pid = PostmasterPidFromFile(pgdata);
+  if (!pid) return std::nullopt;
+  const std::optional<ProcessState> state = StateOf(*pid);
+  if (!state || state->state != 'Z' || !state->name.starts_with("postgres")) return std::nullopt;
+  return pid;
 }
 
 // Whether the server running on the directory was left behind by a process that died without
@@ -504,6 +529,32 @@ void EmbeddedCluster::Stop() {
   }
   std::error_code ignored;
   fs::remove(LayoutOf(options_.directory).started_by, ignored);
+}
+
+bool EmbeddedCluster::postmaster_alive() const {
+  return RunningPostmaster(LayoutOf(options_.directory).pgdata).has_value();
+}
+
+void EmbeddedCluster::RestartAfterDeath() {
+  const Layout layout = LayoutOf(options_.directory);
+  // A postmaster that came up after all (a previous attempt's pg_ctl gave up waiting during a
+  // long crash recovery) is the one this object started: keep it.
+  if (RunningPostmaster(layout.pgdata)) {
+    running_ = true;
+    return;
+  }
+  // The dead postmaster stays a zombie until its parent reaps it, and PostgreSQL refuses to
+  // start while the pid in postmaster.pid answers kill(pid, 0). pg_ctl's postmaster is
+  // orphaned at start; where this process is the one that inherits orphans (PID 1 of a
+  // container), nobody else would ever reap it.
+  if (const std::optional<pid_t> zombie = ZombiePostmaster(layout.pgdata)) {
+    if (waitpid(*zombie, nullptr, WNOHANG) != *zombie) {
+      throw StartupError("the dead postmaster (pid " + std::to_string(*zombie) +
+                         ") is not reaped yet by its parent");
+    }
+  }
+  running_ = false;
+  Restart();
 }
 
 std::string EmbeddedCluster::UrlFor(std::string_view database) const {

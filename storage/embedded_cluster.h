@@ -51,6 +51,15 @@ class EmbeddedCluster final {
   void Restart();
   [[nodiscard]] bool running() const { return running_; }
 
+  // Whether the postmaster of a running cluster is still alive: false once it was killed
+  // (kill -9, the OOM killer) or stopped behind this object's back. Reads postmaster.pid and
+  // /proc, cheap enough to poll.
+  [[nodiscard]] bool postmaster_alive() const;
+  // Starts the server again after its postmaster died: `pg_ctl start` over the stale
+  // postmaster.pid, then crash recovery. Throws StartupError while the dead server's backends
+  // still hold its shared memory (they exit within moments); the caller retries later.
+  void RestartAfterDeath();
+
  private:
   explicit EmbeddedCluster(Options options);
 
