@@ -155,12 +155,14 @@ FieldViolations CheckNewNotice(const v1::Notification& notice, const ReferenceCo
   if (notice.has_response_deadline()) {
     const google::protobuf::Timestamp& deadline = notice.response_deadline();
     const std::string field = "notification.response_deadline";
-    if (!CheckTimestamp(deadline, field, violations)) {
-      // Named by CheckTimestamp.
-    } else if (FromTimestamp(deadline) <= now) {
-      violations.push_back({field, "DEADLINE_PASSED", field + " must lie in the future."});
-    } else if (FromTimestamp(deadline) > now + kMaxDeadlineAhead) {
-      violations.push_back({field, "TOO_FAR_AHEAD", field + " must lie within a year."});
+    // Compared only once checked: FromTimestamp saturates, so a far-future deadline is "too far
+    // ahead", never "passed".
+    if (CheckTimestamp(deadline, field, violations)) {
+      if (FromTimestamp(deadline) <= now) {
+        violations.push_back({field, "DEADLINE_PASSED", field + " must lie in the future."});
+      } else if (FromTimestamp(deadline) > now + kMaxDeadlineAhead) {
+        violations.push_back({field, "TOO_FAR_AHEAD", field + " must lie within a year."});
+      }
     }
   }
   return violations;
