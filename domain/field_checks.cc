@@ -148,4 +148,26 @@ bool CheckIdentifier(std::string_view text, const std::string& field, size_t max
   return true;
 }
 
+bool CheckTimestamp(const google::protobuf::Timestamp& time, const std::string& field,
+                    FieldViolations& violations) {
+  if (time.nanos() < 0 || time.nanos() > 999'999'999) {
+    violations.push_back({field, "INVALID_TIMESTAMP", field + " has nanos outside 0..999999999."});
+    return false;
+  }
+  if (time.seconds() < kMinTimestampSeconds || time.seconds() > kMaxTimestampSeconds) {
+    violations.push_back({field, "OUT_OF_RANGE", field + " lies outside the years 0001 to 9999."});
+    return false;
+  }
+  return true;
+}
+
+bool CheckId(int64_t id, const std::string& field, FieldViolations& violations,
+             bool zero_means_none) {
+  if (id > 0 || (id == 0 && zero_means_none)) return true;
+  violations.push_back(
+      {field, "OUT_OF_RANGE",
+       field + (zero_means_none ? " must not be negative." : " must be a positive id.")});
+  return false;
+}
+
 }  // namespace sitrep

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <google/protobuf/timestamp.pb.h>
+
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -31,5 +34,23 @@ bool CheckIdentifier(std::string_view text, const std::string& field, size_t max
 // "indicators[1].value"; a map is named whole) that PostgreSQL cannot store as text: one that
 // holds a NUL or is not UTF-8. "" when there is none. For naming what the database refused.
 [[nodiscard]] std::string FirstUnstorableText(const google::protobuf::Message& message);
+
+// The years a google.protobuf.Timestamp may name (its own definition): 0001-01-01T00:00:00Z
+// up to 9999-12-31T23:59:59.999999999Z. PostgreSQL's timestamptz holds all of them.
+inline constexpr int64_t kMinTimestampSeconds = -62'135'596'800;
+inline constexpr int64_t kMaxTimestampSeconds = 253'402'300'799;
+
+// Checks that `time` is a Timestamp at all: nanos within 0..999,999,999 and seconds within the
+// years 1..9999. Every Timestamp of a request passes here before anything computes with it:
+// after it, seconds * 1,000,000 + nanos / 1000 fits in int64 and FromTimestamp is exact or
+// saturates (domain/time_convert.h), so no time arithmetic can overflow.
+bool CheckTimestamp(const google::protobuf::Timestamp& time, const std::string& field,
+                    FieldViolations& violations);
+
+// Checks an id that names a row of a bigint identity column (every id column is one): ids are
+// positive; 0 is allowed when `zero_means_none` (the field's "unset" or "every"). Anything
+// else could never match and would otherwise reach PostgreSQL.
+bool CheckId(int64_t id, const std::string& field, FieldViolations& violations,
+             bool zero_means_none = false);
 
 }  // namespace sitrep

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <cstdlib>
+
 #include "sitrep/v1/records.pb.h"
 
 namespace sitrep {
@@ -85,6 +88,57 @@ TEST(FirstUnstorableTextTest, NamesTheFirstStringWithANulOrBytesThatAreNotUtf8) 
   v1::Asset asset;
   (*asset.mutable_attributes())["site"] = std::string("\0", 1);
   EXPECT_EQ(FirstUnstorableText(asset), "attributes");
+}
+
+TEST(CheckTimestampTest, AcceptsTheYears1To9999AndNothingElse) {
+  struct Row {
+    int64_t seconds;
+    int32_t nanos;
+    std::string reason;  // empty: accepted
+  };
+  const Row rows[] = {
+      {kMinTimestampSeconds, 0, ""},            // 0001-01-01T00:00:00Z
+      {kMaxTimestampSeconds, 999'999'999, ""},  // 9999-12-31T23:59:59.999999999Z
+      {0, 0, ""},
+      {1'750'000'000, -1, "INVALID_TIMESTAMP"},
+      {1'750'000'000, 1'000'000'000, "INVALID_TIMESTAMP"},
+      {kMinTimestampSeconds - 1, 0, "OUT_OF_RANGE"},
+      {kMaxTimestampSeconds + 1, 0, "OUT_OF_RANGE"},  // year 10000
+      {int64_t{1} << 62, 0, "OUT_OF_RANGE"},
+      {-(int64_t{1} << 62), 0, "OUT_OF_RANGE"},
+      {INT64_MAX, 0, "OUT_OF_RANGE"},
+      {INT64_MIN, 0, "OUT_OF_RANGE"},
+  };
+  for (const Row& row : rows) {
+    google::protobuf::Timestamp time;
+    time.set_seconds(row.seconds);
+    time.set_nanos(row.nanos);
+    FieldViolations violations;
+    EXPECT_EQ(CheckTimestamp(time, "range.start_time", violations), row.reason.empty())
+        << row.seconds;
+    if (row.reason.empty()) {
+      EXPECT_TRUE(violations.empty());
+      // Microseconds of any accepted time fit in int64 (storage's arithmetic).
+      EXPECT_LT(std::abs(row.seconds), INT64_MAX / 1'000'000);
+    } else {
+      ASSERT_EQ(violations.size(), 1u);
+      EXPECT_EQ(violations[0].field, "range.start_time");
+      EXPECT_EQ(violations[0].reason, row.reason);
+    }
+  }
+}
+
+TEST(CheckIdTest, IdsArePositiveAndZeroOnlyWhereItMeansNone) {
+  FieldViolations violations;
+  EXPECT_TRUE(CheckId(1, "id", violations));
+  EXPECT_TRUE(CheckId(INT64_MAX, "id", violations));
+  EXPECT_TRUE(CheckId(0, "filter.enterprise_id", violations, /*zero_means_none=*/true));
+  EXPECT_FALSE(CheckId(0, "id", violations));
+  EXPECT_FALSE(CheckId(-1, "incident_ids[2]", violations, /*zero_means_none=*/true));
+  EXPECT_FALSE(CheckId(INT64_MIN, "id", violations));
+  ASSERT_EQ(violations.size(), 3u);
+  EXPECT_EQ(violations[1].field, "incident_ids[2]");
+  for (const FieldViolation& violation : violations) EXPECT_EQ(violation.reason, "OUT_OF_RANGE");
 }
 
 }  // namespace

@@ -79,6 +79,11 @@ std::optional<FeedPosition> DecodeFeedCursor(std::string_view feed, std::string_
   return position;
 }
 
+FieldViolation CursorBeyondEnd(const std::string& field) {
+  return {field, "CURSOR_BEYOND_END",
+          field + " lies beyond the end of the feed: it was not issued by this server."};
+}
+
 std::optional<int> PageSize(int requested, int default_size, int max) {
   if (requested == 0) return default_size;
   if (requested < 0 || requested > max) return std::nullopt;

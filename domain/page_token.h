@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "domain/field_violation.h"
+
 namespace sitrep {
 
 // Opaque page tokens for keyset paging: the position after which the next page starts.
@@ -31,6 +33,16 @@ struct FeedPosition {
 // feed.
 [[nodiscard]] std::optional<FeedPosition> DecodeFeedCursor(std::string_view feed,
                                                            std::string_view cursor);
+
+// Whether `position` lies at or past a feed's end, the next transaction id to be assigned
+// (storage/feed_horizon.h): such a cursor was never issued, and a consumer following it would
+// wait forever. A cursor equal to the newest position is not beyond the end.
+[[nodiscard]] constexpr bool IsBeyondFeedEnd(FeedPosition position, uint64_t end) {
+  return position.xid >= end;
+}
+
+// A violation of `field` (a cursor or page token) for lying beyond its feed's end.
+[[nodiscard]] FieldViolation CursorBeyondEnd(const std::string& field);
 
 // The page size to use: `requested` when 1..max, the default when 0, nullopt when negative or
 // above `max`.

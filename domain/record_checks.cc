@@ -178,9 +178,7 @@ void CheckSector(const std::string& sector, const ReferenceCodes& codes, const s
 // Whether the enterprise exists is the store's question; only the shape is checked here.
 void CheckEnterpriseId(int64_t enterprise_id, const std::string& field,
                        FieldViolations& violations) {
-  if (enterprise_id >= 0) return;
-  violations.push_back(
-      {field, "OUT_OF_RANGE", field + " must be a registered enterprise's id, or 0 for none."});
+  CheckId(enterprise_id, field, violations, /*zero_means_none=*/true);
 }
 
 enum class Unspecified { kRejected, kAllowed };
@@ -280,10 +278,7 @@ system_clock::time_point ToTimePoint(const Timestamp& time) {
 // Seconds are compared before converting, so a far-future Timestamp cannot overflow.
 bool CheckTime(const Timestamp& time, const std::string& field, system_clock::time_point now,
                FieldViolations& violations) {
-  if (time.nanos() < 0 || time.nanos() > 999'999'999) {
-    violations.push_back({field, "INVALID_TIMESTAMP", field + " has nanos outside 0..999999999."});
-    return false;
-  }
+  if (!CheckTimestamp(time, field, violations)) return false;
   if (time.seconds() < kEarliestSeconds) {
     violations.push_back({field, "TOO_EARLY", field + " lies before 1990-01-01."});
     return false;

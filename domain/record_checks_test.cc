@@ -366,8 +366,8 @@ TEST(CheckIncidentTest, NamesEachWrongField) {
        "IN_FUTURE"},
       {[](I& i) { *i.mutable_occur_time() = Seconds(253'402'300'799); },  // 9999-12-31
        "incident.occur_time", "IN_FUTURE"},
-      {[](I& i) { *i.mutable_occur_time() = Seconds(INT64_MAX); }, "incident.occur_time",
-       "IN_FUTURE"},
+      {[](I& i) { *i.mutable_occur_time() = Seconds(INT64_MAX); },  // not a Timestamp at all
+       "incident.occur_time", "OUT_OF_RANGE"},
       {[](I& i) { *i.mutable_occur_time() = At(kNow - minutes(30)); }, "incident.detect_time",
        "BEFORE_OCCUR_TIME"},
       {[](I& i) {

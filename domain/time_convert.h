@@ -2,7 +2,9 @@
 
 #include <google/protobuf/timestamp.pb.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 
 namespace sitrep {
 
@@ -22,12 +24,17 @@ namespace sitrep {
   return timestamp;
 }
 
+// For a Timestamp that passed CheckTimestamp (domain/field_checks.h). system_clock counts
+// nanoseconds in 64 bits (years 1678..2262), fewer years than a Timestamp names: a time beyond
+// them saturates to a point a century inside them, which compares like the time it stands for
+// with any time near now and leaves room to add or subtract a few years without overflow.
 [[nodiscard]] inline std::chrono::system_clock::time_point FromTimestamp(
     const google::protobuf::Timestamp& timestamp) {
+  constexpr int64_t kLimitSeconds = 200LL * 365 * 24 * 3600;  // about 1770 and 2170
+  const int64_t seconds = std::clamp<int64_t>(timestamp.seconds(), -kLimitSeconds, kLimitSeconds);
   return std::chrono::system_clock::time_point(
       std::chrono::duration_cast<std::chrono::system_clock::duration>(
-          std::chrono::seconds(timestamp.seconds()) +
-          std::chrono::microseconds(timestamp.nanos() / 1000)));
+          std::chrono::seconds(seconds) + std::chrono::microseconds(timestamp.nanos() / 1000)));
 }
 
 }  // namespace sitrep

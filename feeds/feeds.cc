@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include "domain/field_checks.h"
 #include "domain/page_token.h"
 #include "feeds/filter_checks.h"
 
@@ -58,6 +59,7 @@ Outcome<v1::ListIncidentsResponse> Feeds::ListIncidents(const Principal& caller,
   if (!after) return BadCursor("page_token");
   storage::FeedPage<v1::Incident> page =
       store_.ListIncidents(caller, request.filter(), *after, *limit);
+  if (IsBeyondFeedEnd(*after, page.end)) return InvalidArgument({CursorBeyondEnd("page_token")});
   v1::ListIncidentsResponse response;
   const FeedPosition last = Fill(page, kIncidentFeed, response.mutable_incidents(), *after);
   response.set_next_page_token(EncodeFeedCursor(kIncidentFeed, last));
@@ -65,6 +67,8 @@ Outcome<v1::ListIncidentsResponse> Feeds::ListIncidents(const Principal& caller,
 }
 
 Outcome<v1::Incident> Feeds::GetIncident(const Principal& caller, int64_t id) {
+  FieldViolations violations;
+  if (!CheckId(id, "id", violations)) return InvalidArgument(std::move(violations));
   std::optional<v1::Incident> incident = store_.GetIncident(caller, id);
   if (!incident) return NotFound("incident " + std::to_string(id) + " was not found.");
   return std::move(*incident);
@@ -79,6 +83,7 @@ Outcome<v1::ListAssetsResponse> Feeds::ListAssets(const Principal& caller,
   const std::optional<FeedPosition> after = DecodeFeedCursor(kAssetFeed, request.page_token());
   if (!after) return BadCursor("page_token");
   storage::FeedPage<v1::Asset> page = store_.ListAssets(caller, request.filter(), *after, *limit);
+  if (IsBeyondFeedEnd(*after, page.end)) return InvalidArgument({CursorBeyondEnd("page_token")});
   v1::ListAssetsResponse response;
   const FeedPosition last = Fill(page, kAssetFeed, response.mutable_assets(), *after);
   response.set_next_page_token(EncodeFeedCursor(kAssetFeed, last));
@@ -86,6 +91,8 @@ Outcome<v1::ListAssetsResponse> Feeds::ListAssets(const Principal& caller,
 }
 
 Outcome<v1::Asset> Feeds::GetAsset(const Principal& caller, int64_t id) {
+  FieldViolations violations;
+  if (!CheckId(id, "id", violations)) return InvalidArgument(std::move(violations));
   std::optional<v1::Asset> asset = store_.GetAsset(caller, id);
   if (!asset) return NotFound("asset " + std::to_string(id) + " was not found.");
   return std::move(*asset);
@@ -99,6 +106,9 @@ Outcome<int64_t> Feeds::WatchIncidents(const Principal& caller,
   if (!violations.empty()) return InvalidArgument(std::move(violations));
   const std::optional<FeedPosition> from = DecodeFeedCursor(kIncidentFeed, request.cursor());
   if (!from) return BadCursor("cursor");
+  if (!request.cursor().empty() && IsBeyondFeedEnd(*from, store_.End(caller))) {
+    return InvalidArgument({CursorBeyondEnd("cursor")});
+  }
   const FeedPosition start = request.cursor().empty() ? store_.Now(caller) : *from;
   return Watch<v1::Incident, v1::WatchIncidentsResponse>(caller, request.filter(), start,
                                                          storage::FeedListener::Table::kIncidents,
@@ -111,6 +121,9 @@ Outcome<int64_t> Feeds::WatchAssets(const Principal& caller, const v1::WatchAsse
   if (!violations.empty()) return InvalidArgument(std::move(violations));
   const std::optional<FeedPosition> from = DecodeFeedCursor(kAssetFeed, request.cursor());
   if (!from) return BadCursor("cursor");
+  if (!request.cursor().empty() && IsBeyondFeedEnd(*from, store_.End(caller))) {
+    return InvalidArgument({CursorBeyondEnd("cursor")});
+  }
   const FeedPosition start = request.cursor().empty() ? store_.Now(caller) : *from;
   return Watch<v1::Asset, v1::WatchAssetsResponse>(caller, request.filter(), start,
                                                    storage::FeedListener::Table::kAssets,

@@ -62,7 +62,12 @@ class FilterChecker final {
   }
 
   void Range(const v1::TimeRange& range, const std::string& field) {
-    if (range.has_start_time() && range.has_end_time() &&
+    const bool start_ok =
+        !range.has_start_time() ||
+        CheckTimestamp(range.start_time(), Path(field + ".start_time"), violations_);
+    const bool end_ok = !range.has_end_time() ||
+                        CheckTimestamp(range.end_time(), Path(field + ".end_time"), violations_);
+    if (start_ok && end_ok && range.has_start_time() && range.has_end_time() &&
         (range.end_time().seconds() < range.start_time().seconds() ||
          (range.end_time().seconds() == range.start_time().seconds() &&
           range.end_time().nanos() < range.start_time().nanos()))) {
@@ -70,8 +75,8 @@ class FilterChecker final {
     }
   }
 
-  void NonNegative(int64_t value, const std::string& field) {
-    if (value < 0) Add(field, "OUT_OF_RANGE", "must not be negative.");
+  void OptionalId(int64_t value, const std::string& field) {
+    CheckId(value, Path(field), violations_, /*zero_means_none=*/true);
   }
 
   FieldViolations Take() { return std::move(violations_); }
@@ -109,7 +114,7 @@ FieldViolations CheckIncidentFilter(const v1::IncidentFilter& filter, const Refe
   check.Enums(filter.statuses(), "statuses", v1::IncidentStatus_IsValid);
   check.Range(filter.occur_time(), "occur_time");
   check.Range(filter.receive_time(), "receive_time");
-  check.NonNegative(filter.enterprise_id(), "enterprise_id");
+  check.OptionalId(filter.enterprise_id(), "enterprise_id");
   check.Cve(filter.cve_id());
   check.Text(filter.indicator_value(), "indicator_value", kMaxIndicatorChars);
   check.Text(filter.title_contains(), "title_contains", kMaxSearchChars);
@@ -127,7 +132,7 @@ FieldViolations CheckAssetFilter(const v1::AssetFilter& filter, const ReferenceC
   check.Text(filter.vendor(), "vendor", kMaxAssetTextChars);
   check.Cve(filter.cve_id());
   check.Range(filter.last_seen_time(), "last_seen_time");
-  check.NonNegative(filter.enterprise_id(), "enterprise_id");
+  check.OptionalId(filter.enterprise_id(), "enterprise_id");
   return check.Take();
 }
 

@@ -7,6 +7,7 @@
 #include <tuple>
 #include <vector>
 
+#include "domain/field_checks.h"
 #include "domain/time_convert.h"
 
 namespace sitrep::feeds {
@@ -20,9 +21,9 @@ constexpr auto kChinaOffset = hours(8);          // China Standard Time, UTC+8, 
 constexpr int64_t kEarliestSeconds = 631152000;  // 1990-01-01, as records (README)
 constexpr auto kFutureSlack = hours(24);
 
-bool ValidTimestamp(const google::protobuf::Timestamp& time, system_clock::time_point now) {
-  return time.nanos() >= 0 && time.nanos() <= 999'999'999 && time.seconds() >= kEarliestSeconds &&
-         FromTimestamp(time) <= now + kFutureSlack;
+// For a time that passed CheckTimestamp: whether an overview may start or end there.
+bool WithinSituationReach(const google::protobuf::Timestamp& time, system_clock::time_point now) {
+  return time.seconds() >= kEarliestSeconds && FromTimestamp(time) <= now + kFutureSlack;
 }
 
 // The start and end the request means, before widening to buckets.
@@ -106,7 +107,9 @@ FieldViolations CheckSituationRequest(const v1::GetSituationRequest& request,
   for (const auto& [present, time, field] :
        {std::tuple{range.has_start_time(), &range.start_time(), "time_range.start_time"},
         std::tuple{range.has_end_time(), &range.end_time(), "time_range.end_time"}}) {
-    if (present && !ValidTimestamp(*time, now)) {
+    if (present && !CheckTimestamp(*time, field, violations)) {
+      times_valid = false;
+    } else if (present && !WithinSituationReach(*time, now)) {
       times_valid = false;
       violations.push_back(
           {field, "OUT_OF_RANGE", std::string(field) + " must lie between 1990 and tomorrow."});

@@ -50,10 +50,17 @@ FieldViolations CheckAmendRequest(const v1::AmendIncidentRequest& request) {
     violations.push_back(
         {"update_mask", "REQUIRED", "update_mask must name the fields that change."});
   }
-  for (const std::string& path : request.update_mask().paths()) {
-    if (!kAmendableFields.contains(path)) {
-      violations.push_back({"update_mask.paths", "IMMUTABLE_FIELD",
-                            "\"" + path + "\" is not a field an amendment may change."});
+  const auto& paths = request.update_mask().paths();
+  for (int i = 0; i < paths.size(); ++i) {
+    const std::string field = "update_mask.paths[" + std::to_string(i) + "]";
+    // A path that names no field at all is a typo, not a field the caller may not change.
+    if (v1::Incident::descriptor()->FindFieldByName(paths[i]) == nullptr) {
+      violations.push_back(
+          {field, "UNKNOWN_FIELD", field + " names no field of Incident (a typo?)."});
+    } else if (!kAmendableFields.contains(paths[i])) {
+      violations.push_back(
+          {field, "IMMUTABLE_FIELD",
+           field + ": \"" + paths[i] + "\" is not a field an amendment may change."});
     }
   }
   CheckText(request.note(), "note", 0, kMaxNoteChars, violations, true);
@@ -150,6 +157,10 @@ Outcome<v1::ListMyIncidentsResponse> Reports::ListMine(const Principal& caller,
 
 Outcome<v1::ListIncidentRevisionsResponse> Reports::Revisions(const Principal& caller,
                                                               int64_t incident_id) {
+  FieldViolations violations;
+  if (!CheckId(incident_id, "incident_id", violations)) {
+    return InvalidArgument(std::move(violations));
+  }
   return storage::InTransaction(
       pool_, caller, [&](pqxx::work& tx) -> Outcome<v1::ListIncidentRevisionsResponse> {
         std::optional<v1::Incident> current = storage::IncidentStore::Get(tx, incident_id);

@@ -24,6 +24,14 @@ std::optional<FieldViolation> CheckMayWrite(const Principal& caller, uint32_t pr
                               "an enterprise may report only about itself (enterprise " +
                                   std::to_string(caller.enterprise_id) + ")."};
       }
+      // Its province is its enterprise's (read at authentication): reporting elsewhere is a
+      // question of permission, as for a collector, not a wrong value.
+      if (province != caller.province) {
+        return FieldViolation{path("province"), "PERMISSION_DENIED",
+                              "an enterprise of province " + std::to_string(caller.province) +
+                                  " may not write records of province " + std::to_string(province) +
+                                  "."};
+      }
       return std::nullopt;
     default:
       return FieldViolation{path("province"), "PERMISSION_DENIED",

@@ -15,7 +15,10 @@ Principal Bound(v1::Role role, uint32_t province, int64_t enterprise_id = 0) {
 }
 
 Principal Collector(uint32_t province) { return Bound(v1::ROLE_COLLECTOR, province); }
-Principal Enterprise(int64_t enterprise_id) { return Bound(v1::ROLE_ENTERPRISE, 0, enterprise_id); }
+// Authentication gives an enterprise principal its enterprise's province.
+Principal Enterprise(int64_t enterprise_id) {
+  return Bound(v1::ROLE_ENTERPRISE, 440000, enterprise_id);
+}
 
 TEST(CheckMayWriteTest, ProvincialCollectorWritesItsOwnProvinceOnly) {
   EXPECT_FALSE(CheckMayWrite(Collector(440000), 440000, 0, "").has_value());
@@ -36,6 +39,13 @@ TEST(CheckMayWriteTest, EnterpriseWritesAboutItselfOnly) {
   const auto denied = CheckMayWrite(Enterprise(5), 440000, 6, "incident");
   ASSERT_TRUE(denied.has_value());
   EXPECT_EQ(denied->field, "incident.enterprise_id");
+}
+
+TEST(CheckMayWriteTest, EnterpriseWritesInItsOwnProvinceOnly) {
+  const auto denied = CheckMayWrite(Enterprise(5), 110000, 5, "incident");
+  ASSERT_TRUE(denied.has_value());
+  EXPECT_EQ(denied->field, "incident.province");
+  EXPECT_EQ(denied->reason, "PERMISSION_DENIED");
 }
 
 TEST(CheckMayWriteTest, RegulatorsDoNotWriteRecords) {

@@ -49,12 +49,7 @@ void CheckIds(const Ids& ids, const std::string& field, FieldViolations& violati
         {field, "TOO_MANY", field + " holds at most " + std::to_string(kMaxReferences) + " ids."});
     return;
   }
-  for (int i = 0; i < ids.size(); ++i) {
-    if (ids[i] <= 0) {
-      violations.push_back(
-          {Indexed(field, i), "OUT_OF_RANGE", Indexed(field, i) + " must be a positive id."});
-    }
-  }
+  for (int i = 0; i < ids.size(); ++i) CheckId(ids[i], Indexed(field, i), violations);
 }
 
 void CheckTargets(const v1::Notification& notice, const ReferenceCodes& codes,
@@ -73,9 +68,8 @@ void CheckTargets(const v1::Notification& notice, const ReferenceCodes& codes,
   for (int i = 0; i < notice.targets_size(); ++i) {
     const v1::NotificationTarget& target = notice.targets(i);
     const std::string path = Indexed(field, i);
-    if (target.enterprise_id() < 0) {
-      violations.push_back({path + ".enterprise_id", "OUT_OF_RANGE",
-                            path + ".enterprise_id must be a positive id."});
+    if (!CheckId(target.enterprise_id(), path + ".enterprise_id", violations,
+                 /*zero_means_none=*/true)) {
       continue;
     }
     if (target.enterprise_id() == 0 && target.province() == 0) {
@@ -161,12 +155,14 @@ FieldViolations CheckNewNotice(const v1::Notification& notice, const ReferenceCo
   if (notice.has_response_deadline()) {
     const google::protobuf::Timestamp& deadline = notice.response_deadline();
     const std::string field = "notification.response_deadline";
-    if (deadline.nanos() < 0 || deadline.nanos() > 999'999'999) {
-      violations.push_back({field, "OUT_OF_RANGE", field + " is not a valid timestamp."});
-    } else if (FromTimestamp(deadline) <= now) {
-      violations.push_back({field, "DEADLINE_PASSED", field + " must lie in the future."});
-    } else if (FromTimestamp(deadline) > now + kMaxDeadlineAhead) {
-      violations.push_back({field, "TOO_FAR_AHEAD", field + " must lie within a year."});
+    // Compared only once checked: FromTimestamp saturates, so a far-future deadline is "too far
+    // ahead", never "passed".
+    if (CheckTimestamp(deadline, field, violations)) {
+      if (FromTimestamp(deadline) <= now) {
+        violations.push_back({field, "DEADLINE_PASSED", field + " must lie in the future."});
+      } else if (FromTimestamp(deadline) > now + kMaxDeadlineAhead) {
+        violations.push_back({field, "TOO_FAR_AHEAD", field + " must lie within a year."});
+      }
     }
   }
   return violations;
@@ -349,9 +345,10 @@ Outcome<std::vector<TargetChange>> DecideClose(const Principal& caller,
 }
 
 FieldViolations CheckNotificationId(int64_t id, const char* field) {
-  if (id > 0) return {};
-  return {{field, id == 0 ? "REQUIRED" : "OUT_OF_RANGE",
-           std::string(field) + " must be a notification id."}};
+  if (id == 0) return {{field, "REQUIRED", std::string(field) + " must be a notification id."}};
+  FieldViolations violations;
+  CheckId(id, field, violations);
+  return violations;
 }
 
 FieldViolations CheckFeedback(const v1::SubmitFeedbackRequest& request) {
@@ -368,6 +365,10 @@ FieldViolations CheckClose(const v1::CloseNotificationRequest& request) {
   if (static_cast<size_t>(request.provinces_size() + request.enterprise_ids_size()) > kMaxTargets) {
     violations.push_back(
         {"provinces", "TOO_MANY", "name at most " + std::to_string(kMaxTargets) + " targets."});
+  } else {
+    for (int i = 0; i < request.enterprise_ids_size(); ++i) {
+      CheckId(request.enterprise_ids(i), Indexed("enterprise_ids", i), violations);
+    }
   }
   return violations;
 }

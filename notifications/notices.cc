@@ -5,6 +5,7 @@
 #include <string>
 #include <thread>
 
+#include "domain/field_checks.h"
 #include "domain/page_token.h"
 #include "domain/time_convert.h"
 #include "notifications/notice_rules.h"
@@ -27,8 +28,14 @@ bool IsKnown(int value) {
   return value != 0 && descriptor->FindValueByNumber(value) != nullptr;
 }
 
-bool ValidTimestamp(const google::protobuf::Timestamp& time) {
-  return time.nanos() >= 0 && time.nanos() <= 999'999'999;
+// One violation per reference, at `positions` of `field`, to a record the caller cannot see:
+// missing and hidden are told alike, so references cannot probe for other provinces' records.
+void AddUnseen(const std::vector<int>& positions, const std::string& field, const char* reason,
+               const char* record, FieldViolations& violations) {
+  for (const int i : positions) {
+    const std::string path = field + "[" + std::to_string(i) + "]";
+    violations.push_back({path, reason, path + " names no " + record + " you may see."});
+  }
 }
 
 // The checked request as a store query, or its violations.
@@ -61,21 +68,14 @@ Outcome<storage::NoticeQuery> QueryOf(const v1::ListNotificationsRequest& reques
   }
   query.min_priority = request.min_priority();
   const v1::TimeRange& range = request.create_time();
-  if (range.has_start_time()) {
-    if (!ValidTimestamp(range.start_time())) {
-      violations.push_back(
-          {"create_time.start_time", "OUT_OF_RANGE", "create_time.start_time is not a time."});
-    } else {
-      query.created_from = FromTimestamp(range.start_time());
-    }
+  // Saturating at system_clock's limits selects the same notices: all were created near now.
+  if (range.has_start_time() &&
+      CheckTimestamp(range.start_time(), "create_time.start_time", violations)) {
+    query.created_from = FromTimestamp(range.start_time());
   }
-  if (range.has_end_time()) {
-    if (!ValidTimestamp(range.end_time())) {
-      violations.push_back(
-          {"create_time.end_time", "OUT_OF_RANGE", "create_time.end_time is not a time."});
-    } else {
-      query.created_before = FromTimestamp(range.end_time());
-    }
+  if (range.has_end_time() &&
+      CheckTimestamp(range.end_time(), "create_time.end_time", violations)) {
+    query.created_before = FromTimestamp(range.end_time());
   }
   if (query.created_from && query.created_before && *query.created_before < *query.created_from) {
     violations.push_back({"create_time.end_time", "BEFORE_START_TIME",
@@ -100,6 +100,12 @@ Outcome<v1::Notification> Notices::Issue(const Principal& caller,
                                          const v1::IssueNotificationRequest& request) {
   const auto now = clock_.Now();
   FieldViolations violations = CheckNewNotice(request.notification(), codes_, now);
+  if (!violations.empty()) return InvalidArgument(std::move(violations));
+  const storage::UnseenRecords unseen = store_.Unseen(caller, request.notification().incident_ids(),
+                                                      request.notification().asset_ids());
+  AddUnseen(unseen.incidents, "notification.incident_ids", "UNKNOWN_INCIDENT", "incident",
+            violations);
+  AddUnseen(unseen.assets, "notification.asset_ids", "UNKNOWN_ASSET", "asset", violations);
   if (!violations.empty()) return InvalidArgument(std::move(violations));
   const v1::Notification notice = CompleteNewNotice(caller, request.notification(), now);
   return store_.Issue(caller, notice, now, [&](const auto& enterprises) {
@@ -141,6 +147,10 @@ Outcome<v1::Notification> Notices::SubmitFeedback(const Principal& caller,
                                                   const v1::SubmitFeedbackRequest& request) {
   FieldViolations violations = CheckFeedback(request);
   if (!violations.empty()) return InvalidArgument(std::move(violations));
+  const storage::UnseenRecords unseen =
+      store_.Unseen(caller, request.incident_ids(), google::protobuf::RepeatedField<int64_t>());
+  AddUnseen(unseen.incidents, "incident_ids", "UNKNOWN_INCIDENT", "incident", violations);
+  if (!violations.empty()) return InvalidArgument(std::move(violations));
   return store_.Change(
       caller, request.notification_id(), clock_.Now(),
       [&](const v1::Notification& locked) { return DecideFeedback(caller, locked, request); });
@@ -162,6 +172,9 @@ Outcome<int64_t> Notices::Watch(const Principal& caller,
   if (!from) {
     return InvalidArgument(
         {{"cursor", "INVALID_CURSOR", "cursor is not a cursor of the notification inbox."}});
+  }
+  if (!request.cursor().empty() && IsBeyondFeedEnd(*from, store_.InboxEnd(caller))) {
+    return InvalidArgument({CursorBeyondEnd("cursor")});
   }
   FeedPosition position = request.cursor().empty() ? store_.InboxNow(caller) : *from;
   constexpr auto kTable = storage::FeedListener::Table::kNotificationTargets;

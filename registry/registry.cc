@@ -79,6 +79,8 @@ Outcome<v1::Enterprise> Registry::CreateEnterprise(const Principal& caller,
 }
 
 Outcome<v1::Enterprise> Registry::GetEnterprise(const Principal& caller, int64_t id) {
+  FieldViolations violations;
+  if (!CheckId(id, "id", violations)) return InvalidArgument(std::move(violations));
   std::optional<v1::Enterprise> enterprise = enterprises_.Get(caller, id);
   // Hidden and missing look the same, so ids of other provinces cannot be probed.
   if (!enterprise || !MaySee(caller, *enterprise)) {
@@ -135,6 +137,10 @@ Outcome<v1::Enterprise> Registry::UpdateEnterprise(const Principal& caller,
       return InvalidArgument({{"update_mask", "UNKNOWN_FIELD",
                                "update_mask names " + path + ", which cannot be updated."}});
     }
+  }
+  FieldViolations id_violations;
+  if (!CheckId(request.enterprise().id(), "enterprise.id", id_violations)) {
+    return InvalidArgument(std::move(id_violations));
   }
   std::optional<v1::Enterprise> current = enterprises_.Get(caller, request.enterprise().id());
   if (!current) {
@@ -200,11 +206,13 @@ Outcome<v1::ListPrincipalsResponse> Registry::ListPrincipals(
 Outcome<v1::IssueTokenResponse> Registry::IssueToken(const Principal& caller,
                                                      const v1::IssueTokenRequest& request) {
   FieldViolations violations;
+  CheckId(request.principal_id(), "principal_id", violations);
   CheckText(request.description(), "description", 0, 500, violations);
-  std::optional<std::chrono::system_clock::time_point> expire_time;
-  if (request.has_expire_time()) {
-    expire_time = FromTimestamp(request.expire_time());
-    if (*expire_time <= clock_.Now()) {
+  std::optional<google::protobuf::Timestamp> expire_time;
+  if (request.has_expire_time() &&
+      CheckTimestamp(request.expire_time(), "expire_time", violations)) {
+    expire_time = request.expire_time();
+    if (FromTimestamp(*expire_time) <= clock_.Now()) {
       violations.push_back({"expire_time", "IN_THE_PAST", "expire_time must be in the future."});
     }
   }
@@ -228,6 +236,10 @@ Outcome<v1::ListTokensResponse> Registry::ListTokens(const Principal& caller,
   if (!limit) return BadPageSize();
   const std::optional<int64_t> after = DecodePageToken("tokens", request.page_token());
   if (!after) return BadPageToken();
+  FieldViolations violations;
+  if (!CheckId(request.principal_id(), "principal_id", violations, /*zero_means_none=*/true)) {
+    return InvalidArgument(std::move(violations));
+  }
   storage::Page<v1::Token> page = principals_.ListTokens(
       caller, {.principal_id = request.principal_id(), .after_id = *after, .limit = *limit});
   v1::ListTokensResponse response;
@@ -237,6 +249,8 @@ Outcome<v1::ListTokensResponse> Registry::ListTokens(const Principal& caller,
 }
 
 Outcome<v1::Token> Registry::RevokeToken(const Principal& caller, int64_t token_id) {
+  FieldViolations violations;
+  if (!CheckId(token_id, "token_id", violations)) return InvalidArgument(std::move(violations));
   std::optional<v1::Token> token = principals_.RevokeToken(caller, token_id);
   if (!token) return NotFound("token " + std::to_string(token_id) + " not found.");
   return std::move(*token);
@@ -249,18 +263,22 @@ Outcome<v1::ListAuditEntriesResponse> Registry::ListAuditEntries(
   const std::optional<int64_t> before = DecodePageToken("audit", request.page_token());
   if (!before) return BadPageToken();
   FieldViolations violations;
+  CheckId(request.principal_id(), "principal_id", violations, /*zero_means_none=*/true);
   CheckText(request.method(), "method", 0, 200, violations);
+  const v1::TimeRange& range = request.time_range();
+  if (range.has_start_time()) {
+    CheckTimestamp(range.start_time(), "time_range.start_time", violations);
+  }
+  if (range.has_end_time()) CheckTimestamp(range.end_time(), "time_range.end_time", violations);
   if (!violations.empty()) return InvalidArgument(std::move(violations));
 
   storage::AuditQuery query;
   query.principal_id = request.principal_id();
   query.method = request.method();
-  if (request.time_range().has_start_time()) {
-    query.start_time = FromTimestamp(request.time_range().start_time());
-  }
-  if (request.time_range().has_end_time()) {
-    query.end_time = FromTimestamp(request.time_range().end_time());
-  }
+  // Checked above; saturating at system_clock's limits selects the same entries (every entry
+  // was written at a time near now).
+  if (range.has_start_time()) query.start_time = FromTimestamp(range.start_time());
+  if (range.has_end_time()) query.end_time = FromTimestamp(range.end_time());
   query.before_id = *before;
   query.limit = *limit;
   storage::Page<v1::AuditEntry> page = audit_.List(caller, query);

@@ -46,10 +46,11 @@ Page<v1::AuditEntry> AuditStore::List(const Principal& caller, const AuditQuery&
     // page follows. The time range is half-open, [start, end), as TimeRange says.
     const pqxx::result result = tx.exec_params(
         "SELECT id, sitrep_micros(at), principal_id, method, target, rows, status, peer "
-        "FROM audit_entries WHERE ($1 = 0 OR principal_id = $1) AND ($2 = '' OR method = $2) "
+        "FROM audit_entries WHERE ($1::bigint = 0 OR principal_id = $1) AND ($2 = '' OR method = "
+        "$2) "
         "AND ($3::bigint IS NULL OR at >= sitrep_time($3)) "
         "AND ($4::bigint IS NULL OR at < sitrep_time($4)) "
-        "AND ($5 = 0 OR id < $5) ORDER BY id DESC LIMIT $6",
+        "AND ($5::bigint = 0 OR id < $5) ORDER BY id DESC LIMIT $6",
         query.principal_id, query.method, start_micros, end_micros, query.before_id, limit + 1);
     Page<v1::AuditEntry> page;
     for (const pqxx::row& row : result) {

@@ -18,6 +18,13 @@ class FeedHorizon final {
 
   // The horizon `tx` sees: the oldest running transaction id other than the exempted one, or
   // the next id to be assigned when none other runs.
+  // The end of every commit-ordered feed as `tx` sees it: the next transaction id to be
+  // assigned. No position ever issued lies at or past it, and it only grows, so a cursor just
+  // issued by any server is always before it while concurrent commits move it on.
+  [[nodiscard]] static uint64_t ReadEnd(pqxx::work& tx) {
+    return tx.exec("SELECT pg_snapshot_xmax(pg_current_snapshot())::text")[0][0].as<uint64_t>();
+  }
+
   [[nodiscard]] uint64_t Read(pqxx::work& tx) const {
     return tx
         .exec_params1(

@@ -202,6 +202,7 @@ FeedPage<v1::Incident> FeedStore::ListIncidents(const Principal& caller,
     FeedPage<v1::Incident> page;
     // Read before the page: a horizon no later than the page's own (see FeedPage).
     page.horizon = horizon_.Read(tx);
+    page.end = FeedHorizon::ReadEnd(tx);
     FeedPosition start = after;
     if (filter.receive_time().has_start_time()) {
       const FeedPosition since =
@@ -228,6 +229,7 @@ FeedPage<v1::Asset> FeedStore::ListAssets(const Principal& caller, const v1::Ass
   return InTransaction(pool_, caller, [&](pqxx::work& tx) {
     FeedPage<v1::Asset> page;
     page.horizon = horizon_.Read(tx);
+    page.end = FeedHorizon::ReadEnd(tx);
     Conditions conditions;
     AddFeedWindow(conditions, after, page.horizon);
     AddAssetFilter(conditions, filter);
@@ -267,6 +269,10 @@ FeedPosition FeedStore::Now(const Principal& caller) {
     const uint64_t horizon = horizon_.Read(tx);
     return FeedPosition{horizon == 0 ? 0 : horizon - 1, INT64_MAX};
   });
+}
+
+uint64_t FeedStore::End(const Principal& caller) {
+  return InTransaction(pool_, caller, [&](pqxx::work& tx) { return FeedHorizon::ReadEnd(tx); });
 }
 
 }  // namespace sitrep::storage

@@ -20,6 +20,7 @@ struct FeedPage {
   std::vector<T> records;
   std::vector<FeedPosition> positions;
   uint64_t horizon = 0;
+  uint64_t end = 0;  // FeedHorizon::ReadEnd in the page's transaction: cursors lie before it
 };
 
 // The read path's SQL: feeds of incidents and assets behind gap-free cursors, and single
@@ -46,6 +47,9 @@ class FeedStore final {
   // The position just before everything not yet committed: a watcher that starts here sees
   // only what commits from now on.
   [[nodiscard]] FeedPosition Now(const Principal& caller);
+
+  // FeedHorizon::ReadEnd: a cursor whose xid lies at or past it was never issued.
+  [[nodiscard]] uint64_t End(const Principal& caller);
 
  private:
   Pool& pool_;

@@ -191,8 +191,8 @@ Page<v1::Incident> IncidentStore::ListMine(pqxx::work& tx, int64_t reporter_id,
   limit = std::max(limit, 1);
   const pqxx::result result = tx.exec_params(
       std::string("SELECT ") + kIncidentColumns +
-          " FROM incidents WHERE (reporter_id = $1 OR ($2 <> 0 AND enterprise_id = $2)) "
-          "AND ($3 = 0 OR id < $3) ORDER BY id DESC LIMIT $4",
+          " FROM incidents WHERE (reporter_id = $1 OR ($2::bigint <> 0 AND enterprise_id = $2)) "
+          "AND ($3::bigint = 0 OR id < $3) ORDER BY id DESC LIMIT $4",
       reporter_id, enterprise_id, before_id, limit + 1);
   Page<v1::Incident> page;
   for (const pqxx::row& row : result) {

@@ -388,6 +388,34 @@ FeedPosition NotificationStore::InboxNow(const Principal& caller) {
   });
 }
 
+UnseenRecords NotificationStore::Unseen(
+    const Principal& caller, const google::protobuf::RepeatedField<int64_t>& incident_ids,
+    const google::protobuf::RepeatedField<int64_t>& asset_ids) {
+  UnseenRecords unseen;
+  if (incident_ids.empty() && asset_ids.empty()) return unseen;
+  return InTransaction(pool_, caller, [&](pqxx::work& tx) {
+    // The read policies (0005_feeds.sql) filter both tables: an id the caller may not read
+    // finds no row, exactly like one that does not exist.
+    const pqxx::result result = tx.exec_params(
+        "SELECT 'i', x.i - 1 FROM unnest($1::bigint[]) WITH ORDINALITY AS x(id, i)"
+        " WHERE NOT EXISTS (SELECT 1 FROM incidents r WHERE r.id = x.id)"
+        " UNION ALL "
+        "SELECT 'a', x.i - 1 FROM unnest($2::bigint[]) WITH ORDINALITY AS x(id, i)"
+        " WHERE NOT EXISTS (SELECT 1 FROM assets r WHERE r.id = x.id) ORDER BY 1, 2",
+        BigintArray(incident_ids), BigintArray(asset_ids));
+    UnseenRecords found;
+    for (const pqxx::row& row : result) {
+      (row[0].as<std::string>() == "i" ? found.incidents : found.assets)
+          .push_back(row[1].as<int>());
+    }
+    return found;
+  });
+}
+
+uint64_t NotificationStore::InboxEnd(const Principal& caller) {
+  return InTransaction(pool_, caller, [&](pqxx::work& tx) { return FeedHorizon::ReadEnd(tx); });
+}
+
 std::vector<NoticeBacklog> NotificationStore::Backlog(TimePoint now) {
   // The whole backlog whoever asks: metrics are for the platform's operators. Counted by a
   // function of the tables' owner (migration 0013): row-level security per row was too slow.

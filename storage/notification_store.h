@@ -57,6 +57,12 @@ struct TargetChange {
 };
 
 // Targets not yet closed and, of those, the overdue ones, for one level and target province.
+// Positions (0-based) of referenced records a caller cannot read.
+struct UnseenRecords {
+  std::vector<int> incidents;
+  std::vector<int> assets;
+};
+
 struct NoticeBacklog {
   std::string level;  // "NATIONAL" or "PROVINCIAL"
   uint32_t province = 0;
@@ -114,6 +120,15 @@ class NotificationStore final {
 
   // The inbox position just before everything not yet committed.
   [[nodiscard]] FeedPosition InboxNow(const Principal& caller);
+
+  // FeedHorizon::ReadEnd: an inbox cursor whose xid lies at or past it was never issued.
+  [[nodiscard]] uint64_t InboxEnd(const Principal& caller);
+
+  // Which of `incident_ids` and `asset_ids` name records that do not exist or that `caller`
+  // may not read. Row-level security decides, so a hidden record and a missing one look alike.
+  [[nodiscard]] UnseenRecords Unseen(const Principal& caller,
+                                     const google::protobuf::RepeatedField<int64_t>& incident_ids,
+                                     const google::protobuf::RepeatedField<int64_t>& asset_ids);
 
   // Open and overdue targets of every notice by level and target province, as of `now`.
   [[nodiscard]] std::vector<NoticeBacklog> Backlog(TimePoint now);

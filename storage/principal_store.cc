@@ -118,8 +118,7 @@ Page<v1::Principal> PrincipalStore::List(const Principal& caller, const Principa
 
 std::optional<v1::Token> PrincipalStore::InsertToken(
     const Principal& caller, int64_t principal_id, std::string_view secret_sha256_hex,
-    const std::string& description,
-    std::optional<std::chrono::system_clock::time_point> expire_time) {
+    const std::string& description, std::optional<google::protobuf::Timestamp> expire_time) {
   std::optional<int64_t> expire_micros;
   if (expire_time) expire_micros = ToMicros(*expire_time);
   return InTransaction(pool_, caller, [&](pqxx::work& tx) -> std::optional<v1::Token> {
@@ -137,10 +136,11 @@ std::optional<v1::Token> PrincipalStore::InsertToken(
 Page<v1::Token> PrincipalStore::ListTokens(const Principal& caller, const TokenQuery& query) {
   const int limit = std::max(query.limit, 1);
   return InTransaction(pool_, caller, [&](pqxx::work& tx) {
-    const pqxx::result result = tx.exec_params(
-        std::string("SELECT ") + kTokenColumns +
-            " FROM tokens WHERE ($1 = 0 OR principal_id = $1) AND id > $2 ORDER BY id LIMIT $3",
-        query.principal_id, query.after_id, limit + 1);
+    const pqxx::result result =
+        tx.exec_params(std::string("SELECT ") + kTokenColumns +
+                           " FROM tokens WHERE ($1::bigint = 0 OR principal_id = $1) AND id > $2 "
+                           "ORDER BY id LIMIT $3",
+                       query.principal_id, query.after_id, limit + 1);
     Page<v1::Token> page;
     for (const pqxx::row& row : result) {
       if (static_cast<int>(page.items.size()) == limit) {

@@ -48,11 +48,11 @@ class PrincipalStore final {
   [[nodiscard]] Page<v1::Principal> List(const Principal& caller, const PrincipalQuery& query);
 
   // Stores a token of `principal_id` by the SHA-256 (hex) of its secret; nullopt when there
-  // is no such principal.
+  // is no such principal. `expire_time` is a Timestamp, not a system_clock time, because a
+  // token may be meant to last beyond 2262; it must have passed CheckTimestamp.
   [[nodiscard]] std::optional<v1::Token> InsertToken(
       const Principal& caller, int64_t principal_id, std::string_view secret_sha256_hex,
-      const std::string& description,
-      std::optional<std::chrono::system_clock::time_point> expire_time);
+      const std::string& description, std::optional<google::protobuf::Timestamp> expire_time);
   [[nodiscard]] Page<v1::Token> ListTokens(const Principal& caller, const TokenQuery& query);
   // Sets revoke_time (once; revoking again keeps the first time); nullopt when unknown.
   [[nodiscard]] std::optional<v1::Token> RevokeToken(const Principal& caller, int64_t token_id);

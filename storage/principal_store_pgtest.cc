@@ -5,6 +5,7 @@
 #include <string>
 #include <thread>
 
+#include "domain/time_convert.h"
 #include "storage/enterprise_store.h"
 #include "storage/pool.h"
 #include "storage/principal_store.h"
@@ -155,7 +156,7 @@ TEST_F(PrincipalStorePgTest, TokenKeepsItsMetadataToTheMicrosecond) {
       system_clock::time_point(std::chrono::microseconds(1'893'456'000'123'456));
 
   const std::optional<v1::Token> token =
-      store_.InsertToken(admin_, probe.id(), Hash('a'), "probe key", expiry);
+      store_.InsertToken(admin_, probe.id(), Hash('a'), "probe key", ToTimestamp(expiry));
 
   ASSERT_TRUE(token.has_value());
   EXPECT_EQ(token->principal_id(), probe.id());
@@ -181,8 +182,8 @@ TEST_P(TokenStatePgTest, FindByTokenHashJudgesTheToken) {
   const TokenCase& c = GetParam();
   const system_clock::time_point now = system_clock::now();
   const v1::Principal probe = CreateOrDie(NewPrincipal("probe", v1::ROLE_COLLECTOR, 440000));
-  std::optional<system_clock::time_point> expiry;
-  if (c.expires_in) expiry = now + *c.expires_in;
+  std::optional<google::protobuf::Timestamp> expiry;
+  if (c.expires_in) expiry = ToTimestamp(now + *c.expires_in);
   const std::optional<v1::Token> token =
       store_.InsertToken(admin_, probe.id(), Hash('a'), "", expiry);
   ASSERT_TRUE(token.has_value());

@@ -6,7 +6,9 @@
 #include <fstream>
 
 #include "domain/page_token.h"
+#include "sitrep/v1/report.grpc.pb.h"
 #include "tests/cli_runner.h"
+#include "tests/record_samples.h"
 #include "tests/server_fixture.h"
 
 namespace sitrep::testing {
@@ -20,7 +22,8 @@ class CliNoticesTest : public ServerFixture {
     national_ = TokenFile("national", TokenFor(v1::ROLE_NATIONAL));
     guangdong_ = TokenFile("guangdong", TokenFor(v1::ROLE_PROVINCIAL, 440000));
     beijing_ = TokenFile("beijing", TokenFor(v1::ROLE_PROVINCIAL, 110000));
-    plant_token_ = TokenFile("plant", TokenFor(v1::ROLE_ENTERPRISE, 0, plant_.id()));
+    plant_secret_ = TokenFor(v1::ROLE_ENTERPRISE, 0, plant_.id());
+    plant_token_ = TokenFile("plant", plant_secret_);
   }
 
   std::filesystem::path TokenFile(const std::string& name, const std::string& token) {
@@ -45,6 +48,7 @@ class CliNoticesTest : public ServerFixture {
   }
 
   v1::Enterprise plant_;
+  std::string plant_secret_;
   std::filesystem::path national_, guangdong_, beijing_, plant_token_;
 };
 
@@ -77,13 +81,22 @@ TEST_F(CliNoticesTest, TheLoopRunsFromTheCommandLine) {
   ASSERT_EQ(acknowledged.exit_code, 0) << acknowledged.err;
   EXPECT_NE(acknowledged.out.find("广东: acknowledged"), std::string::npos) << acknowledged.out;
 
-  // Guangdong forwards it to its enterprise, which answers after acknowledging.
+  // Guangdong forwards it to its enterprise, which answers after acknowledging; both name an
+  // incident the plant reported (references must name records the caller may see).
+  v1::ReportIncidentRequest report;
+  *report.mutable_incident() = SampleIncident("hmi-1", 440000, clock_.Now());
+  v1::ReportIncidentResponse reported;
+  ASSERT_TRUE(v1::ReportService::NewStub(channel_)
+                  ->ReportIncident(As(plant_secret_).get(), report, &reported)
+                  .ok());
+  const std::string incident = std::to_string(reported.incident().id());
   const std::string forwarded =
       Issue(guangdong_, "--title '请排查 HMI 暴露面' --priority III --within 4h --enterprise " +
-                            std::to_string(plant_.id()) + " --incident 7");
+                            std::to_string(plant_.id()) + " --incident " + incident);
   ASSERT_FALSE(forwarded.empty());
   const std::string answer = "notices feedback " + forwarded +
-                             " --text '已下线暴露的 HMI' --outcome mitigated --incident 7";
+                             " --text '已下线暴露的 HMI' --outcome mitigated --incident " +
+                             incident;
   const CliRun early = Sitrep(plant_token_, answer);
   EXPECT_EQ(early.exit_code, 1);
   EXPECT_NE(early.err.find("acknowledge"), std::string::npos) << early.err;

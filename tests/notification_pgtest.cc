@@ -15,9 +15,11 @@
 #include "domain/time_convert.h"
 #include "notifications/notices.h"
 #include "sitrep/v1/notification.grpc.pb.h"
+#include "sitrep/v1/report.grpc.pb.h"
 #include "storage/pool.h"
 #include "storage/sql_types.h"
 #include "storage/transaction.h"
+#include "tests/record_samples.h"
 #include "tests/server_fixture.h"
 
 namespace sitrep::testing {
@@ -146,12 +148,13 @@ class NotificationTest : public ServerFixture {
     return notices_->Acknowledge(As(token).get(), request, &out);
   }
 
-  grpc::Status Feedback(const std::string& token, int64_t id, v1::Notification& out) {
+  grpc::Status Feedback(const std::string& token, int64_t id, v1::Notification& out,
+                        std::vector<int64_t> incident_ids = {}) {
     v1::SubmitFeedbackRequest request;
     request.set_notification_id(id);
     request.set_text("已隔离受影响的 HMI，并更新了防火墙规则。");
     request.set_outcome(v1::FEEDBACK_OUTCOME_MITIGATED);
-    request.add_incident_ids(42);
+    for (const int64_t incident_id : incident_ids) request.add_incident_ids(incident_id);
     return notices_->SubmitFeedback(As(token).get(), request, &out);
   }
 
@@ -296,10 +299,16 @@ TEST_F(NotificationTest, TheLoopRunsFromANationalBulletinToAClosedEnterpriseNoti
   EXPECT_EQ(Acknowledge(plant_token_, forwarded.id(), out).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
   clock_.Advance(minutes(30));
-  ASSERT_TRUE(Feedback(plant_token_, forwarded.id(), out).ok());
+  v1::ReportIncidentRequest report;
+  *report.mutable_incident() = SampleIncident("hmi-1", kGuangdong, clock_.Now());
+  v1::ReportIncidentResponse reported;
+  ASSERT_TRUE(v1::ReportService::NewStub(channel_)
+                  ->ReportIncident(As(plant_token_).get(), report, &reported)
+                  .ok());
+  ASSERT_TRUE(Feedback(plant_token_, forwarded.id(), out, {reported.incident().id()}).ok());
   EXPECT_EQ(out.targets(0).state(), v1::TARGET_STATE_FEEDBACK_SUBMITTED);
   EXPECT_EQ(out.targets(0).outcome(), v1::FEEDBACK_OUTCOME_MITIGATED);
-  EXPECT_EQ(out.targets(0).feedback_incident_ids(0), 42);
+  EXPECT_EQ(out.targets(0).feedback_incident_ids(0), reported.incident().id());
   EXPECT_EQ(Feedback(plant_token_, forwarded.id(), out).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_TRUE(plant_watch.WaitFor(forwarded.id(), v1::TARGET_STATE_FEEDBACK_SUBMITTED));

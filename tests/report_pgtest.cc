@@ -140,7 +140,7 @@ TEST_F(ReportTest, IdentityFieldsCannotBeAmended) {
   const grpc::Status status =
       Amend(reported.incident().id(), v1::AMENDMENT_KIND_FOLLOW_UP, values, {"province"}, &amended);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(ViolatedFields(status), std::vector<std::string>{"update_mask.paths"});
+  EXPECT_EQ(ViolatedFields(status), std::vector<std::string>{"update_mask.paths[0]"});
 }
 
 TEST_F(ReportTest, OthersCannotAmendButTheNationalCentreCan) {
