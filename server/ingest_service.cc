@@ -56,10 +56,9 @@ class PushReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc:
     std::lock_guard lock(mu_);
     reading_ = false;
     if (finished_) return;
-    if (live_->ended()) {  // its on_end is finishing the stream
-      FinishWith(live_->status());
-      return;
-    }
+    // Its on_end is finishing the stream (not asking live_->status() here: on_end holds that
+    // lock while it waits for mu_).
+    if (live_->ended()) return;
     if (!ok) {  // the client half-closed (or went away): ack what is in flight, then finish
       read_closed_ = true;
       MaybeFinishOk();
