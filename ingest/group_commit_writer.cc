@@ -11,6 +11,7 @@
 #include "domain/field_checks.h"
 #include "domain/principal.h"
 #include "domain/time_convert.h"
+#include "ingest/write_permission.h"
 #include "logging/log.h"
 #include "storage/asset_store.h"
 #include "storage/copy_text.h"
@@ -52,19 +53,13 @@ std::optional<v1::Rejection> ResolveEnterprise(
   if (caller.is(v1::ROLE_ENTERPRISE) && record.enterprise_id() == 0) {
     record.set_enterprise_id(caller.enterprise_id);
   }
-  if (record.enterprise_id() == 0) return std::nullopt;
   const auto found = facts.find(record.enterprise_id());
-  if (found == facts.end()) {
-    return DatabaseRejection(
-        kind, index, key, "enterprise_id", "ENTERPRISE_NOT_FOUND",
-        "enterprise " + std::to_string(record.enterprise_id()) + " is not registered.");
-  }
-  if (found->second.province != record.province()) {
-    return DatabaseRejection(kind, index, key, "province", "ENTERPRISE_NOT_IN_PROVINCE",
-                             "enterprise " + std::to_string(record.enterprise_id()) +
-                                 " is registered in province " +
-                                 std::to_string(found->second.province) + ", not " +
-                                 std::to_string(record.province()) + ".");
+  const std::optional<uint32_t> registered_province =
+      found == facts.end() ? std::nullopt : std::optional(found->second.province);
+  if (std::optional<FieldViolation> wrong = CheckEnterpriseInProvince(
+          record.province(), record.enterprise_id(), registered_province, "")) {
+    return DatabaseRejection(kind, index, key, wrong->field.c_str(), wrong->reason.c_str(),
+                             std::move(wrong->description));
   }
   return std::nullopt;
 }

@@ -9,6 +9,7 @@
 #include "domain/page_token.h"
 #include "domain/record_checks.h"
 #include "ingest/write_permission.h"
+#include "storage/enterprise_store.h"
 #include "storage/incident_store.h"
 #include "storage/transaction.h"
 
@@ -35,6 +36,15 @@ bool MayAmend(const Principal& caller, const v1::Incident& incident) {
   if (caller.is(v1::ROLE_NATIONAL) || caller.is(v1::ROLE_ADMIN)) return true;
   if (caller.id == incident.reporter_id()) return true;
   return caller.is(v1::ROLE_ENTERPRISE) && caller.enterprise_id == incident.enterprise_id();
+}
+
+// The registry's province of the enterprise `incident` is about (nullopt: none, or not
+// registered), read in the amendment's transaction.
+std::optional<uint32_t> RegisteredProvince(pqxx::work& tx, const v1::Incident& incident) {
+  if (incident.enterprise_id() == 0) return std::nullopt;
+  const auto facts = storage::FindEnterpriseFacts(tx, {incident.enterprise_id()});
+  const auto found = facts.find(incident.enterprise_id());
+  return found == facts.end() ? std::nullopt : std::optional(found->second.province);
 }
 
 FieldViolations CheckAmendRequest(const v1::AmendIncidentRequest& request) {
@@ -75,7 +85,7 @@ Outcome<v1::ReportIncidentResponse> Reports::Report(const Principal& caller,
   if (!violations.empty()) return InvalidArgument(std::move(violations));
   if (auto denied =
           CheckMayWrite(caller, incident.province(), incident.enterprise_id(), "incident")) {
-    return PermissionDenied(denied->description);
+    return WriteDenied(std::move(*denied));
   }
   PreparedBatch batch;
   batch.caller = caller;
@@ -122,8 +132,9 @@ Outcome<v1::Incident> Reports::Amend(const Principal& caller,
     FieldMaskUtil::MergeMessageTo(request.incident(), request.update_mask(), options, &amended);
     FieldViolations checked = CheckIncident(amended, codes_, now, "incident");
     if (!checked.empty()) return InvalidArgument(std::move(checked));
-    if (caller.is(v1::ROLE_ENTERPRISE) && amended.enterprise_id() != caller.enterprise_id) {
-      return PermissionDenied("an enterprise may not move its incident to another enterprise.");
+    if (std::optional<Error> refused =
+            CheckMayAmend(caller, *current, amended, RegisteredProvince(tx, amended))) {
+      return std::move(*refused);
     }
     v1::Incident stored =
         storage::IncidentStore::Amend(tx, amended, request.kind(), request.note(), caller.id, now);

@@ -46,6 +46,7 @@
 #include "server/unparsed_request.h"
 #include "storage/audit_store.h"
 #include "storage/cluster_supervisor.h"
+#include "storage/credential_listener.h"
 #include "storage/embedded_cluster.h"
 #include "storage/enterprise_store.h"
 #include "storage/feed_listener.h"
@@ -191,7 +192,16 @@ class RunningServer final : public Server {
         *audit_, *metrics_,
         AuditWriter::Options{.max_entries = config_.audit_buffer_entries,
                              .max_bytes = config_.audit_buffer_bytes});
-    rpc_ = std::make_unique<RpcRunner>(*authenticator_, *audit_writer_, *metrics_);
+    live_calls_ = std::make_unique<LiveCalls>(
+        *clock_, [authenticator = authenticator_.get()](const Credential& credential) {
+          return authenticator->Recheck(credential);
+        });
+    rpc_ = std::make_unique<RpcRunner>(
+        *authenticator_, *live_calls_,
+        [this] {
+          if (feed_listener_) feed_listener_->WakeAll();
+        },
+        *audit_writer_, *metrics_);
     registry_ =
         std::make_unique<registry::Registry>(*enterprises_, *principals_, *audit_, codes_, *clock_);
     escalator_ = std::make_unique<escalation::Escalator>(config_.escalation, config_.kev_file);
@@ -207,6 +217,10 @@ class RunningServer final : public Server {
     reports_ = std::make_unique<ingest::Reports>(*pool_, *writer_, codes_, *clock_);
     feed_store_ = std::make_unique<storage::FeedStore>(*pool_, feed_horizon_);
     feed_listener_ = std::make_unique<storage::FeedListener>(database_url_);
+    credential_listener_ = std::make_unique<storage::CredentialListener>(
+        database_url_,
+        [calls = live_calls_.get()](const std::string& notice) { calls->Heard(notice); },
+        [calls = live_calls_.get()] { calls->RecheckAll(); });
     feeds_ = std::make_unique<feeds::Feeds>(*feed_store_, *feed_listener_, codes_);
     notification_store_ = std::make_unique<storage::NotificationStore>(*pool_);
     notices_ = std::make_unique<notifications::Notices>(*notification_store_, *feed_listener_,
@@ -270,6 +284,8 @@ class RunningServer final : public Server {
     audit_writer_.reset();                              // so does its thread
     if (metrics_) metrics_->SetNoticeBacklog(nullptr);  // so do scrapes
     situation_compactor_.reset();                       // so does its thread
+    credential_listener_.reset();                       // so do its re-checks
+    live_calls_.reset();
     feed_listener_.reset();
     pool_.reset();
     if (cluster_) cluster_->Stop();
@@ -328,7 +344,7 @@ class RunningServer final : public Server {
   void StartGrpc() {
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-    registry_service_ = std::make_unique<RegistryService>(*rpc_, *registry_);
+    registry_service_ = std::make_unique<RegistryService>(*rpc_, *registry_, *live_calls_);
     ingest_service_ = std::make_unique<IngestService>(*rpc_, *writer_, codes_, *clock_, *metrics_);
     report_service_ = std::make_unique<ReportService>(*rpc_, *reports_);
     feed_service_ = std::make_unique<FeedService>(*rpc_, *feeds_, *situation_, stopping_);
@@ -398,6 +414,8 @@ class RunningServer final : public Server {
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<AuditWriter> audit_writer_;
   std::unique_ptr<Authenticator> authenticator_;
+  std::unique_ptr<LiveCalls> live_calls_;
+  std::unique_ptr<storage::CredentialListener> credential_listener_;
   std::unique_ptr<RpcRunner> rpc_;
   std::unique_ptr<registry::Registry> registry_;
   std::unique_ptr<RegistryService> registry_service_;

@@ -9,9 +9,21 @@ grpc::Status Unauthenticated(const std::string& message) {
   return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, message);
 }
 
+bool SameBinding(const Principal& a, const Principal& b) {
+  return a.id == b.id && a.name == b.name && a.role == b.role && a.province == b.province &&
+         a.enterprise_id == b.enterprise_id && a.sector == b.sector;
+}
+
 }  // namespace
 
 std::variant<Principal, grpc::Status> Authenticator::Authenticate(
+    const grpc::ServerContextBase& context) const {
+  std::variant<Credential, grpc::Status> authenticated = AuthenticateCredential(context);
+  if (auto* status = std::get_if<grpc::Status>(&authenticated)) return *status;
+  return std::get<Credential>(std::move(authenticated)).principal;
+}
+
+std::variant<Credential, grpc::Status> Authenticator::AuthenticateCredential(
     const grpc::ServerContextBase& context) const {
   const auto& metadata = context.client_metadata();
   const auto header = metadata.find("authorization");
@@ -24,11 +36,29 @@ std::variant<Principal, grpc::Status> Authenticator::Authenticate(
       value.size() > 512) {
     return Unauthenticated("the authorization metadata must be 'Bearer <token>'");
   }
-  const storage::TokenLookup lookup =
-      principals_.FindByTokenHash(registry::Sha256Hex(value.substr(kScheme.size())), clock_.Now());
+  return Lookup(registry::Sha256Hex(value.substr(kScheme.size())));
+}
+
+std::variant<Credential, grpc::Status> Authenticator::Recheck(const Credential& credential) const {
+  std::variant<Credential, grpc::Status> now = Lookup(credential.token_sha256);
+  if (auto* fresh = std::get_if<Credential>(&now)) {
+    if (fresh->token_id != credential.token_id ||
+        !SameBinding(fresh->principal, credential.principal)) {
+      return Unauthenticated(
+          "the token's principal changed (role, province or enterprise); call again");
+    }
+  }
+  return now;
+}
+
+std::variant<Credential, grpc::Status> Authenticator::Lookup(std::string token_sha256) const {
+  const storage::TokenLookup lookup = principals_.FindByTokenHash(token_sha256, clock_.Now());
   switch (lookup.state) {
     case storage::TokenState::kValid:
-      return lookup.principal;
+      return Credential{.principal = lookup.principal,
+                        .token_sha256 = std::move(token_sha256),
+                        .token_id = lookup.token_id,
+                        .expires_at = lookup.expires_at};
     case storage::TokenState::kRevoked:
       return Unauthenticated("the token has been revoked");
     case storage::TokenState::kExpired:

@@ -23,11 +23,13 @@ std::string AuditText(const google::protobuf::Message& filter) {
 
 template <class Response, class Request, class WatchFn>
 grpc::Status RunWatch(grpc::ServerContext* context, grpc::ServerWriter<Response>* writer,
-                      const std::atomic<bool>& stopping, CallRecord& record, const Request& request,
-                      WatchFn watch) {
+                      const std::atomic<bool>& stopping, const LiveCalls::Call& live,
+                      CallRecord& record, const Request& request, WatchFn watch) {
   record.target = AuditText(request.filter());
-  Outcome<int64_t> sent = watch([&](const Response& response) { return writer->Write(response); },
-                                [&] { return context->IsCancelled() || stopping.load(); });
+  // Asked again right before each write: a page read before the credential ended is not sent.
+  Outcome<int64_t> sent =
+      watch([&](const Response& response) { return !live.ended() && writer->Write(response); },
+            [&] { return live.ended() || context->IsCancelled() || stopping.load(); });
   if (!sent.ok()) return ToStatus(sent.error());
   record.rows = sent.value();
   return grpc::Status::OK;
@@ -62,13 +64,14 @@ grpc::Status FeedService::GetIncident(grpc::ServerContext* context,
 grpc::Status FeedService::WatchIncidents(grpc::ServerContext* context,
                                          const v1::WatchIncidentsRequest* request,
                                          grpc::ServerWriter<v1::WatchIncidentsResponse>* writer) {
-  return rpc_.Run(context, "/sitrep.v1.FeedService/WatchIncidents", kReaders,
-                  [&](const Principal& caller, CallRecord& record) {
-                    return RunWatch(context, writer, stopping_, record, *request,
-                                    [&](const auto& send, const auto& stopped) {
-                                      return feeds_.WatchIncidents(caller, *request, send, stopped);
-                                    });
-                  });
+  return rpc_.RunLive(
+      context, "/sitrep.v1.FeedService/WatchIncidents", kReaders,
+      [&](const Principal& caller, CallRecord& record, const LiveCalls::Call& live) {
+        return RunWatch(context, writer, stopping_, live, record, *request,
+                        [&](const auto& send, const auto& stopped) {
+                          return feeds_.WatchIncidents(caller, *request, send, stopped);
+                        });
+      });
 }
 
 grpc::Status FeedService::ListAssets(grpc::ServerContext* context,
@@ -96,13 +99,14 @@ grpc::Status FeedService::GetAsset(grpc::ServerContext* context, const v1::GetAs
 grpc::Status FeedService::WatchAssets(grpc::ServerContext* context,
                                       const v1::WatchAssetsRequest* request,
                                       grpc::ServerWriter<v1::WatchAssetsResponse>* writer) {
-  return rpc_.Run(context, "/sitrep.v1.FeedService/WatchAssets", kReaders,
-                  [&](const Principal& caller, CallRecord& record) {
-                    return RunWatch(context, writer, stopping_, record, *request,
-                                    [&](const auto& send, const auto& stopped) {
-                                      return feeds_.WatchAssets(caller, *request, send, stopped);
-                                    });
-                  });
+  return rpc_.RunLive(
+      context, "/sitrep.v1.FeedService/WatchAssets", kReaders,
+      [&](const Principal& caller, CallRecord& record, const LiveCalls::Call& live) {
+        return RunWatch(context, writer, stopping_, live, record, *request,
+                        [&](const auto& send, const auto& stopped) {
+                          return feeds_.WatchAssets(caller, *request, send, stopped);
+                        });
+      });
 }
 
 grpc::Status FeedService::GetSituation(grpc::ServerContext* context,

@@ -33,8 +33,15 @@ class PushReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc:
  public:
   PushReactor(IngestService& service, grpc::CallbackServerContext* context)
       : service_(service), context_(context), start_(std::chrono::steady_clock::now()) {
-    const grpc::Status admitted = service_.rpc_.Admit(
-        *context_, kPushMethod, {v1::ROLE_COLLECTOR, v1::ROLE_ENTERPRISE}, caller_);
+    // Revoking or expiring the token, or changing its principal, ends the stream: no batch
+    // read after that is stored. on_end runs on another thread (or inline, here).
+    const grpc::Status admitted = service_.rpc_.AdmitLive(
+        *context_, kPushMethod, {v1::ROLE_COLLECTOR, v1::ROLE_ENTERPRISE}, caller_,
+        [this](const grpc::Status& status) {
+          std::lock_guard lock(mu_);
+          FinishWith(status);
+        },
+        live_);
     std::lock_guard lock(mu_);
     if (!admitted.ok()) {
       FinishWith(admitted);
@@ -49,6 +56,9 @@ class PushReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc:
     std::lock_guard lock(mu_);
     reading_ = false;
     if (finished_) return;
+    // Its on_end is finishing the stream (not asking live_->status() here: on_end holds that
+    // lock while it waits for mu_).
+    if (live_->ended()) return;
     if (!ok) {  // the client half-closed (or went away): ack what is in flight, then finish
       read_closed_ = true;
       MaybeFinishOk();
@@ -105,6 +115,7 @@ class PushReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc:
   }
 
   void OnDone() override {
+    live_.reset();  // waits for an on_end that is running, and none starts after
     service_.rpc_.Finish(*context_, kPushMethod, caller_, record_, status_, start_);
     if (counted_stream_) service_.metrics_.AddPushStreams(-1);
     bool last;
@@ -210,7 +221,8 @@ class PushReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc:
   grpc::CallbackServerContext* const context_;
   const std::chrono::steady_clock::time_point start_;
   Principal caller_;
-  CallRecord record_;  // written by OnDone's audit entry
+  CallRecord record_;                      // written by OnDone's audit entry
+  std::unique_ptr<LiveCalls::Call> live_;  // set by the constructor when admitted
 
   // Reactions can run inline from Start* calls on this thread, hence recursive.
   std::recursive_mutex mu_;

@@ -73,14 +73,18 @@ grpc::Status NotificationService::GetNotification(grpc::ServerContext* context,
 grpc::Status NotificationService::WatchNotifications(
     grpc::ServerContext* context, const v1::WatchNotificationsRequest* request,
     grpc::ServerWriter<v1::WatchNotificationsResponse>* writer) {
-  return rpc_.Run(
+  return rpc_.RunLive(
       context, "/sitrep.v1.NotificationService/WatchNotifications", kParties,
-      [&](const Principal& caller, CallRecord& record) {
+      [&](const Principal& caller, CallRecord& record, const LiveCalls::Call& live) {
         record.target = AuditText(*request);
+        // Asked again right before each write: a page read before the credential ended is
+        // not sent.
         Outcome<int64_t> sent = notices_.Watch(
             caller, *request,
-            [&](const v1::WatchNotificationsResponse& message) { return writer->Write(message); },
-            [&] { return context->IsCancelled() || stopping_.load(); });
+            [&](const v1::WatchNotificationsResponse& message) {
+              return !live.ended() && writer->Write(message);
+            },
+            [&] { return live.ended() || context->IsCancelled() || stopping_.load(); });
         if (!sent.ok()) return ToStatus(sent.error());
         record.rows = sent.value();
         return grpc::Status::OK;

@@ -54,7 +54,10 @@ grpc::Status RegistryService::UpdateEnterprise(grpc::ServerContext* context,
   return rpc_.Run(context, "/sitrep.v1.RegistryService/UpdateEnterprise", kAdmin,
                   [&](const Principal& caller, CallRecord& record) {
                     record.target = "id=" + std::to_string(request->enterprise().id());
-                    return Reply(registry_.UpdateEnterprise(caller, *request), response, record);
+                    grpc::Status status =
+                        Reply(registry_.UpdateEnterprise(caller, *request), response, record);
+                    if (status.ok()) live_.Heard("enterprise:" + std::to_string(response->id()));
+                    return status;
                   });
 }
 
@@ -112,8 +115,10 @@ grpc::Status RegistryService::RevokeToken(grpc::ServerContext* context,
   return rpc_.Run(context, "/sitrep.v1.RegistryService/RevokeToken", kAdmin,
                   [&](const Principal& caller, CallRecord& record) {
                     record.target = "token_id=" + std::to_string(request->token_id());
-                    return Reply(registry_.RevokeToken(caller, request->token_id()), response,
-                                 record);
+                    grpc::Status status =
+                        Reply(registry_.RevokeToken(caller, request->token_id()), response, record);
+                    if (status.ok()) live_.Heard("token:" + std::to_string(response->id()));
+                    return status;
                   });
 }
 

@@ -11,7 +11,10 @@ namespace sitrep {
 // Registry narrows by binding); the audit log is ADMIN's and NATIONAL's.
 class RegistryService final : public v1::RegistryService::Service {
  public:
-  RegistryService(RpcRunner& rpc, registry::Registry& registry) : rpc_(rpc), registry_(registry) {}
+  // `live`: the open long-lived calls, ended here (before the reply) when a revocation or an
+  // enterprise's change ends their credential, without waiting for the database's notice.
+  RegistryService(RpcRunner& rpc, registry::Registry& registry, LiveCalls& live)
+      : rpc_(rpc), registry_(registry), live_(live) {}
 
   grpc::Status CreateEnterprise(grpc::ServerContext* context,
                                 const v1::CreateEnterpriseRequest* request,
@@ -46,6 +49,7 @@ class RegistryService final : public v1::RegistryService::Service {
  private:
   RpcRunner& rpc_;
   registry::Registry& registry_;
+  LiveCalls& live_;
 };
 
 }  // namespace sitrep

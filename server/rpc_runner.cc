@@ -16,6 +16,31 @@ grpc::Status RpcRunner::Admit(const grpc::ServerContextBase& context, std::strin
   } catch (...) {
     return StatusFromCurrentException(method);
   }
+  return CheckRole(caller, method, roles);
+}
+
+grpc::Status RpcRunner::AdmitLive(const grpc::ServerContextBase& context, std::string_view method,
+                                  std::initializer_list<v1::Role> roles, Principal& caller,
+                                  LiveCalls::OnEnd on_end, std::unique_ptr<LiveCalls::Call>& live) {
+  try {
+    // Read before the token is looked up: a notice heard from here on makes Register check
+    // the credential again, so a revocation committed just after the lookup still ends the call.
+    const uint64_t epoch = live_.epoch();
+    std::variant<Credential, grpc::Status> authenticated =
+        authenticator_.AuthenticateCredential(context);
+    if (auto* status = std::get_if<grpc::Status>(&authenticated)) return *status;
+    const Credential& credential = std::get<Credential>(authenticated);
+    caller = credential.principal;
+    if (grpc::Status role = CheckRole(caller, method, roles); !role.ok()) return role;
+    live = live_.Register(credential, epoch, std::move(on_end));
+  } catch (...) {
+    return StatusFromCurrentException(method);
+  }
+  return live->ended() ? live->status() : grpc::Status::OK;
+}
+
+grpc::Status RpcRunner::CheckRole(const Principal& caller, std::string_view method,
+                                  std::initializer_list<v1::Role> roles) {
   if (std::find(roles.begin(), roles.end(), caller.role) == roles.end()) {
     return grpc::Status(
         grpc::StatusCode::PERMISSION_DENIED,

@@ -4,13 +4,16 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "domain/principal.h"
 #include "server/audit_writer.h"
 #include "server/authenticator.h"
+#include "server/live_calls.h"
 #include "server/metrics.h"
 #include "server/status_mapping.h"
 
@@ -27,8 +30,15 @@ struct CallRecord {
 // audit entry and the call's metrics. Thread-safe.
 class RpcRunner final {
  public:
-  RpcRunner(const Authenticator& authenticator, AuditWriter& audit, Metrics& metrics)
-      : authenticator_(authenticator), audit_(audit), metrics_(metrics) {}
+  // `wake_streams` wakes the server-streaming calls that wait for records (RunLive's bodies),
+  // so that one whose credential ended notices at once.
+  RpcRunner(const Authenticator& authenticator, LiveCalls& live, std::function<void()> wake_streams,
+            AuditWriter& audit, Metrics& metrics)
+      : authenticator_(authenticator),
+        live_(live),
+        wake_streams_(std::move(wake_streams)),
+        audit_(audit),
+        metrics_(metrics) {}
 
   // Runs `body(const Principal&, CallRecord&) -> grpc::Status` for a caller whose role is in
   // `roles`; other callers get UNAUTHENTICATED or PERMISSION_DENIED without running it.
@@ -51,11 +61,44 @@ class RpcRunner final {
     return status;
   }
 
+  // Run for a long-lived call (a server stream): the body also gets the call's registration
+  // in LiveCalls and must stop delivering once `live.ended()`; the call then ends with
+  // `live.status()` (UNAUTHENTICATED) whatever the body returns. The body's waits are woken
+  // when the credential ends.
+  template <class Body>
+  grpc::Status RunLive(grpc::ServerContextBase* context, std::string_view method,
+                       std::initializer_list<v1::Role> roles, Body&& body) {
+    const auto start = std::chrono::steady_clock::now();
+    Principal caller;
+    CallRecord record;
+    std::unique_ptr<LiveCalls::Call> live;
+    grpc::Status status = AdmitLive(
+        *context, method, roles, caller, [this](const grpc::Status&) { wake_streams_(); }, live);
+    if (status.ok()) {
+      try {
+        status = body(static_cast<const Principal&>(caller), record,
+                      static_cast<const LiveCalls::Call&>(*live));
+      } catch (...) {
+        status = StatusFromCurrentException(method);
+      }
+      if (live->ended()) status = live->status();
+    }
+    live.reset();
+    Finish(*context, method, caller, record, status, start);
+    return status;
+  }
+
   // The two halves of Run for calls whose body spans callbacks (callback-API streams):
   // Admit authenticates and checks the role, filling `caller`; Finish writes the audit entry
   // and the call's metrics once the call's status is known.
   grpc::Status Admit(const grpc::ServerContextBase& context, std::string_view method,
                      std::initializer_list<v1::Role> roles, Principal& caller);
+  // Admit for a long-lived call: also registers its credential in LiveCalls (into `live`), so
+  // that `on_end` runs when the token is revoked or expires or its principal changes. An OK
+  // status means `live` is set; `on_end` may already have run.
+  grpc::Status AdmitLive(const grpc::ServerContextBase& context, std::string_view method,
+                         std::initializer_list<v1::Role> roles, Principal& caller,
+                         LiveCalls::OnEnd on_end, std::unique_ptr<LiveCalls::Call>& live);
   void Finish(const grpc::ServerContextBase& context, std::string_view method,
               const Principal& caller, const CallRecord& record, const grpc::Status& status,
               std::chrono::steady_clock::time_point start);
@@ -66,7 +109,12 @@ class RpcRunner final {
                          const grpc::Status& status, std::chrono::steady_clock::time_point start);
 
  private:
+  [[nodiscard]] static grpc::Status CheckRole(const Principal& caller, std::string_view method,
+                                              std::initializer_list<v1::Role> roles);
+
   const Authenticator& authenticator_;
+  LiveCalls& live_;
+  const std::function<void()> wake_streams_;
   AuditWriter& audit_;
   Metrics& metrics_;
 };

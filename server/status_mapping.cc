@@ -44,6 +44,10 @@ grpc::Status Logged(grpc::StatusCode code, std::string_view method, const std::s
 }  // namespace
 
 grpc::Status InvalidArgumentStatus(const FieldViolations& violations) {
+  return ViolationsStatus(grpc::StatusCode::INVALID_ARGUMENT, violations);
+}
+
+grpc::Status ViolationsStatus(grpc::StatusCode code, const FieldViolations& violations) {
   google::rpc::BadRequest bad_request;
   for (const FieldViolation& violation : violations) {
     google::rpc::BadRequest::FieldViolation* out = bad_request.add_field_violations();
@@ -54,7 +58,7 @@ grpc::Status InvalidArgumentStatus(const FieldViolations& violations) {
   const std::string message =
       violations.empty() ? "invalid request"
                          : violations.front().field + ": " + violations.front().description;
-  return WithDetails(grpc::StatusCode::INVALID_ARGUMENT, message, bad_request);
+  return WithDetails(code, message, bad_request);
 }
 
 grpc::Status RetryLaterStatus(grpc::StatusCode code, const std::string& message,
@@ -77,7 +81,9 @@ grpc::Status ToStatus(const Error& error) {
     case ErrorCode::kAlreadyExists:
       return grpc::Status(grpc::StatusCode::ALREADY_EXISTS, error.message);
     case ErrorCode::kPermissionDenied:
-      return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, error.message);
+      return error.violations.empty()
+                 ? grpc::Status(grpc::StatusCode::PERMISSION_DENIED, error.message)
+                 : ViolationsStatus(grpc::StatusCode::PERMISSION_DENIED, error.violations);
     case ErrorCode::kFailedPrecondition:
       return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, error.message);
     case ErrorCode::kResourceExhausted:

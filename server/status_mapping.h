@@ -16,6 +16,10 @@ namespace sitrep {
 
 // INVALID_ARGUMENT carrying a google.rpc.BadRequest with every violation.
 [[nodiscard]] grpc::Status InvalidArgumentStatus(const FieldViolations& violations);
+// `code` (INVALID_ARGUMENT, PERMISSION_DENIED) carrying a google.rpc.BadRequest with every
+// violation; the message names the first one's field.
+[[nodiscard]] grpc::Status ViolationsStatus(grpc::StatusCode code,
+                                            const FieldViolations& violations);
 
 // RESOURCE_EXHAUSTED or UNAVAILABLE carrying a google.rpc.RetryInfo.
 [[nodiscard]] grpc::Status RetryLaterStatus(grpc::StatusCode code, const std::string& message,

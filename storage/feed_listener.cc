@@ -51,6 +51,8 @@ uint64_t FeedListener::WaitForChange(Table table, uint64_t seen,
   return generations_[index];
 }
 
+void FeedListener::WakeAll() { Heard(""); }
+
 void FeedListener::Heard(const std::string& payload) {
   // "<table>:<xid>"; an unknown or garbled payload still wakes every feed.
   static constexpr const char* kTableNames[kTables] = {"incidents", "assets",

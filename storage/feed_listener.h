@@ -29,6 +29,9 @@ class FeedListener final {
   uint64_t WaitForChange(Table table, uint64_t seen, std::chrono::milliseconds timeout);
   // The newest transaction id that committed a change of `table` (0: none heard).
   [[nodiscard]] uint64_t latest_xid(Table table) const;
+  // Wakes every waiter as a change of every table would, so that a watch that must end (its
+  // credential ended) does not sleep out its wait first.
+  void WakeAll();
 
  private:
   void Run();

@@ -177,7 +177,8 @@ TokenLookup PrincipalStore::FindByTokenHash(std::string_view secret_sha256_hex,
                      "SELECT t.revoked_at IS NOT NULL, "
                      "t.expires_at IS NOT NULL AND t.expires_at <= sitrep_time($2), "
                      "p.id, p.name, p.role, coalesce(p.province, e.province, 0), "
-                     "coalesce(p.enterprise_id, 0), coalesce(e.sector, '') "
+                     "coalesce(p.enterprise_id, 0), coalesce(e.sector, ''), t.id, "
+                     "sitrep_micros(t.expires_at) "
                      "FROM tokens t JOIN principals p ON p.id = t.principal_id "
                      "LEFT JOIN enterprises e ON e.id = p.enterprise_id "
                      "WHERE t.secret_sha256 = decode($1, 'hex')",
@@ -198,6 +199,11 @@ TokenLookup PrincipalStore::FindByTokenHash(std::string_view secret_sha256_hex,
       lookup.principal.enterprise_id = row[6].as<int64_t>();
       // Only an ENTERPRISE principal has a sector (its enterprise's): SECTOR sharing.
       lookup.principal.sector = row[7].as<std::string>();
+      lookup.token_id = row[8].as<int64_t>();
+      if (!row[9].is_null()) {
+        lookup.expires_at =
+            std::chrono::system_clock::time_point(std::chrono::microseconds(row[9].as<int64_t>()));
+      }
     }
     return lookup;
   });

@@ -19,7 +19,9 @@ enum class TokenState { kValid, kUnknown, kRevoked, kExpired };
 
 struct TokenLookup {
   TokenState state = TokenState::kUnknown;
-  Principal principal;  // set when kValid
+  Principal principal;                                              // set when kValid
+  int64_t token_id = 0;                                             // set when kValid
+  std::optional<std::chrono::system_clock::time_point> expires_at;  // set when kValid; none: never
 };
 
 struct PrincipalQuery {

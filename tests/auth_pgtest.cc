@@ -3,9 +3,15 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <functional>
 #include <future>
+#include <mutex>
 #include <optional>
+#include <set>
+#include <thread>
 
+#include "domain/page_token.h"
 #include "domain/time_convert.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -13,6 +19,8 @@
 #include "sitrep/v1/ingest.grpc.pb.h"
 #include "sitrep/v1/notification.grpc.pb.h"
 #include "sitrep/v1/report.grpc.pb.h"
+#include "tests/push_client.h"
+#include "tests/record_samples.h"
 #include "tests/server_fixture.h"
 
 namespace sitrep::testing {
@@ -358,6 +366,343 @@ TEST_F(UnparsedRequestTest, EveryMethodAnswersInvalidArgumentAndAuditsIt) {
     EXPECT_NE(metrics.find("code=\"INVALID_ARGUMENT\",method=\"" + method + "\"} " +
                            std::to_string(bodies)),
               std::string::npos);
+
+// Issue 14, item 5: every long-lived call ends within a second of its credential ending.
+enum class LongCall { kWatchIncidents, kWatchAssets, kWatchNotifications, kPush };
+enum class CredentialEnd { kRevoked, kExpired, kPrincipalRebound, kEnterpriseMoved };
+
+constexpr uint32_t kGuangdong = 440000;
+constexpr uint32_t kBeijing = 110000;
+constexpr auto kTokenLifetime = std::chrono::seconds(2);
+
+const char* Name(LongCall call) {
+  switch (call) {
+    case LongCall::kWatchIncidents:
+      return "WatchIncidents";
+    case LongCall::kWatchAssets:
+      return "WatchAssets";
+    case LongCall::kWatchNotifications:
+      return "WatchNotifications";
+    case LongCall::kPush:
+      return "Push";
+  }
+  return "?";
+}
+
+const char* Name(CredentialEnd end) {
+  switch (end) {
+    case CredentialEnd::kRevoked:
+      return "revoked";
+    case CredentialEnd::kExpired:
+      return "expired";
+    case CredentialEnd::kPrincipalRebound:
+      return "principal rebound";
+    case CredentialEnd::kEnterpriseMoved:
+      return "enterprise moved";
+  }
+  return "?";
+}
+
+// One open long-lived call, read on its own thread: the names of the records it delivered
+// (external ids, asset keys, notice titles; acks for Push) and when and how it ended.
+class OpenCall final {
+ public:
+  OpenCall(std::shared_ptr<grpc::Channel> channel, LongCall kind, const std::string& token) {
+    context_.AddMetadata("authorization", "Bearer " + token);
+    context_.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    switch (kind) {
+      case LongCall::kWatchIncidents: {
+        feeds_ = v1::FeedService::NewStub(channel);
+        v1::WatchIncidentsRequest request;
+        request.set_cursor(EncodeFeedCursor("incidents", FeedPosition{}));
+        auto stream = feeds_->WatchIncidents(&context_, request);
+        Read<v1::WatchIncidentsResponse>(std::move(stream),
+                                         [](const v1::WatchIncidentsResponse& response) {
+                                           std::vector<std::string> names;
+                                           for (const auto& incident : response.incidents())
+                                             names.push_back(incident.external_id());
+                                           return names;
+                                         });
+        break;
+      }
+      case LongCall::kWatchAssets: {
+        feeds_ = v1::FeedService::NewStub(channel);
+        v1::WatchAssetsRequest request;
+        request.set_cursor(EncodeFeedCursor("assets", FeedPosition{}));
+        auto stream = feeds_->WatchAssets(&context_, request);
+        Read<v1::WatchAssetsResponse>(std::move(stream),
+                                      [](const v1::WatchAssetsResponse& response) {
+                                        std::vector<std::string> names;
+                                        for (const auto& asset : response.assets())
+                                          names.push_back(asset.asset_key());
+                                        return names;
+                                      });
+        break;
+      }
+      case LongCall::kWatchNotifications: {
+        notices_ = v1::NotificationService::NewStub(channel);
+        v1::WatchNotificationsRequest request;
+        request.set_cursor(EncodeFeedCursor("notification-inbox", FeedPosition{}));
+        auto stream = notices_->WatchNotifications(&context_, request);
+        Read<v1::WatchNotificationsResponse>(std::move(stream),
+                                             [](const v1::WatchNotificationsResponse& response) {
+                                               std::vector<std::string> names;
+                                               for (const auto& notice : response.notifications())
+                                                 names.push_back(notice.title());
+                                               return names;
+                                             });
+        break;
+      }
+      case LongCall::kPush:
+        ingest_ = v1::IngestService::NewStub(channel);
+        push_ = ingest_->Push(&context_);
+        thread_ = std::thread([this] {
+          v1::PushAck ack;
+          while (push_->Read(&ack)) Got({"ack-" + std::to_string(ack.sequence())});
+          Ended(push_->Finish());
+        });
+        break;
+    }
+  }
+
+  ~OpenCall() {
+    context_.TryCancel();
+    thread_.join();
+  }
+
+  // Push only: sends one batch of `incident` (false when the stream is already closed).
+  bool Write(uint64_t sequence, const v1::Incident& incident) {
+    std::lock_guard lock(write_mu_);
+    v1::PushBatch batch;
+    batch.set_sequence(sequence);
+    *batch.add_incidents() = incident;
+    return push_->Write(batch);
+  }
+
+  // Waits up to `timeout` for a record named `name`.
+  bool WaitDelivered(const std::string& name, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    return changed_.wait_for(lock, timeout, [&] { return delivered_.contains(name); });
+  }
+  [[nodiscard]] bool Delivered(const std::string& name) {
+    std::lock_guard lock(mu_);
+    return delivered_.contains(name);
+  }
+  // Waits up to `timeout` for the call to end; its status and when it ended.
+  std::optional<std::pair<grpc::Status, std::chrono::steady_clock::time_point>> WaitEnded(
+      std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    if (!changed_.wait_for(lock, timeout, [&] { return ended_.has_value(); })) return std::nullopt;
+    return ended_;
+  }
+
+ private:
+  template <class Response>
+  void Read(std::unique_ptr<grpc::ClientReader<Response>> stream,
+            std::function<std::vector<std::string>(const Response&)> names) {
+    thread_ = std::thread([this, stream = std::move(stream), names = std::move(names)] {
+      Response response;
+      while (stream->Read(&response)) Got(names(response));
+      Ended(stream->Finish());
+    });
+  }
+
+  void Got(std::vector<std::string> names) {
+    std::lock_guard lock(mu_);
+    for (std::string& name : names) delivered_.insert(std::move(name));
+    changed_.notify_all();
+  }
+  void Ended(grpc::Status status) {
+    std::lock_guard lock(mu_);
+    ended_ = std::pair{std::move(status), std::chrono::steady_clock::now()};
+    changed_.notify_all();
+  }
+
+  grpc::ClientContext context_;
+  std::unique_ptr<v1::FeedService::Stub> feeds_;
+  std::unique_ptr<v1::NotificationService::Stub> notices_;
+  std::unique_ptr<v1::IngestService::Stub> ingest_;
+  std::unique_ptr<grpc::ClientReaderWriter<v1::PushBatch, v1::PushAck>> push_;
+  std::mutex write_mu_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::set<std::string> delivered_;  // guarded by mu_
+  std::optional<std::pair<grpc::Status, std::chrono::steady_clock::time_point>>
+      ended_;  // guarded by mu_
+  std::thread thread_;
+};
+
+// A fresh enterprise of Guangdong with one ENTERPRISE principal, and the token a row's call
+// runs on (expiring after kTokenLifetime when the row says so).
+struct Holder {
+  v1::Enterprise enterprise;
+  int64_t principal_id = 0;
+  int64_t token_id = 0;
+  std::string token;
+};
+
+class LongCallTest : public ServerFixture {
+ protected:
+  void SetUp() override {
+    ServerFixture::SetUp();
+    collector_ = TokenFor(v1::ROLE_COLLECTOR, kGuangdong);
+    provincial_ = TokenFor(v1::ROLE_PROVINCIAL, kGuangdong);
+    notices_ = v1::NotificationService::NewStub(channel_);
+  }
+
+  Holder NewHolder(bool expiring) {
+    static int counter = 0;
+    Holder holder;
+    holder.enterprise = RegisterEnterprise(kGuangdong);
+    v1::CreatePrincipalRequest create;
+    create.mutable_principal()->set_name("holder-" + std::to_string(++counter));
+    create.mutable_principal()->set_role(v1::ROLE_ENTERPRISE);
+    create.mutable_principal()->set_enterprise_id(holder.enterprise.id());
+    v1::Principal principal;
+    EXPECT_TRUE(registry_->CreatePrincipal(As(admin_token_).get(), create, &principal).ok());
+    holder.principal_id = principal.id();
+    v1::IssueTokenRequest issue;
+    issue.set_principal_id(principal.id());
+    if (expiring) *issue.mutable_expire_time() = ToTimestamp(clock_.Now() + kTokenLifetime);
+    v1::IssueTokenResponse token;
+    EXPECT_TRUE(registry_->IssueToken(As(admin_token_).get(), issue, &token).ok());
+    holder.token_id = token.token().id();
+    holder.token = token.secret();
+    return holder;
+  }
+
+  // A TLP RED incident about the holder's enterprise, as the holder's own Push writes it.
+  v1::Incident RedIncident(const std::string& name, const Holder& holder) {
+    v1::Incident incident = SampleIncident(name, kGuangdong, clock_.Now());
+    incident.set_enterprise_id(holder.enterprise.id());
+    incident.set_tlp(v1::TLP_RED);
+    incident.set_sharing_scope(v1::SHARING_SCOPE_PROVINCE);
+    return incident;
+  }
+
+  // Makes the server offer `call` one record named `name` that its holder may see.
+  void Offer(LongCall call, OpenCall& open, const Holder& holder, const std::string& name,
+             uint64_t sequence) {
+    v1::PushBatch batch;
+    switch (call) {
+      case LongCall::kWatchIncidents:
+        *batch.add_incidents() = RedIncident(name, holder);
+        break;
+      case LongCall::kWatchAssets: {
+        v1::Asset asset = SampleAsset(name, kGuangdong, clock_.Now());
+        asset.set_enterprise_id(holder.enterprise.id());
+        *batch.add_assets() = asset;
+        break;
+      }
+      case LongCall::kWatchNotifications: {
+        v1::IssueNotificationRequest request;
+        v1::Notification* notice = request.mutable_notification();
+        notice->set_title(name);
+        notice->set_body("Block the listed addresses.");
+        notice->set_required_action("Check every HMI.");
+        notice->set_priority(v1::SEVERITY_II);
+        notice->set_tlp(v1::TLP_AMBER);
+        notice->add_targets()->set_enterprise_id(holder.enterprise.id());
+        v1::Notification out;
+        static_cast<void>(notices_->IssueNotification(As(provincial_).get(), request, &out));
+        return;
+      }
+      case LongCall::kPush:
+        static_cast<void>(open.Write(sequence, RedIncident(name, holder)));
+        return;
+    }
+    static_cast<void>(PushAll(*channel_, collector_, {batch}));
+  }
+
+  // Ends the holder's credential the way the row says; returns when it ended. Changes made
+  // through the API end the calls before the API answers.
+  std::chrono::steady_clock::time_point EndCredential(
+      CredentialEnd end, const Holder& holder, std::chrono::steady_clock::time_point opened) {
+    switch (end) {
+      case CredentialEnd::kRevoked: {
+        v1::RevokeTokenRequest revoke;
+        revoke.set_token_id(holder.token_id);
+        v1::Token revoked;
+        EXPECT_TRUE(registry_->RevokeToken(As(admin_token_).get(), revoke, &revoked).ok());
+        break;
+      }
+      case CredentialEnd::kExpired:
+        // The server counts the lifetime from when it admitted the call, a little after
+        // `opened`; a short margin keeps "after" clear of that instant.
+        std::this_thread::sleep_until(opened + kTokenLifetime + std::chrono::milliseconds(100));
+        break;
+      case CredentialEnd::kPrincipalRebound: {
+        // No API rebinds a principal: an operator's UPDATE must end its calls all the same.
+        const v1::Enterprise other = RegisterEnterprise(kGuangdong);
+        EXPECT_EQ(QueryInt(server_->database_url(),
+                           "WITH u AS (UPDATE principals SET enterprise_id = " +
+                               std::to_string(other.id()) +
+                               " WHERE id = " + std::to_string(holder.principal_id) +
+                               " RETURNING 1) SELECT count(*) FROM u"),
+                  1);
+        // Made behind the server's back, the change reaches it as a NOTIFY (milliseconds);
+        // "after" is offered once that has had time to arrive.
+        const auto changed = std::chrono::steady_clock::now();
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        return changed;
+      }
+      case CredentialEnd::kEnterpriseMoved: {
+        v1::UpdateEnterpriseRequest update;
+        update.mutable_enterprise()->set_id(holder.enterprise.id());
+        update.mutable_enterprise()->set_province(kBeijing);
+        update.mutable_update_mask()->add_paths("province");
+        v1::Enterprise moved;
+        const grpc::Status status =
+            registry_->UpdateEnterprise(As(admin_token_).get(), update, &moved);
+        EXPECT_TRUE(status.ok()) << status.error_message();
+        break;
+      }
+    }
+    return std::chrono::steady_clock::now();
+  }
+
+  std::string collector_;
+  std::string provincial_;
+  std::unique_ptr<v1::NotificationService::Stub> notices_;
+};
+
+TEST_F(LongCallTest, EveryLongLivedCallEndsWithinASecondOfItsCredential) {
+  using std::chrono::milliseconds;
+  const LongCall calls[] = {LongCall::kWatchIncidents, LongCall::kWatchAssets,
+                            LongCall::kWatchNotifications, LongCall::kPush};
+  const CredentialEnd ends[] = {CredentialEnd::kRevoked, CredentialEnd::kExpired,
+                                CredentialEnd::kPrincipalRebound, CredentialEnd::kEnterpriseMoved};
+  int row = 0;
+  for (const LongCall call : calls) {
+    for (const CredentialEnd end : ends) {
+      SCOPED_TRACE(std::string(Name(call)) + " x " + Name(end));
+      ++row;
+      const Holder holder = NewHolder(end == CredentialEnd::kExpired);
+      const auto opened = std::chrono::steady_clock::now();
+      OpenCall open(channel_, call, holder.token);
+      const std::string before = "before-" + std::to_string(row);
+      const std::string after = "after-" + std::to_string(row);
+      Offer(call, open, holder, before, 1);
+      ASSERT_TRUE(
+          open.WaitDelivered(call == LongCall::kPush ? "ack-1" : before, milliseconds(5000)));
+
+      const auto ended_credential = EndCredential(end, holder, opened);
+      Offer(call, open, holder, after, 2);  // at once: nothing may get through from here on
+      const auto ended = open.WaitEnded(milliseconds(3000));
+      EXPECT_TRUE(ended.has_value()) << "the call outlived its credential";
+      if (!ended) continue;
+      EXPECT_EQ(ended->first.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+          << ended->first.error_message();
+      EXPECT_LT(ended->second - ended_credential, milliseconds(1000));
+      if (call == LongCall::kPush) {
+        EXPECT_FALSE(open.Delivered("ack-2"));
+        EXPECT_EQ(QueryInt(server_->database_url(),
+                           "SELECT count(*) FROM incidents WHERE external_id = '" + after + "'"),
+                  0);
+      } else {
+        EXPECT_FALSE(open.WaitDelivered(after, milliseconds(200)));
+      }
+    }
   }
 }
 

@@ -2,7 +2,10 @@
 // kept, and who may do what (issue #3).
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "sitrep/v1/report.grpc.pb.h"
+#include "tests/push_client.h"
 #include "tests/record_samples.h"
 #include "tests/server_fixture.h"
 
@@ -190,6 +193,173 @@ TEST_F(ReportTest, ListsMyIncidentsNewestFirstInPages) {
                                     &theirs)
                   .ok());
   EXPECT_EQ(theirs.incidents_size(), 0);
+}
+
+// Issue 14, item 6: every write path runs the same write-permission rules. New records
+// (Push, ReportIncident): the writer's province, an enterprise writing about itself only, the
+// enterprise lying in the record's province.
+TEST_F(ReportTest, EveryNewRecordPathRunsTheSameWritePermissionRules) {
+  const v1::Enterprise beijing_plant = RegisterEnterprise(110000);
+  const v1::Enterprise other_plant = RegisterEnterprise(440000);
+  const std::string guangdong_collector = TokenFor(v1::ROLE_COLLECTOR, 440000);
+  const std::string national_collector = TokenFor(v1::ROLE_COLLECTOR, 0);
+  struct Row {
+    const char* rule;
+    std::string token;
+    uint32_t province;
+    int64_t enterprise_id;
+    grpc::StatusCode report_code;  // ReportIncident's answer
+    std::string field;             // the field named ("" when accepted), without "incident."
+    std::string reason;
+  };
+  const Row rows[] = {
+      {"collector, own province", guangdong_collector, 440000, enterprise_.id(),
+       grpc::StatusCode::OK, "", ""},
+      {"collector, other province", guangdong_collector, 110000, 0,
+       grpc::StatusCode::PERMISSION_DENIED, "province", "PERMISSION_DENIED"},
+      {"collector, enterprise of another province", guangdong_collector, 440000, beijing_plant.id(),
+       grpc::StatusCode::INVALID_ARGUMENT, "province", "ENTERPRISE_NOT_IN_PROVINCE"},
+      {"national collector, enterprise of another province", national_collector, 440000,
+       beijing_plant.id(), grpc::StatusCode::INVALID_ARGUMENT, "province",
+       "ENTERPRISE_NOT_IN_PROVINCE"},
+      {"national collector, any province", national_collector, 110000, beijing_plant.id(),
+       grpc::StatusCode::OK, "", ""},
+      {"enterprise, about itself", enterprise_token_, 440000, enterprise_.id(),
+       grpc::StatusCode::OK, "", ""},
+      {"enterprise, about another", enterprise_token_, 440000, other_plant.id(),
+       grpc::StatusCode::PERMISSION_DENIED, "enterprise_id", "PERMISSION_DENIED"},
+      {"enterprise, itself in another province", enterprise_token_, 110000, enterprise_.id(),
+       grpc::StatusCode::INVALID_ARGUMENT, "province", "ENTERPRISE_NOT_IN_PROVINCE"},
+  };
+  int n = 0;
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.rule);
+    v1::Incident incident =
+        SampleIncident("new-" + std::to_string(++n), row.province, clock_.Now());
+    incident.set_enterprise_id(row.enterprise_id);
+
+    v1::PushBatch batch;
+    *batch.add_incidents() = incident;
+    const PushResult pushed = PushAll(*channel_, row.token, {batch});
+    ASSERT_TRUE(pushed.status.ok()) << pushed.status.error_message();
+    ASSERT_EQ(pushed.acks.size(), 1u);
+    if (row.field.empty()) {
+      EXPECT_EQ(pushed.acks[0].accepted(), 1);
+    } else {
+      ASSERT_EQ(pushed.acks[0].rejections_size(), 1);
+      EXPECT_EQ(pushed.acks[0].rejections(0).field(), row.field);
+      EXPECT_EQ(pushed.acks[0].rejections(0).reason(), row.reason);
+    }
+
+    incident.set_external_id("report-" + std::to_string(n));
+    v1::ReportIncidentResponse reported;
+    const grpc::Status status = Report(incident, &reported, row.token);
+    EXPECT_EQ(status.error_code(), row.report_code) << status.error_message();
+    if (!row.field.empty()) {
+      EXPECT_EQ(ViolatedFields(status), std::vector<std::string>{"incident." + row.field});
+    }
+  }
+}
+
+// Amendments: the resulting record passes the rules of a new one, and TLP or sharing scope
+// is loosened only by the reporter or NATIONAL; anyone who may amend may tighten.
+TEST_F(ReportTest, AmendmentsRunTheWriteRulesOnTheResultingRecord) {
+  const v1::Enterprise beijing_plant = RegisterEnterprise(110000);
+  const v1::Enterprise other_plant = RegisterEnterprise(440000);
+  const std::string reporter = TokenFor(v1::ROLE_COLLECTOR, 440000);
+  const std::map<std::string, std::string> tokens = {
+      {"reporter collector", reporter},
+      {"victim enterprise", enterprise_token_},
+      {"national", TokenFor(v1::ROLE_NATIONAL)},
+      {"other collector", TokenFor(v1::ROLE_COLLECTOR, 440000)},
+      {"provincial", TokenFor(v1::ROLE_PROVINCIAL, 440000)},
+  };
+  struct Rule {
+    const char* name;
+    std::vector<std::string> paths;
+    std::function<void(v1::Incident&)> change;
+  };
+  const Rule move_away{"move to an enterprise of another province",
+                       {"enterprise_id"},
+                       [&](v1::Incident& i) { i.set_enterprise_id(beijing_plant.id()); }};
+  const Rule move_near{"move to another enterprise of the province",
+                       {"enterprise_id"},
+                       [&](v1::Incident& i) { i.set_enterprise_id(other_plant.id()); }};
+  const Rule loosen_tlp{"loosen tlp", {"tlp"}, [](v1::Incident& i) { i.set_tlp(v1::TLP_CLEAR); }};
+  const Rule loosen_scope{"loosen sharing_scope", {"sharing_scope"}, [](v1::Incident& i) {
+                            i.set_sharing_scope(v1::SHARING_SCOPE_PUBLIC);
+                          }};
+  const Rule tighten{
+      "tighten tlp and sharing_scope", {"tlp", "sharing_scope"}, [](v1::Incident& i) {
+        i.set_tlp(v1::TLP_RED);
+        i.set_sharing_scope(v1::SHARING_SCOPE_PROVINCE);
+      }};
+  using grpc::StatusCode;
+  struct Row {
+    std::string actor;
+    const Rule& rule;
+    StatusCode code;
+    std::string field;  // named by the refusal
+  };
+  const Row rows[] = {
+      {"reporter collector", move_away, StatusCode::INVALID_ARGUMENT, "incident.province"},
+      {"victim enterprise", move_away, StatusCode::PERMISSION_DENIED, "incident.enterprise_id"},
+      {"national", move_away, StatusCode::INVALID_ARGUMENT, "incident.province"},
+      {"reporter collector", move_near, StatusCode::OK, ""},
+      {"victim enterprise", move_near, StatusCode::PERMISSION_DENIED, "incident.enterprise_id"},
+      {"national", move_near, StatusCode::OK, ""},
+      {"reporter collector", loosen_tlp, StatusCode::OK, ""},
+      {"victim enterprise", loosen_tlp, StatusCode::PERMISSION_DENIED, "incident.tlp"},
+      {"national", loosen_tlp, StatusCode::OK, ""},
+      {"reporter collector", loosen_scope, StatusCode::OK, ""},
+      {"victim enterprise", loosen_scope, StatusCode::PERMISSION_DENIED, "incident.sharing_scope"},
+      {"national", loosen_scope, StatusCode::OK, ""},
+      {"reporter collector", tighten, StatusCode::OK, ""},
+      {"victim enterprise", tighten, StatusCode::OK, ""},
+      {"national", tighten, StatusCode::OK, ""},
+      {"other collector", loosen_tlp, StatusCode::NOT_FOUND, ""},
+      {"other collector", tighten, StatusCode::NOT_FOUND, ""},
+      {"provincial", tighten, StatusCode::PERMISSION_DENIED, ""},
+  };
+  int n = 0;
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.actor + ": " + row.rule.name);
+    v1::Incident base = Incident("amend-" + std::to_string(++n));
+    base.set_tlp(v1::TLP_AMBER);
+    base.set_sharing_scope(v1::SHARING_SCOPE_ALL_REGULATORS);
+    v1::ReportIncidentResponse reported;
+    ASSERT_TRUE(Report(base, &reported, reporter).ok());
+    const int64_t id = reported.incident().id();
+
+    v1::Incident values = reported.incident();
+    row.rule.change(values);
+    v1::Incident amended;
+    const grpc::Status status = Amend(id, v1::AMENDMENT_KIND_FOLLOW_UP, values, row.rule.paths,
+                                      &amended, tokens.at(row.actor));
+    EXPECT_EQ(status.error_code(), row.code) << status.error_message();
+    if (!row.field.empty()) {
+      EXPECT_EQ(ViolatedFields(status), std::vector<std::string>{row.field});
+    }
+    EXPECT_EQ(QueryInt(server_->database_url(),
+                       "SELECT revision FROM incidents WHERE id = " + std::to_string(id)),
+              row.code == StatusCode::OK ? 2 : 1);
+  }
+}
+
+// An enterprise that reported its own incident is its reporter: it may loosen it.
+TEST_F(ReportTest, AnEnterpriseLoosensTheIncidentItReported) {
+  v1::Incident base = Incident("own");
+  base.set_tlp(v1::TLP_RED);
+  v1::ReportIncidentResponse reported;
+  ASSERT_TRUE(Report(base, &reported).ok());
+  v1::Incident values;
+  values.set_tlp(v1::TLP_CLEAR);
+  values.set_sharing_scope(v1::SHARING_SCOPE_PUBLIC);
+  v1::Incident amended;
+  const grpc::Status status = Amend(reported.incident().id(), v1::AMENDMENT_KIND_FOLLOW_UP, values,
+                                    {"tlp", "sharing_scope"}, &amended);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(amended.tlp(), v1::TLP_CLEAR);
 }
 
 }  // namespace
