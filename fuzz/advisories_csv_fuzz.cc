@@ -14,6 +14,7 @@
 #include "fuzz/fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  sitrep::fuzz::QuietProtobuf();
   using namespace sitrep;
   auto in = std::make_unique<std::istringstream>(
       std::string(reinterpret_cast<const char*>(data), size), std::ios::binary);

@@ -12,6 +12,7 @@
 #include "fuzz/fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  sitrep::fuzz::QuietProtobuf();
   using namespace sitrep;
   std::string error;
   const std::optional<nlohmann::json> document = collector::ParseJsonText(

@@ -40,6 +40,7 @@ bool Parse(const uint8_t* data, size_t size, Request& request) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  sitrep::fuzz::QuietProtobuf();
   if (size == 0) return 0;
   const uint8_t* body = data + 1;
   const size_t body_size = size - 1;

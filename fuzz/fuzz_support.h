@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include <google/protobuf/stubs/logging.h>
+
 #include "collector/provinces.h"
 #include "domain/principal.h"
 #include "domain/record_checks.h"
@@ -56,6 +58,16 @@ inline const ReferenceCodes& Codes() {
     return seeded;
   }();
   return codes;
+}
+
+// Silences protobuf's log line for every string that is not UTF-8: hostile input is full of
+// them, and the parse result already says so. Called first by every target.
+inline void QuietProtobuf() {
+  static const bool quiet = [] {
+    google::protobuf::SetLogHandler(nullptr);
+    return true;
+  }();
+  (void)quiet;
 }
 
 // One caller of each kind that writes records, picked by `selector`, so the permission check

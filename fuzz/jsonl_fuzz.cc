@@ -14,6 +14,7 @@
 #include "fuzz/fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  sitrep::fuzz::QuietProtobuf();
   using namespace sitrep;
   const int fd = memfd_create("fuzz.jsonl", 0);
   if (fd < 0) fuzz::Fail("memfd_create failed");

@@ -9,6 +9,7 @@
 #include "ingest/batch_preparer.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  sitrep::fuzz::QuietProtobuf();
   using namespace sitrep;
   ingest::ArenaBatch parsed;
   if (!parsed.batch->ParseFromArray(data, static_cast<int>(size))) return 0;

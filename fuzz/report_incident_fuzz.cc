@@ -61,6 +61,7 @@ void Amend(const uint8_t* data, size_t size) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  sitrep::fuzz::QuietProtobuf();
   if (size == 0) return 0;
   if (data[0] % 2 == 0) {
     Report(data + 1, size - 1, data[0] / 2);
