@@ -5,8 +5,7 @@
 # Each run starts from fuzz/corpus/<target> and grows build/fuzz/corpus/<target>; crashes land in
 # build/fuzz/crashes/<target>/ and the run's log in build/fuzz/logs/<target>.log, whose last
 # lines give executions (stat::number_of_executed_units) and coverage (cov:, ft:). To keep new
-# inputs, minimise them into the committed corpus:
-#   build/fuzz/fuzz/fuzz_<target> -merge=1 fuzz/corpus/<target> build/fuzz/corpus/<target>
+# inputs, minimise them into a fresh folder that replaces the committed corpus (fuzz/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-600}"
