@@ -30,6 +30,8 @@ std::optional<std::chrono::sys_days> ParseUsDate(std::string_view text) {
     at = i < 2 ? next + 1 : next;
   }
   if (at != end) return std::nullopt;
+  // Far inside the years a nanosecond system_clock holds (1678-2262), which ToTimestamp needs.
+  if (parts[2] < 1900 || parts[2] > 2200) return std::nullopt;
   const std::chrono::year_month_day date{std::chrono::year(static_cast<int>(parts[2])),
                                          std::chrono::month(parts[0]), std::chrono::day(parts[1])};
   if (!date.ok()) return std::nullopt;

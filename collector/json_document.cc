@@ -56,6 +56,14 @@ std::optional<nlohmann::json> ParseJsonText(std::string_view text, const std::st
     }
     error = name + ":" + std::to_string(line) + ": invalid JSON: " + message;
     return std::nullopt;
+  } catch (const nlohmann::json::exception& other) {
+    // Not only syntax: a number beyond a double's range (1e400) throws out_of_range.
+    std::string message = other.what();
+    if (const size_t space = message.find("] "); space != std::string::npos) {
+      message.erase(0, space + 2);
+    }
+    error = name + ": invalid JSON: " + message;
+    return std::nullopt;
   }
 }
 
