@@ -4,14 +4,14 @@
 // behaves as it did when found), the callers a record may come from, and the server's checks
 // run on whatever a decoder produced.
 
+#include <google/protobuf/stubs/logging.h>
+
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
-
-#include <google/protobuf/stubs/logging.h>
 
 #include "collector/provinces.h"
 #include "domain/principal.h"
