@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <fstream>
 #include <stdexcept>
 
 #include "collector/advisory_fields.h"
@@ -29,6 +30,8 @@ std::optional<std::chrono::sys_days> ParseUsDate(std::string_view text) {
     at = i < 2 ? next + 1 : next;
   }
   if (at != end) return std::nullopt;
+  // Far inside the years a nanosecond system_clock holds (1678-2262), which ToTimestamp needs.
+  if (parts[2] < 1900 || parts[2] > 2200) return std::nullopt;
   const std::chrono::year_month_day date{std::chrono::year(static_cast<int>(parts[2])),
                                          std::chrono::month(parts[0]), std::chrono::day(parts[1])};
   if (!date.ok()) return std::nullopt;
@@ -39,9 +42,14 @@ std::optional<std::chrono::sys_days> ParseUsDate(std::string_view text) {
 
 AdvisoriesSource::AdvisoriesSource(const std::filesystem::path& path, InputProgress start,
                                    ExposureRules rules)
-    : name_(path.string()), rules_(std::move(rules)), in_(path, std::ios::binary) {
-  if (!in_) throw std::runtime_error("cannot read " + name_);
-  CsvReader header_reader(in_);
+    : AdvisoriesSource(path.string(), std::make_unique<std::ifstream>(path, std::ios::binary),
+                       start, std::move(rules)) {}
+
+AdvisoriesSource::AdvisoriesSource(std::string name, std::unique_ptr<std::istream> in,
+                                   InputProgress start, ExposureRules rules)
+    : name_(std::move(name)), rules_(std::move(rules)), in_(std::move(in)) {
+  if (!*in_) throw std::runtime_error("cannot read " + name_);
+  CsvReader header_reader(*in_);
   std::vector<std::string> header;
   std::string error;
   if (header_reader.Next(header, error) != CsvReader::Result::kRecord) {
@@ -58,12 +66,12 @@ AdvisoriesSource::AdvisoriesSource(const std::filesystem::path& path, InputProgr
   uint64_t offset = header_reader.offset();
   uint64_t line = header_reader.line();
   if (start.offset > offset) {
-    in_.clear();
-    in_.seekg(static_cast<std::streamoff>(start.offset));
+    in_->clear();
+    in_->seekg(static_cast<std::streamoff>(start.offset));
     offset = start.offset;
     line = start.line;
   }
-  reader_ = std::make_unique<CsvReader>(in_, offset, line);
+  reader_ = std::make_unique<CsvReader>(*in_, offset, line);
   done_ = start.complete;
 }
 

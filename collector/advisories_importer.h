@@ -2,7 +2,7 @@
 
 #include <cstddef>
 #include <filesystem>
-#include <fstream>
+#include <istream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -31,6 +31,9 @@ class AdvisoriesSource final : public RecordSource {
   // Opens `path` and reads its header; resumes at `start`. Throws std::runtime_error when the
   // file cannot be read or its header lacks a column the mapping needs.
   AdvisoriesSource(const std::filesystem::path& path, InputProgress start, ExposureRules rules);
+  // The same over a stream already open (`name` prefixes errors), e.g. a CSV in memory.
+  AdvisoriesSource(std::string name, std::unique_ptr<std::istream> in, InputProgress start,
+                   ExposureRules rules);
 
   [[nodiscard]] bool Next(ImportChunk& chunk) override;
 
@@ -43,7 +46,7 @@ class AdvisoriesSource final : public RecordSource {
 
   const std::string name_;
   const ExposureRules rules_;
-  std::ifstream in_;
+  std::unique_ptr<std::istream> in_;
   std::map<std::string, size_t> columns_;  // header name → index
   size_t column_count_ = 0;
   std::unique_ptr<CsvReader> reader_;

@@ -88,6 +88,30 @@ TEST(AdvisoriesImporterTest, MalformedRowsAreSkippedWithTheirLine) {
                 name + ":6: 1 invalid CVE token(s) dropped from \"CVE-2024-5555, bogus\""}));
 }
 
+// A year a nanosecond clock cannot hold overflowed the conversion to a Timestamp (found by
+// fuzz/advisories_csv); such a date is no date, and the row is kept without last_seen_time.
+TEST(AdvisoriesImporterTest, DatesOutsideTheClockRangeAreNoDates) {
+  struct Row {
+    std::string date;
+    bool kept;
+  };
+  const Row rows[] = {{"9/2/6018", false}, {"1/1/32767", false}, {"12/31/2201", false},
+                      {"1/1/1899", false}, {"1/1/2200", true},   {"1/1/1900", true},
+                      {"8/20/2026", true}};
+  const std::filesystem::path file = std::filesystem::temp_directory_path() / "advisory-dates.csv";
+  for (const Row& row : rows) {
+    std::ofstream(file, std::ios::binary)
+        << "icsad_ID,ICS-CERT_Number,Vendor,Product,CVE_Number,Last_Updated\r\n"
+        << "1,ICSA-1,Acme,PLC-5,CVE-2024-1234," << row.date << "\r\n";
+    AdvisoriesSource source(file, InputProgress{}, ExposureRules{});
+    std::vector<std::string> errors;
+    const std::vector<v1::Record> records = ReadAllRecords(source, errors);
+    ASSERT_EQ(records.size(), 1u) << row.date;
+    EXPECT_EQ(records[0].asset().has_last_seen_time(), row.kept) << row.date;
+  }
+  std::filesystem::remove(file);
+}
+
 TEST(AdvisoriesImporterTest, AFileWithoutTheNeededColumnsIsRefused) {
   const std::filesystem::path file = std::filesystem::temp_directory_path() / "not-advisories.csv";
   std::ofstream(file) << "a,b,c\n1,2,3\n";

@@ -125,6 +125,9 @@ TEST(CsafImporterTest, MalformedDocumentsGiveOneErrorAndNoRecords) {
       {std::string(100000, '[') + std::string(100000, ']'),
        ": invalid JSON: nested deeper than 256"},
       {"", ":1: invalid JSON: "},
+      // Numbers beyond a double's range: nlohmann throws out_of_range, not parse_error.
+      {R"({"document": 1e400})", ": invalid JSON: number overflow parsing '1e400'"},
+      {"[-498e97234]", ": invalid JSON: number overflow parsing '-498e97234'"},
   };
   const std::filesystem::path file = std::filesystem::temp_directory_path() / "csaf-test.json";
   for (const Row& row : rows) {

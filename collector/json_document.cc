@@ -28,6 +28,11 @@ std::optional<nlohmann::json> ParseJsonFile(const std::filesystem::path& path, s
     error = path.string() + ": cannot read";
     return std::nullopt;
   }
+  return ParseJsonText(text, path.string(), error);
+}
+
+std::optional<nlohmann::json> ParseJsonText(std::string_view text, const std::string& name,
+                                            std::string& error) {
   bool too_deep = false;
   const nlohmann::json::parser_callback_t limit_depth =
       [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
@@ -37,8 +42,7 @@ std::optional<nlohmann::json> ParseJsonFile(const std::filesystem::path& path, s
   try {
     nlohmann::json document = nlohmann::json::parse(text, limit_depth);
     if (too_deep) {
-      error = path.string() + ": invalid JSON: nested deeper than " + std::to_string(kMaxDepth) +
-              " levels";
+      error = name + ": invalid JSON: nested deeper than " + std::to_string(kMaxDepth) + " levels";
       return std::nullopt;
     }
     return document;
@@ -50,7 +54,15 @@ std::optional<nlohmann::json> ParseJsonFile(const std::filesystem::path& path, s
     if (const size_t colon = message.find(": "); colon != std::string::npos) {
       message.erase(0, colon + 2);
     }
-    error = path.string() + ":" + std::to_string(line) + ": invalid JSON: " + message;
+    error = name + ":" + std::to_string(line) + ": invalid JSON: " + message;
+    return std::nullopt;
+  } catch (const nlohmann::json::exception& other) {
+    // Not only syntax: a number beyond a double's range (1e400) throws out_of_range.
+    std::string message = other.what();
+    if (const size_t space = message.find("] "); space != std::string::npos) {
+      message.erase(0, space + 2);
+    }
+    error = name + ": invalid JSON: " + message;
     return std::nullopt;
   }
 }

@@ -15,6 +15,10 @@ namespace sitrep::collector {
 // cannot exhaust the stack.
 [[nodiscard]] std::optional<nlohmann::json> ParseJsonFile(const std::filesystem::path& path,
                                                           size_t max_bytes, std::string& error);
+// The same for a document already in memory; `name` prefixes the error ("name:LINE: ...").
+[[nodiscard]] std::optional<nlohmann::json> ParseJsonText(std::string_view text,
+                                                          const std::string& name,
+                                                          std::string& error);
 
 // Non-throwing accessors for documents of unknown shape: the member or element when present
 // with the expected type, else nullptr / an empty string.

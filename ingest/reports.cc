@@ -1,13 +1,10 @@
 #include "ingest/reports.h"
 
-#include <google/protobuf/util/field_mask_util.h>
-
-#include <set>
 #include <string>
 
-#include "domain/field_checks.h"
 #include "domain/page_token.h"
 #include "domain/record_checks.h"
+#include "ingest/amendment.h"
 #include "ingest/write_permission.h"
 #include "storage/enterprise_store.h"
 #include "storage/incident_store.h"
@@ -16,19 +13,7 @@
 namespace sitrep::ingest {
 namespace {
 
-using google::protobuf::util::FieldMaskUtil;
-
-constexpr size_t kMaxNoteChars = 2'000;
 constexpr const char* kMyIncidentsList = "my-incidents";
-
-// Incident fields an amendment may change; identity and output-only fields stay.
-const std::set<std::string> kAmendableFields = {
-    "enterprise_id",       "sector",    "category",
-    "subcategory",         "severity",  "tlp",
-    "sharing_scope",       "status",    "occur_time",
-    "detect_time",         "title",     "description",
-    "indicators",          "cve_ids",   "attack_technique_ids",
-    "affected_asset_keys", "attributes"};
 
 // Who may amend or read the revisions of `incident`: its reporter, the enterprise it is
 // about, and the national centre (SPEC §1: grade and close incidents).
@@ -45,36 +30,6 @@ std::optional<uint32_t> RegisteredProvince(pqxx::work& tx, const v1::Incident& i
   const auto facts = storage::FindEnterpriseFacts(tx, {incident.enterprise_id()});
   const auto found = facts.find(incident.enterprise_id());
   return found == facts.end() ? std::nullopt : std::optional(found->second.province);
-}
-
-FieldViolations CheckAmendRequest(const v1::AmendIncidentRequest& request) {
-  FieldViolations violations;
-  if (request.incident_id() <= 0) {
-    violations.push_back({"incident_id", "REQUIRED", "incident_id must name an incident."});
-  }
-  if (request.kind() == v1::AMENDMENT_KIND_UNSPECIFIED ||
-      !v1::AmendmentKind_IsValid(request.kind())) {
-    violations.push_back({"kind", "INVALID_ENUM", "kind must be set."});
-  }
-  if (request.update_mask().paths().empty()) {
-    violations.push_back(
-        {"update_mask", "REQUIRED", "update_mask must name the fields that change."});
-  }
-  const auto& paths = request.update_mask().paths();
-  for (int i = 0; i < paths.size(); ++i) {
-    const std::string field = "update_mask.paths[" + std::to_string(i) + "]";
-    // A path that names no field at all is a typo, not a field the caller may not change.
-    if (v1::Incident::descriptor()->FindFieldByName(paths[i]) == nullptr) {
-      violations.push_back(
-          {field, "UNKNOWN_FIELD", field + " names no field of Incident (a typo?)."});
-    } else if (!kAmendableFields.contains(paths[i])) {
-      violations.push_back(
-          {field, "IMMUTABLE_FIELD",
-           field + ": \"" + paths[i] + "\" is not a field an amendment may change."});
-    }
-  }
-  CheckText(request.note(), "note", 0, kMaxNoteChars, violations, true);
-  return violations;
 }
 
 }  // namespace
@@ -125,11 +80,7 @@ Outcome<v1::Incident> Reports::Amend(const Principal& caller,
       // Not telling apart "missing" from "someone else's" keeps ids from being probed.
       return NotFound("incident " + std::to_string(request.incident_id()) + " was not found.");
     }
-    v1::Incident amended = *current;
-    FieldMaskUtil::MergeOptions options;
-    options.set_replace_repeated_fields(true);
-    options.set_replace_message_fields(true);
-    FieldMaskUtil::MergeMessageTo(request.incident(), request.update_mask(), options, &amended);
+    v1::Incident amended = AmendedIncident(*current, request);
     FieldViolations checked = CheckIncident(amended, codes_, now, "incident");
     if (!checked.empty()) return InvalidArgument(std::move(checked));
     if (std::optional<Error> refused =
