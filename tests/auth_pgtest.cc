@@ -366,6 +366,8 @@ TEST_F(UnparsedRequestTest, EveryMethodAnswersInvalidArgumentAndAuditsIt) {
     EXPECT_NE(metrics.find("code=\"INVALID_ARGUMENT\",method=\"" + method + "\"} " +
                            std::to_string(bodies)),
               std::string::npos);
+  }
+}
 
 // Issue 14, item 5: every long-lived call ends within a second of its credential ending.
 enum class LongCall { kWatchIncidents, kWatchAssets, kWatchNotifications, kPush };
