@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "domain/field_checks.h"
 #include "domain/page_token.h"
 #include "domain/record_checks.h"
 #include "ingest/amendment.h"

@@ -14,11 +14,13 @@
 #include "domain/page_token.h"
 #include "domain/time_convert.h"
 #include "notifications/notices.h"
+#include "sitrep/v1/feed.grpc.pb.h"
 #include "sitrep/v1/notification.grpc.pb.h"
 #include "sitrep/v1/report.grpc.pb.h"
 #include "storage/pool.h"
 #include "storage/sql_types.h"
 #include "storage/transaction.h"
+#include "tests/push_client.h"
 #include "tests/record_samples.h"
 #include "tests/server_fixture.h"
 
@@ -371,8 +373,32 @@ TEST_F(NotificationTest, ReferencesComeBackAsIssuedOnEveryReadPath) {
   for (const char* id : {"CVE-2021-44228", "CVE-2014-0160", "CVE-2021-44228"}) {
     sent.add_cve_ids(id);
   }
-  for (const int64_t id : {3, 1, 2, 1}) sent.add_incident_ids(id);
-  for (const int64_t id : {9, 8}) sent.add_asset_ids(id);
+  // References must name records the issuer may see: the plant's own incidents and assets.
+  std::vector<int64_t> incident_ids;
+  for (const char* name : {"ref-a", "ref-b", "ref-c"}) {
+    v1::ReportIncidentRequest report;
+    *report.mutable_incident() = SampleIncident(name, kGuangdong, clock_.Now());
+    v1::ReportIncidentResponse reported;
+    ASSERT_TRUE(v1::ReportService::NewStub(channel_)
+                    ->ReportIncident(As(plant_token_).get(), report, &reported)
+                    .ok());
+    incident_ids.push_back(reported.incident().id());
+  }
+  v1::PushBatch assets;
+  for (const char* key : {"ref-plc-1", "ref-plc-2"}) {
+    v1::Asset asset = SampleAsset(key, kGuangdong, clock_.Now());
+    asset.set_enterprise_id(plant_.id());
+    *assets.add_assets() = asset;
+  }
+  ASSERT_TRUE(PushAll(*channel_, plant_token_, {assets}).status.ok());
+  v1::ListAssetsResponse listed_assets;
+  ASSERT_TRUE(v1::FeedService::NewStub(channel_)
+                  ->ListAssets(As(plant_token_).get(), {}, &listed_assets)
+                  .ok());
+  ASSERT_EQ(listed_assets.assets_size(), 2);
+  // Out of order and repeated, as an issuer may write them: they come back as written.
+  for (const size_t i : {2, 0, 1, 0}) sent.add_incident_ids(incident_ids[i]);
+  for (const int i : {1, 0}) sent.add_asset_ids(listed_assets.assets(i).id());
   const auto expect_references = [&](const v1::Notification& got, const std::string& path) {
     EXPECT_EQ(std::vector<std::string>(got.cve_ids().begin(), got.cve_ids().end()),
               std::vector<std::string>(sent.cve_ids().begin(), sent.cve_ids().end()))
@@ -396,9 +422,9 @@ TEST_F(NotificationTest, ReferencesComeBackAsIssuedOnEveryReadPath) {
   ASSERT_TRUE(plant_watch.WaitFor(issued.id(), v1::TARGET_STATE_DELIVERED));
   expect_references(plant_watch.received().at(0), "WatchNotifications");
   ASSERT_TRUE(Acknowledge(plant_token_, issued.id(), got).ok());
-  ASSERT_TRUE(Feedback(plant_token_, issued.id(), got).ok());
+  ASSERT_TRUE(Feedback(plant_token_, issued.id(), got, {incident_ids[1]}).ok());
   EXPECT_EQ(got.targets(0).feedback_incident_ids_size(), 1);
-  EXPECT_EQ(got.targets(0).feedback_incident_ids(0), 42);
+  EXPECT_EQ(got.targets(0).feedback_incident_ids(0), incident_ids[1]);
   expect_references(got, "SubmitFeedback");
 }
 

@@ -229,7 +229,7 @@ TEST_F(ReportTest, EveryNewRecordPathRunsTheSameWritePermissionRules) {
       {"enterprise, about another", enterprise_token_, 440000, other_plant.id(),
        grpc::StatusCode::PERMISSION_DENIED, "enterprise_id", "PERMISSION_DENIED"},
       {"enterprise, itself in another province", enterprise_token_, 110000, enterprise_.id(),
-       grpc::StatusCode::INVALID_ARGUMENT, "province", "ENTERPRISE_NOT_IN_PROVINCE"},
+       grpc::StatusCode::PERMISSION_DENIED, "province", "PERMISSION_DENIED"},
   };
   int n = 0;
   for (const Row& row : rows) {
