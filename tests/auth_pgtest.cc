@@ -307,7 +307,9 @@ class UnparsedRequestTest : public ServerFixture {
     grpc::Slice slice(body);
     grpc::ByteBuffer request(&slice, 1), response;
     std::promise<grpc::Status> done;
-    stub.UnaryCall(As(admin_token_).get(), method, grpc::StubOptions(), &request, &response,
+    // The context must outlive the call: the callback API reads it until the callback runs.
+    const std::unique_ptr<grpc::ClientContext> context = As(admin_token_);
+    stub.UnaryCall(context.get(), method, grpc::StubOptions(), &request, &response,
                    [&](grpc::Status status) { done.set_value(std::move(status)); });
     return done.get_future().get();
   }
