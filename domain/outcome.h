@@ -19,6 +19,7 @@ enum class ErrorCode {
   kFailedPrecondition,
   kResourceExhausted,
   kUnimplemented,
+  kUnavailable,  // this server cannot take the request now (it is stopping); resend later
 };
 
 struct Error {

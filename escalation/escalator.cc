@@ -5,8 +5,8 @@
 
 #include "domain/principal.h"
 #include "logging/log.h"
+#include "storage/enterprise_store.h"
 #include "storage/escalation_store.h"
-#include "storage/transaction.h"
 
 namespace sitrep::escalation {
 namespace {
@@ -18,7 +18,7 @@ uint32_t GradeOf(int64_t enterprise_id,
   return found == enterprises.end() ? 0 : found->second.grade;
 }
 
-size_t Raise(pqxx::work& tx, const std::vector<storage::EscalationNotice>& notices,
+size_t Raise(storage::Tx& tx, const std::vector<storage::EscalationNotice>& notices,
              std::chrono::system_clock::time_point now) {
   if (notices.empty()) return 0;
   const std::vector<storage::RaisedNotice> raised =
@@ -80,30 +80,22 @@ std::shared_ptr<const KevCatalog> Escalator::known_exploited() const {
   return kev_;
 }
 
-size_t Escalator::RaiseForIngest(
-    pqxx::work& tx, std::span<const storage::IncidentWrite> incidents,
-    std::span<const storage::WriteResult> incident_results,
-    const std::unordered_map<int64_t, storage::EnterpriseFacts>& enterprises,
-    std::span<const storage::AssetWrite> assets,
-    std::span<const storage::WriteResult> asset_results,
-    std::chrono::system_clock::time_point now) const {
+size_t Escalator::RaiseForIngest(storage::Tx& tx, std::span<const StoredIncident> incidents,
+                                 std::span<const StoredAsset> assets,
+                                 std::chrono::system_clock::time_point now) const {
   if (!rules_.enabled) return 0;
   std::vector<storage::EscalationNotice> notices;
-  for (size_t k = 0; k < incidents.size() && k < incident_results.size(); ++k) {
-    if (incident_results[k].outcome != storage::WriteResult::kStored) continue;
-    const v1::Incident& incident = *incidents[k].incident;
+  for (const StoredIncident& stored : incidents) {
     for (storage::EscalationNotice& notice :
-         IncidentNotices(rules_, incident_results[k].id, incident,
-                         GradeOf(incident.enterprise_id(), enterprises), now)) {
+         IncidentNotices(rules_, stored.id, *stored.incident, stored.enterprise_grade, now)) {
       notices.push_back(std::move(notice));
     }
   }
   if (!assets.empty()) {
     const std::shared_ptr<const KevCatalog> kev = known_exploited();
-    for (size_t k = 0; k < assets.size() && k < asset_results.size() && kev->size() > 0; ++k) {
-      if (asset_results[k].outcome != storage::WriteResult::kStored) continue;
+    for (size_t k = 0; k < assets.size() && kev->size() > 0; ++k) {
       for (storage::EscalationNotice& notice :
-           AssetNotices(rules_, asset_results[k].id, *assets[k].asset, *kev, now)) {
+           AssetNotices(rules_, assets[k].id, *assets[k].asset, *kev, now)) {
         notices.push_back(std::move(notice));
       }
     }
@@ -111,7 +103,7 @@ size_t Escalator::RaiseForIngest(
   return Raise(tx, notices, now);
 }
 
-size_t Escalator::RaiseForAmendment(pqxx::work& tx, const v1::Incident& before,
+size_t Escalator::RaiseForAmendment(storage::Tx& tx, const v1::Incident& before,
                                     const v1::Incident& after,
                                     std::chrono::system_clock::time_point now) const {
   if (!rules_.enabled) return 0;
@@ -141,7 +133,7 @@ size_t Escalator::SweepStoredAssets(storage::Pool& pool,
   int64_t after_id = 0;
   for (;;) {
     // Everything the body changes is in its result, so that a retried transaction starts over.
-    const Page page = storage::InTransaction(pool, SweepPrincipal(), [&](pqxx::work& tx) {
+    const Page page = storage::InTransaction(pool, SweepPrincipal(), [&](storage::Tx& tx) {
       const std::vector<v1::Asset> assets =
           storage::EscalationStore::ExposedAssetsCarrying(tx, cve_ids, after_id, kSweepPage);
       std::vector<storage::EscalationNotice> notices;

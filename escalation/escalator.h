@@ -5,19 +5,28 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
-#include <pqxx/pqxx>
 #include <span>
-#include <unordered_map>
 
 #include "escalation/kev_catalog.h"
 #include "escalation/rules.h"
 #include "sitrep/v1/records.pb.h"
-#include "storage/asset_store.h"
-#include "storage/enterprise_store.h"
-#include "storage/incident_store.h"
-#include "storage/pool.h"
+#include "storage/tx.h"
 
 namespace sitrep::escalation {
+
+// An incident the write path has just stored (not a duplicate): its new id, the record as
+// stored (not owned) and the grade of the enterprise it is about (0: none or ungraded).
+struct StoredIncident {
+  int64_t id = 0;
+  const v1::Incident* incident = nullptr;
+  uint32_t enterprise_grade = 0;
+};
+
+// An asset observation the write path has just stored (new, or changed).
+struct StoredAsset {
+  int64_t id = 0;
+  const v1::Asset* asset = nullptr;
+};
 
 // Applies the rules of SPEC §5 inside the transactions that store records, so that a notice
 // commits with the record that calls for it or not at all. Holds the rules' settings and the
@@ -33,21 +42,17 @@ class Escalator final {
   // in use and is logged. Returns whether a list was loaded.
   bool Reload();
 
-  // Raises, inside the group write `tx`, the notices that the newly stored records call for:
-  // incidents (`incidents[k]` stored as `incident_results[k]`) against the enterprise grades
-  // of `enterprises`, assets (`assets[k]` as `asset_results[k]`) against the KEV list.
-  // Duplicates (id 0) raise nothing. Returns how many notices were new.
-  size_t RaiseForIngest(pqxx::work& tx, std::span<const storage::IncidentWrite> incidents,
-                        std::span<const storage::WriteResult> incident_results,
-                        const std::unordered_map<int64_t, storage::EnterpriseFacts>& enterprises,
-                        std::span<const storage::AssetWrite> assets,
-                        std::span<const storage::WriteResult> asset_results,
+  // Raises, inside the write `tx`, the notices that the newly stored records call for:
+  // incidents against their enterprise's grade, assets against the KEV list. Returns how many
+  // notices were new.
+  size_t RaiseForIngest(storage::Tx& tx, std::span<const StoredIncident> incidents,
+                        std::span<const StoredAsset> assets,
                         std::chrono::system_clock::time_point now) const;
 
   // Raises, inside the amending transaction `tx`, what the amendment of an incident from
   // `before` to `after` (same id) calls for: an upgrade of severity, or a first escalation.
   // Returns how many notices were new.
-  size_t RaiseForAmendment(pqxx::work& tx, const v1::Incident& before, const v1::Incident& after,
+  size_t RaiseForAmendment(storage::Tx& tx, const v1::Incident& before, const v1::Incident& after,
                            std::chrono::system_clock::time_point now) const;
 
   // Raises, in transactions of its own on `pool`, the notices the KEV list in use calls for on

@@ -3,7 +3,6 @@
 #include <string>
 
 #include "domain/record_checks.h"
-#include "ingest/write_permission.h"
 
 namespace sitrep::ingest {
 namespace {
@@ -20,9 +19,9 @@ v1::Rejection MakeRejection(v1::RecordKind kind, uint32_t index, const std::stri
   return rejection;
 }
 
-// Moves each record that passes `check` and the permission check into `accepted` (with its
-// index); the first violation of any other stands for it as a rejection, to be fixed and sent
-// again.
+// Moves each record that passes `check` into `accepted` (with its index; the write permission
+// is WriteRecords', in the writer's transaction); the first violation of any other stands for it as
+// a rejection, to be fixed and sent again.
 template <class Record, class Check, class Key>
 void SortRecords(google::protobuf::RepeatedPtrField<Record>& records, v1::RecordKind kind,
                  Check check, Key key, std::vector<Record*>& accepted,
@@ -31,12 +30,6 @@ void SortRecords(google::protobuf::RepeatedPtrField<Record>& records, v1::Record
   for (int i = 0; i < records.size(); ++i) {
     Record& record = records[i];
     FieldViolations violations = check(record);
-    if (violations.empty()) {
-      if (auto denied =
-              CheckMayWrite(prepared.caller, record.province(), record.enterprise_id(), "")) {
-        violations.push_back(*std::move(denied));
-      }
-    }
     if (!violations.empty()) {
       prepared.rejections.push_back(
           MakeRejection(kind, static_cast<uint32_t>(i), key(record), violations.front()));

@@ -12,10 +12,10 @@ namespace sitrep::ingest {
 
 inline constexpr size_t kMaxBatchRecords = 1000;
 
-// Checks every record of `batch` for `caller` (fields, then permission) and moves the good
-// ones into a PreparedBatch; the others become its rejections, with kind, index, key, field
-// and reason. Never fails as a whole: a batch over kMaxBatchRecords is refused by
-// CheckBatchSize before this is called.
+// Checks every record of `batch` for `caller` (its fields; permission is checked when it is
+// written) and moves the good ones into a PreparedBatch; the others become its rejections, with
+// kind, index, key, field and reason. Never fails as a whole: a batch over kMaxBatchRecords is
+// refused by CheckBatchSize before this is called.
 [[nodiscard]] PreparedBatch PrepareBatch(const Principal& caller, ArenaBatch&& parsed,
                                          const ReferenceCodes& codes,
                                          std::chrono::system_clock::time_point now);

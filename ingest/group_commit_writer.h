@@ -8,6 +8,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -15,17 +16,24 @@
 #include <vector>
 
 #include "domain/clock.h"
+#include "domain/outcome.h"
 #include "escalation/escalator.h"
 #include "ingest/prepared_batch.h"
-#include "storage/pool.h"
+#include "storage/tx.h"
 
 namespace sitrep::ingest {
 
-// The write path's one door to PostgreSQL: batches from every stream queue here, and each
-// writer thread takes as many as are waiting (up to a group's size) and commits them in one
-// transaction (one COPY and one INSERT per kind), then reports each batch's result. Memory is
-// bounded by the queue's byte budget: callers ask HasRoom() before reading more from the
-// network, and WhenRoom() tells them when to resume. Thread-safe.
+// What a write that reached a stopping server hears (UNAVAILABLE): not a database failure,
+// and another server, or this one once restarted, takes the resend.
+[[nodiscard]] Error StoppingError();
+
+// The write path's one door to PostgreSQL, and its mechanism only: batches from every stream
+// queue here, and each writer thread takes as many as are waiting (up to a group's size) and
+// commits them in one transaction, then reports each batch's verdicts. What is written and how
+// each record fares is decided by WriteRecords (ingest/record_writer.h); this class queues,
+// groups, commits, and, when PostgreSQL refuses a group, splits it until the refused records
+// stand alone. Memory is bounded by the queue's byte budget: callers ask HasRoom() before
+// reading more from the network, and WhenRoom() tells them when to resume. Thread-safe.
 class GroupCommitWriter final {
  public:
   struct Options {
@@ -36,23 +44,25 @@ class GroupCommitWriter final {
     // writer); nullptr: no escalation.
     const escalation::Escalator* escalator = nullptr;
   };
-  // A batch's result, or the exception that failed its transaction (PostgreSQL away: the
-  // client resends, which idempotency makes safe).
-  using Outcome = std::variant<BatchResult, std::exception_ptr>;
+  // The server stopped before the batch reached PostgreSQL (StoppingError()).
+  struct Stopping {};
+  // A batch's verdicts, the server stopping, or the exception that failed its transaction
+  // (PostgreSQL away: the client resends, which idempotency makes safe).
+  using Outcome = std::variant<WrittenBatch, Stopping, std::exception_ptr>;
   using Done = std::function<void(Outcome)>;
   // Called after every committed group with its latency and record count (metrics).
   using CommitObserver = std::function<void(std::chrono::steady_clock::duration, size_t)>;
 
   GroupCommitWriter(storage::Pool& pool, const Clock& clock, Options options,
                     CommitObserver on_commit = {});
-  // Fails what is still queued (as if PostgreSQL were away) and joins the threads.
+  // Fails what is still queued with Stopping and joins the threads.
   ~GroupCommitWriter();
 
   // Queues `batch`; `done` runs on a writer thread once the batch is committed or failed.
   // Never blocks: the byte budget is enforced by callers through HasRoom().
   void Submit(PreparedBatch batch, Done done);
-  // Submits and waits (unary calls).
-  [[nodiscard]] BatchResult Write(PreparedBatch batch);
+  // Submits and waits (unary calls): the verdicts, or StoppingError(); rethrows a failure.
+  [[nodiscard]] sitrep::Outcome<WrittenBatch> Write(PreparedBatch batch);
 
   [[nodiscard]] bool HasRoom() const;
   // Runs `resume` once (on a writer thread) when HasRoom() becomes true; at once if it is.
@@ -67,21 +77,38 @@ class GroupCommitWriter final {
     PreparedBatch batch;
     Done done;
   };
+  // A record of a group: its batch, kind and position in that batch's incidents or assets.
+  struct RecordRef {
+    size_t batch;
+    bool incident;
+    size_t index;
+  };
+  // A record PostgreSQL refused, and what it said.
+  struct Refusal {
+    RecordRef record;
+    std::string error;
+  };
 
-  // Whether WriteBatches keeps what it wrote or only finds out whether PostgreSQL takes it.
+  // Whether Write keeps what it wrote or only finds out whether PostgreSQL takes it.
   enum class Mode { kCommit, kProbe };
 
   void RunWriter();
-  // Commits `group` in one transaction and reports each result. When PostgreSQL refuses a
-  // value (bad data the checks missed), finds the refused records (IsolateRefused), rejects
-  // them alone and commits the others; on another statement failure retries the batches one
-  // by one so that the others still commit.
+  // Commits `group` in one transaction and reports each batch's verdicts; on a statement
+  // failure that isolating refused records does not cure, retries the batches one by one so
+  // that the others still commit.
   void Commit(std::vector<Pending>& group);
-  std::vector<BatchResult> WriteBatches(const std::vector<PreparedBatch*>& batches, Mode mode);
-  // Bisects the records of `group` with rolled-back probes until each record PostgreSQL
-  // refuses stands alone; moves those from the batches to their rejections. Returns how many.
+  // Writes every record of `group`; when PostgreSQL refuses a value (bad data the checks
+  // missed), finds the refused records (IsolateRefused), rejects them alone and writes the
+  // others.
+  std::vector<BatchVerdicts> WriteRefusing(std::vector<Pending>& group);
+  // Writes the records `refs` of `group` in one transaction through WriteRecords; verdicts of
+  // records not in `refs` are left for the caller to fill.
+  std::vector<BatchVerdicts> Write(std::vector<Pending>& group, std::span<const RecordRef> refs,
+                                   Mode mode);
+  // Bisects `all` with rolled-back probes until each record PostgreSQL refuses stands alone.
   // `group_error` is what PostgreSQL said when the whole group failed.
-  size_t IsolateRefused(std::vector<Pending>& group, const std::string& group_error);
+  std::vector<Refusal> IsolateRefused(std::vector<Pending>& group, std::span<const RecordRef> all,
+                                      const std::string& group_error);
   void Release(const std::vector<Pending>& group);
 
   // Set at construction.

@@ -3,8 +3,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
+#include "domain/field_violation.h"
 #include "domain/principal.h"
 #include "google/protobuf/arena.h"
 #include "sitrep/v1/ingest.pb.h"
@@ -40,21 +42,28 @@ struct PreparedBatch {
   std::vector<uint32_t> asset_indices;
   std::vector<v1::Rejection> rejections;  // records refused before the database
   size_t bytes = 0;                       // what the batch holds in memory
+  bool return_rows = false;               // ReportIncident: its verdict carries the stored row
 };
 
-struct KindCounts {
-  uint32_t accepted = 0;
-  uint32_t duplicates = 0;
-  uint32_t rejected = 0;
+// What became of one record that reached the writer, decided in the writing transaction.
+struct RecordVerdict {
+  enum Kind { kStored, kDuplicate, kRejected };
+  Kind kind = kDuplicate;
+  int64_t id = 0;                           // kStored: the stored row's id
+  std::optional<FieldViolation> violation;  // kRejected: why, the field relative to the record
+  std::optional<v1::Incident> row;          // kStored incident of a batch with return_rows
 };
 
-// A batch once committed: its ack and what the metrics count.
-struct BatchResult {
-  v1::PushAck ack;
-  KindCounts incidents;
-  KindCounts assets;
-  // Per prepared incident, in order: the stored id, or 0 (duplicate or rejected).
-  std::vector<int64_t> incident_ids;
+// The verdicts of one batch's records, in the order of its incidents and assets.
+struct BatchVerdicts {
+  std::vector<RecordVerdict> incidents;
+  std::vector<RecordVerdict> assets;
+};
+
+// A batch back from the writer: the records as written (defaults filled in) and their verdicts.
+struct WrittenBatch {
+  PreparedBatch batch;
+  BatchVerdicts verdicts;
 };
 
 }  // namespace sitrep::ingest

@@ -9,7 +9,6 @@
 #include "ingest/write_permission.h"
 #include "storage/enterprise_store.h"
 #include "storage/incident_store.h"
-#include "storage/transaction.h"
 
 namespace sitrep::ingest {
 namespace {
@@ -26,7 +25,7 @@ bool MayAmend(const Principal& caller, const v1::Incident& incident) {
 
 // The registry's province of the enterprise `incident` is about (nullopt: none, or not
 // registered), read in the amendment's transaction.
-std::optional<uint32_t> RegisteredProvince(pqxx::work& tx, const v1::Incident& incident) {
+std::optional<uint32_t> RegisteredProvince(storage::Tx& tx, const v1::Incident& incident) {
   if (incident.enterprise_id() == 0) return std::nullopt;
   const auto facts = storage::FindEnterpriseFacts(tx, {incident.enterprise_id()});
   const auto found = facts.find(incident.enterprise_id());
@@ -35,14 +34,9 @@ std::optional<uint32_t> RegisteredProvince(pqxx::work& tx, const v1::Incident& i
 
 }  // namespace
 
-Outcome<v1::ReportIncidentResponse> Reports::Report(const Principal& caller,
-                                                    const v1::Incident& incident) {
+Outcome<RecordVerdict> Reports::Report(const Principal& caller, const v1::Incident& incident) {
   FieldViolations violations = CheckIncident(incident, codes_, clock_.Now(), "incident");
   if (!violations.empty()) return InvalidArgument(std::move(violations));
-  if (auto denied =
-          CheckMayWrite(caller, incident.province(), incident.enterprise_id(), "incident")) {
-    return WriteDenied(std::move(*denied));
-  }
   PreparedBatch batch;
   batch.caller = caller;
   batch.arena = MakeBatchArena();
@@ -51,22 +45,26 @@ Outcome<v1::ReportIncidentResponse> Reports::Report(const Principal& caller,
   *batch.incidents.back() = incident;
   batch.incident_indices.push_back(0);
   batch.bytes = batch.arena->SpaceAllocated();
-  const BatchResult result = writer_.Write(std::move(batch));
-  if (!result.ack.rejections().empty()) {
-    const v1::Rejection& rejection = result.ack.rejections(0);
-    return InvalidArgument(
-        {{"incident." + rejection.field(), rejection.reason(), rejection.message()}});
+  batch.return_rows = true;
+  Outcome<WrittenBatch> written = writer_.Write(std::move(batch));
+  if (!written.ok()) return written.error();
+  RecordVerdict verdict = std::move(written.value().verdicts.incidents.at(0));
+  if (verdict.kind == RecordVerdict::kRejected) {
+    FieldViolation violation = *std::move(verdict.violation);
+    violation.field = violation.field.empty() ? "incident" : "incident." + violation.field;
+    if (violation.reason == "PERMISSION_DENIED") return WriteDenied(std::move(violation));
+    return InvalidArgument({std::move(violation)});
   }
-  return storage::InTransaction(pool_, caller, [&](pqxx::work& tx) {
-    v1::ReportIncidentResponse response;
-    response.set_duplicate(result.incident_ids[0] == 0);
-    const auto stored =
-        response.duplicate()
-            ? storage::IncidentStore::FindByExternalId(tx, caller.id, incident.external_id())
-            : storage::IncidentStore::Get(tx, result.incident_ids[0]);
-    *response.mutable_incident() = stored.value();
-    return response;
-  });
+  if (verdict.kind == RecordVerdict::kDuplicate) {
+    // Not written now: the answer is the incident first stored under this external_id.
+    verdict.row = storage::InTransaction(pool_, caller, [&](storage::Tx& tx) {
+      return storage::IncidentStore::FindByExternalId(tx, caller.id, incident.external_id());
+    });
+    if (!verdict.row) {
+      return NotFound("incident " + incident.external_id() + " was not found.");
+    }
+  }
+  return verdict;
 }
 
 Outcome<v1::Incident> Reports::Amend(const Principal& caller,
@@ -74,7 +72,7 @@ Outcome<v1::Incident> Reports::Amend(const Principal& caller,
   FieldViolations violations = CheckAmendRequest(request);
   if (!violations.empty()) return InvalidArgument(std::move(violations));
   const auto now = clock_.Now();
-  return storage::InTransaction(pool_, caller, [&](pqxx::work& tx) -> Outcome<v1::Incident> {
+  return storage::InTransaction(pool_, caller, [&](storage::Tx& tx) -> Outcome<v1::Incident> {
     std::optional<v1::Incident> current =
         storage::IncidentStore::GetForUpdate(tx, request.incident_id());
     if (!current || !MayAmend(caller, *current)) {
@@ -106,7 +104,7 @@ Outcome<v1::ListMyIncidentsResponse> Reports::ListMine(const Principal& caller,
     return InvalidArgument(
         {{"page_token", "INVALID_PAGE_TOKEN", "page_token is not a token this list returned."}});
   }
-  return storage::InTransaction(pool_, caller, [&](pqxx::work& tx) {
+  return storage::InTransaction(pool_, caller, [&](storage::Tx& tx) {
     storage::Page<v1::Incident> page = storage::IncidentStore::ListMine(
         tx, caller.id, caller.is(v1::ROLE_ENTERPRISE) ? caller.enterprise_id : 0, *before, *limit);
     v1::ListMyIncidentsResponse response;
@@ -125,7 +123,7 @@ Outcome<v1::ListIncidentRevisionsResponse> Reports::Revisions(const Principal& c
     return InvalidArgument(std::move(violations));
   }
   return storage::InTransaction(
-      pool_, caller, [&](pqxx::work& tx) -> Outcome<v1::ListIncidentRevisionsResponse> {
+      pool_, caller, [&](storage::Tx& tx) -> Outcome<v1::ListIncidentRevisionsResponse> {
         std::optional<v1::Incident> current = storage::IncidentStore::Get(tx, incident_id);
         if (!current || !MayAmend(caller, *current)) {
           return NotFound("incident " + std::to_string(incident_id) + " was not found.");

@@ -6,7 +6,7 @@
 #include "domain/reference_codes.h"
 #include "ingest/group_commit_writer.h"
 #include "sitrep/v1/report.pb.h"
-#include "storage/pool.h"
+#include "storage/tx.h"
 
 namespace sitrep::ingest {
 
@@ -20,10 +20,10 @@ class Reports final {
           const Clock& clock)
       : pool_(pool), writer_(writer), codes_(codes), clock_(clock) {}
 
-  // Stores a new incident, or returns the first one stored under the same external_id with
-  // `duplicate` set.
-  [[nodiscard]] Outcome<v1::ReportIncidentResponse> Report(const Principal& caller,
-                                                           const v1::Incident& incident);
+  // Stores a new incident: kStored with the row as stored, or kDuplicate with the first one
+  // stored under the same external_id; a rejected record is the Error.
+  [[nodiscard]] Outcome<RecordVerdict> Report(const Principal& caller,
+                                              const v1::Incident& incident);
   // Replaces the fields named by the update mask, as a new revision.
   [[nodiscard]] Outcome<v1::Incident> Amend(const Principal& caller,
                                             const v1::AmendIncidentRequest& request);

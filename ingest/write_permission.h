@@ -12,9 +12,11 @@
 namespace sitrep::ingest {
 
 // The write-permission rules, one function per kind of write, called by every path that
-// writes it: a new record (Push, ReportIncident) runs CheckMayWrite before it is queued and
-// CheckEnterpriseInProvince in the writer's transaction; an amendment (AmendIncident) runs
-// CheckMayAmend, which applies both to the resulting record and adds the loosening rule.
+// writes it: a new record (Push, ReportIncident) runs CheckMayWrite and
+// CheckEnterpriseInProvince in the writer's transaction (WriteRecords, ingest/record_writer.h);
+// an amendment (AmendIncident) runs CheckMayAmend, which applies both to the resulting record
+// and adds the loosening rule. The database's write policies
+// (storage/migrations/0028_write_policies.sql) admit the same rows for the real caller.
 
 // Why `caller` may not write a record of `province` about `enterprise_id` (0: none), as a
 // violation of `prefix`.province or `prefix`.enterprise_id with reason PERMISSION_DENIED;

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "ingest/batch_preparer.h"
@@ -22,6 +23,44 @@ namespace {
 bool Parse(grpc::ByteBuffer& buffer, v1::PushBatch& batch) {
   grpc::ProtoBufferReader reader(&buffer);
   return reader.status().ok() && batch.ParseFromZeroCopyStream(&reader);
+}
+
+struct KindCounts {
+  uint32_t accepted = 0;
+  uint32_t duplicates = 0;
+  uint32_t rejected = 0;
+};
+
+// Adds the verdicts of one kind of a batch's records to its ack.
+template <class Record, class Key>
+KindCounts AddVerdicts(v1::RecordKind kind, const std::vector<Record*>& records,
+                       const std::vector<uint32_t>& indices,
+                       const std::vector<ingest::RecordVerdict>& verdicts, Key key,
+                       v1::PushAck& ack) {
+  KindCounts counts;
+  for (size_t i = 0; i < verdicts.size(); ++i) {
+    const ingest::RecordVerdict& verdict = verdicts[i];
+    switch (verdict.kind) {
+      case ingest::RecordVerdict::kStored:
+        ++counts.accepted;
+        break;
+      case ingest::RecordVerdict::kDuplicate:
+        ++counts.duplicates;
+        break;
+      case ingest::RecordVerdict::kRejected: {
+        ++counts.rejected;
+        v1::Rejection* rejection = ack.add_rejections();
+        rejection->set_kind(kind);
+        rejection->set_index(indices[i]);
+        rejection->set_key(key(*records[i]));
+        rejection->set_field(verdict.violation->field);
+        rejection->set_reason(verdict.violation->reason);
+        rejection->set_message(verdict.violation->description);
+        break;
+      }
+    }
+  }
+  return counts;
 }
 
 }  // namespace
@@ -167,11 +206,12 @@ class PushReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc:
           status = StatusFromCurrentException(kPushMethod);
         }
         FinishWith(status);
+      } else if (std::holds_alternative<ingest::GroupCommitWriter::Stopping>(outcome)) {
+        FinishWith(ToStatus(ingest::StoppingError()));
       } else {
-        Count(std::get<ingest::BatchResult>(outcome));
+        v1::PushAck ack = Ack(std::get<ingest::WrittenBatch>(outcome));
         for (Slot& waiting : slots_) {
-          if (waiting.id == slot)
-            waiting.ack = std::move(std::get<ingest::BatchResult>(outcome).ack);
+          if (waiting.id == slot) waiting.ack = std::move(ack);
         }
         WriteNext();
       }
@@ -180,18 +220,43 @@ class PushReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc:
     if (last) delete this;
   }
 
-  void Count(const ingest::BatchResult& result) {
+  // The ack of a written batch (records refused before the database first, then each
+  // record's verdict), counted in the metrics.
+  v1::PushAck Ack(const ingest::WrittenBatch& written) {
+    const ingest::PreparedBatch& batch = written.batch;
+    v1::PushAck ack;
+    ack.set_sequence(batch.sequence);
+    KindCounts early[2];  // incidents, assets
+    for (const v1::Rejection& rejection : batch.rejections) {
+      *ack.add_rejections() = rejection;
+      ++early[rejection.kind() == v1::RECORD_KIND_INCIDENT ? 0 : 1].rejected;
+    }
+    KindCounts incidents = AddVerdicts(
+        v1::RECORD_KIND_INCIDENT, batch.incidents, batch.incident_indices,
+        written.verdicts.incidents,
+        [](const v1::Incident& incident) -> const std::string& { return incident.external_id(); },
+        ack);
+    KindCounts assets = AddVerdicts(
+        v1::RECORD_KIND_ASSET, batch.assets, batch.asset_indices, written.verdicts.assets,
+        [](const v1::Asset& asset) -> const std::string& { return asset.asset_key(); }, ack);
+    incidents.rejected += early[0].rejected;
+    assets.rejected += early[1].rejected;
+    ack.set_accepted(incidents.accepted + assets.accepted);
+    ack.set_duplicates(incidents.duplicates + assets.duplicates);
+    ack.set_rejected(static_cast<uint32_t>(ack.rejections_size()));
+
     Metrics& metrics = service_.metrics_;
     for (const auto& [kind, counts] :
-         {std::pair{"incident", result.incidents}, std::pair{"asset", result.assets}}) {
+         {std::pair{"incident", incidents}, std::pair{"asset", assets}}) {
       metrics.CountRecords(kind, "accepted", counts.accepted);
       metrics.CountRecords(kind, "duplicate", counts.duplicates);
       metrics.CountRecords(kind, "rejected", counts.rejected);
     }
-    for (const v1::Rejection& rejection : result.ack.rejections()) {
+    for (const v1::Rejection& rejection : ack.rejections()) {
       metrics.CountRejection(rejection.reason());
     }
-    record_.rows += result.ack.accepted();
+    record_.rows += ack.accepted();
+    return ack;
   }
 
   // Acks leave in batch order: the oldest batch's ack waits for its commit even when a later

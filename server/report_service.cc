@@ -17,11 +17,17 @@ constexpr auto kRevisionReaders = {v1::ROLE_ENTERPRISE, v1::ROLE_COLLECTOR, v1::
 grpc::Status ReportService::ReportIncident(grpc::ServerContext* context,
                                            const v1::ReportIncidentRequest* request,
                                            v1::ReportIncidentResponse* response) {
-  return rpc_.Run(context, "/sitrep.v1.ReportService/ReportIncident", kReporters,
-                  [&](const Principal& caller, CallRecord& record) {
-                    record.target = "external_id=" + request->incident().external_id();
-                    return Reply(reports_.Report(caller, request->incident()), response, record);
-                  });
+  return rpc_.Run(
+      context, "/sitrep.v1.ReportService/ReportIncident", kReporters,
+      [&](const Principal& caller, CallRecord& record) {
+        record.target = "external_id=" + request->incident().external_id();
+        Outcome<ingest::RecordVerdict> verdict = reports_.Report(caller, request->incident());
+        if (!verdict.ok()) return ToStatus(verdict.error());
+        response->set_duplicate(verdict.value().kind == ingest::RecordVerdict::kDuplicate);
+        *response->mutable_incident() = *std::move(verdict.value().row);
+        record.rows = 1;
+        return grpc::Status::OK;
+      });
 }
 
 grpc::Status ReportService::AmendIncident(grpc::ServerContext* context,

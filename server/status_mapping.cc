@@ -91,6 +91,9 @@ grpc::Status ToStatus(const Error& error) {
                               std::chrono::seconds(1));
     case ErrorCode::kUnimplemented:
       return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, error.message);
+    case ErrorCode::kUnavailable:
+      return RetryLaterStatus(grpc::StatusCode::UNAVAILABLE, error.message,
+                              std::chrono::seconds(1));
   }
   return grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
 }

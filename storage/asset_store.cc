@@ -9,6 +9,8 @@
 #include "storage/copy_text.h"
 #include "storage/record_rows.h"
 #include "storage/sql_types.h"
+#include "storage/transaction.h"
+#include "storage/tx_work.h"
 
 namespace sitrep::storage {
 namespace {
@@ -40,7 +42,7 @@ void AppendStagingRow(BulkCopy& copy, int ord, const AssetWrite& write, const Me
       .Int(write.reporter_id)
       .Text(asset.asset_key())
       .IdOrNull(asset.enterprise_id())
-      .Text(asset.sector().empty() ? "other" : asset.sector());
+      .Text(asset.sector());  // defaults: ingest/record_writer.cc
   if (asset.ip().empty()) {
     row.Null();
   } else {
@@ -52,8 +54,7 @@ void AppendStagingRow(BulkCopy& copy, int ord, const AssetWrite& write, const Me
       .Text(asset.vendor())
       .Text(asset.product())
       .Text(asset.version())
-      .Text(EnumText(asset.type() == v1::ASSET_TYPE_UNSPECIFIED ? v1::ASSET_TYPE_OTHER
-                                                                : asset.type()))
+      .Text(EnumText(asset.type()))
       .Bool(asset.internet_exposed())
       .TextArray(asset.cve_ids())
       .Int(*merged.times.begin())
@@ -77,7 +78,7 @@ std::string UpsertSql() {
          "SELECT province, reporter_id, asset_key, enterprise_id, sector, ip, port, transport, "
          "protocol, vendor, product, version, asset_type, internet_exposed, cve_ids, "
          "sitrep_time(first_micros), sitrep_time(last_micros), observations, attributes::jsonb, "
-         "sitrep_time($1) FROM asset_staging ORDER BY ord "
+         "sitrep_time($1) FROM asset_staging WHERE reporter_id = $2 ORDER BY ord "
          "ON CONFLICT (reporter_id, asset_key) DO UPDATE SET " +
          assignments +
          "first_seen = least(a.first_seen, EXCLUDED.first_seen), "
@@ -93,9 +94,10 @@ std::string UpsertSql() {
 
 }  // namespace
 
-std::vector<WriteResult> AssetStore::Upsert(pqxx::work& tx, std::span<const AssetWrite> records,
+std::vector<WriteResult> AssetStore::Upsert(Tx& handle, std::span<const AssetWrite> records,
                                             std::chrono::system_clock::time_point now) {
-  std::vector<WriteResult> results(records.size(), WriteResult{WriteResult::kDuplicate, 0});
+  pqxx::work& tx = Work(handle);
+  std::vector<WriteResult> results(records.size(), WriteResult{WriteResult::kDuplicate, 0, {}});
   if (records.empty()) return results;
   // ON CONFLICT DO UPDATE may touch a row once per statement, so a key's observations are
   // merged first; the key's first record stands for them all in the results.
@@ -112,35 +114,45 @@ std::vector<WriteResult> AssetStore::Upsert(pqxx::work& tx, std::span<const Asse
     entry->second.times.insert(seen);
   }
 
+  // Each reporter's rows are written under its own settings (IncidentStore::Insert).
+  std::map<int64_t, const Principal*> reporters;
   BulkCopy copy(tx, kStagingTable, kStagingDefinition);
   for (const size_t first : firsts) {
     const Merged& key = merged.at({records[first].reporter_id, records[first].asset->asset_key()});
     AppendStagingRow(copy, static_cast<int>(first), records[key.newest], key);
+    const Principal*& caller = reporters[records[first].reporter_id];
+    if (caller == nullptr) caller = records[first].caller;
   }
   copy.Finish();
 
-  const pqxx::result written = tx.exec_params(UpsertSql(), ToMicros(now));
+  const std::string sql = UpsertSql();
   std::map<std::pair<int64_t, std::string>, int64_t> stored;
-  for (const pqxx::row& row : written) {
-    stored.emplace(std::pair{row[1].as<int64_t>(), row[2].as<std::string>()}, row[0].as<int64_t>());
+  for (const auto& [reporter_id, caller] : reporters) {
+    if (caller != nullptr) SetCaller(tx, *caller);
+    for (const pqxx::row& row : tx.exec_params(sql, ToMicros(now), reporter_id)) {
+      stored.emplace(std::pair{row[1].as<int64_t>(), row[2].as<std::string>()},
+                     row[0].as<int64_t>());
+    }
   }
   // Every observation of a key that changed the row counts as stored: each was new.
   for (size_t i = 0; i < records.size(); ++i) {
     const auto found = stored.find({records[i].reporter_id, records[i].asset->asset_key()});
-    if (found != stored.end()) results[i] = WriteResult{WriteResult::kStored, found->second};
+    if (found != stored.end()) results[i] = WriteResult{WriteResult::kStored, found->second, {}};
   }
   return results;
 }
 
-std::optional<v1::Asset> AssetStore::Get(pqxx::work& tx, int64_t id) {
+std::optional<v1::Asset> AssetStore::Get(Tx& handle, int64_t id) {
+  pqxx::work& tx = Work(handle);
   const pqxx::result result =
       tx.exec_params(std::string("SELECT ") + kAssetColumns + " FROM assets WHERE id = $1", id);
   if (result.empty()) return std::nullopt;
   return AssetFromRow(result[0]);
 }
 
-std::optional<v1::Asset> AssetStore::FindByKey(pqxx::work& tx, int64_t reporter_id,
+std::optional<v1::Asset> AssetStore::FindByKey(Tx& handle, int64_t reporter_id,
                                                const std::string& asset_key) {
+  pqxx::work& tx = Work(handle);
   const pqxx::result result =
       tx.exec_params(std::string("SELECT ") + kAssetColumns +
                          " FROM assets WHERE reporter_id = $1 AND asset_key = $2",

@@ -4,6 +4,7 @@
 
 #include "storage/sql_types.h"
 #include "storage/transaction.h"
+#include "storage/tx_work.h"
 
 namespace sitrep::storage {
 namespace {
@@ -113,8 +114,9 @@ UpdateEnterpriseResult EnterpriseStore::Update(const Principal& caller,
   });
 }
 
-std::unordered_map<int64_t, EnterpriseFacts> FindEnterpriseFacts(pqxx::work& tx,
+std::unordered_map<int64_t, EnterpriseFacts> FindEnterpriseFacts(Tx& handle,
                                                                  const std::vector<int64_t>& ids) {
+  pqxx::work& tx = Work(handle);
   std::unordered_map<int64_t, EnterpriseFacts> facts;
   if (ids.empty()) return facts;
   std::string list = "{";

@@ -2,7 +2,6 @@
 
 #include <cstdint>
 #include <optional>
-#include <pqxx/pqxx>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -11,6 +10,7 @@
 #include "sitrep/v1/registry.pb.h"
 #include "storage/page.h"
 #include "storage/pool.h"
+#include "storage/tx.h"
 
 namespace sitrep::storage {
 
@@ -56,6 +56,6 @@ struct EnterpriseFacts {
 // The facts of every enterprise of `ids` that exists, by id, inside the caller's transaction
 // (the ingest path's group write).
 [[nodiscard]] std::unordered_map<int64_t, EnterpriseFacts> FindEnterpriseFacts(
-    pqxx::work& tx, const std::vector<int64_t>& ids);
+    Tx& tx, const std::vector<int64_t>& ids);
 
 }  // namespace sitrep::storage

@@ -5,6 +5,7 @@
 #include "storage/copy_text.h"
 #include "storage/record_rows.h"
 #include "storage/sql_types.h"
+#include "storage/tx_work.h"
 
 namespace sitrep::storage {
 namespace {
@@ -58,9 +59,10 @@ std::string NoticesJson(std::span<const EscalationNotice> notices) {
 
 }  // namespace
 
-std::vector<RaisedNotice> EscalationStore::Raise(pqxx::work& tx,
+std::vector<RaisedNotice> EscalationStore::Raise(Tx& handle,
                                                  std::span<const EscalationNotice> notices,
                                                  std::chrono::system_clock::time_point now) {
+  pqxx::work& tx = Work(handle);
   std::vector<RaisedNotice> raised;
   if (notices.empty()) return raised;
   const pqxx::result rows = tx.exec_params(
@@ -75,7 +77,8 @@ std::vector<RaisedNotice> EscalationStore::Raise(pqxx::work& tx,
 }
 
 std::vector<v1::Asset> EscalationStore::ExposedAssetsCarrying(
-    pqxx::work& tx, const std::vector<std::string>& cve_ids, int64_t after_id, int limit) {
+    Tx& handle, const std::vector<std::string>& cve_ids, int64_t after_id, int limit) {
+  pqxx::work& tx = Work(handle);
   std::vector<v1::Asset> assets;
   if (cve_ids.empty()) return assets;
   // `&&` on the GIN index of assets.cve_ids finds the few assets out of millions.

@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <pqxx/pqxx>
 #include <span>
 #include <string>
 #include <vector>
@@ -10,6 +9,7 @@
 #include "sitrep/v1/common.pb.h"
 #include "sitrep/v1/notification.pb.h"
 #include "sitrep/v1/records.pb.h"
+#include "storage/tx.h"
 
 namespace sitrep::storage {
 
@@ -47,7 +47,7 @@ class EscalationStore final {
   // order. A KEV notice is kept only when its asset as stored is still internet-exposed in
   // that province with those CVEs. Works whatever the caller's row-level-security settings
   // (the migration's function acts for the rules). Throws only when PostgreSQL fails.
-  [[nodiscard]] static std::vector<RaisedNotice> Raise(pqxx::work& tx,
+  [[nodiscard]] static std::vector<RaisedNotice> Raise(Tx& tx,
                                                        std::span<const EscalationNotice> notices,
                                                        std::chrono::system_clock::time_point now);
 
@@ -55,7 +55,7 @@ class EscalationStore final {
   // `after_id`, in id order (a reloaded KEV list sweeping the assets stored before it), as the
   // caller of `tx` may see them.
   [[nodiscard]] static std::vector<v1::Asset> ExposedAssetsCarrying(
-      pqxx::work& tx, const std::vector<std::string>& cve_ids, int64_t after_id, int limit);
+      Tx& tx, const std::vector<std::string>& cve_ids, int64_t after_id, int limit);
 };
 
 }  // namespace sitrep::storage

@@ -10,6 +10,8 @@
 #include "storage/copy_text.h"
 #include "storage/record_rows.h"
 #include "storage/sql_types.h"
+#include "storage/transaction.h"
+#include "storage/tx_work.h"
 
 namespace sitrep::storage {
 namespace {
@@ -37,12 +39,8 @@ void AppendStagingRow(BulkCopy& copy, int ord, const IncidentWrite& write) {
       .Text(incident.subcategory())
       .Int(incident.severity())
       .Text(EnumText(incident.tlp()))
-      .Text(EnumText(incident.sharing_scope() == v1::SHARING_SCOPE_UNSPECIFIED
-                         ? v1::SHARING_SCOPE_PROVINCE
-                         : incident.sharing_scope()))
-      .Text(EnumText(incident.status() == v1::INCIDENT_STATUS_UNSPECIFIED
-                         ? v1::INCIDENT_STATUS_REPORTED
-                         : incident.status()));
+      .Text(EnumText(incident.sharing_scope()))  // defaults: ingest/record_writer.cc
+      .Text(EnumText(incident.status()));
   if (incident.has_occur_time()) {
     row.Int(ToMicros(incident.occur_time()));
   } else {
@@ -62,6 +60,44 @@ void AppendStagingRow(BulkCopy& copy, int ord, const IncidentWrite& write) {
       .JsonObject(incident.attributes());
 }
 
+// The rows of one reporter in the staging table, and whether any of them is to be returned.
+struct ReporterRows {
+  const Principal* caller = nullptr;
+  bool full_rows = false;
+};
+
+// Inserts the staged rows of reporter $2, received at $1. The receive-time mark of the rows
+// (migrations 0010, 0016, 0021) comes with them: all share one minute and this transaction's
+// id, so the smallest feed position of the statement is the mark's bound. Returns id,
+// reporter_id, external_id of each stored row, or the whole row (kIncidentColumns) when
+// `full_rows`.
+std::string InsertSql(bool full_rows) {
+  return std::string(
+             "WITH stored AS ("
+             "INSERT INTO incidents (province, reporter_id, external_id, enterprise_id, sector, "
+             "category, subcategory, severity, tlp, sharing_scope, status, occurred_at, "
+             "detected_at, received_at, updated_at, amended_by, title, description, indicators, "
+             "cve_ids, attack_technique_ids, affected_asset_keys, attributes) "
+             "SELECT province, reporter_id, external_id, enterprise_id, sector, category, "
+             "subcategory, severity, tlp, sharing_scope, status, sitrep_time(occurred_micros), "
+             "sitrep_time(detected_micros), sitrep_time($1), sitrep_time($1), reporter_id, "
+             "title, description, indicators::jsonb, cve_ids, attack_technique_ids, "
+             "affected_asset_keys, attributes::jsonb FROM incident_staging "
+             "WHERE reporter_id = $2 "
+             "ON CONFLICT (reporter_id, external_id) DO NOTHING RETURNING ") +
+         (full_rows ? "*" : "id, reporter_id, external_id, feed_xid, feed_seq") +
+         "), marked AS ("
+         "INSERT INTO incident_feed_marks AS m (minute, backend, min_xid, min_seq) "
+         "SELECT sitrep_minute(sitrep_time($1)), pg_backend_pid(), min(feed_xid), min(feed_seq) "
+         "FROM stored HAVING count(*) > 0 "
+         "ON CONFLICT (minute, backend) DO UPDATE "
+         "SET min_xid = EXCLUDED.min_xid, min_seq = EXCLUDED.min_seq "
+         "WHERE (EXCLUDED.min_xid, EXCLUDED.min_seq) < (m.min_xid, m.min_seq)) "
+         "SELECT " +
+         (full_rows ? std::string(kIncidentColumns) : std::string("id, reporter_id, external_id")) +
+         " FROM stored";
+}
+
 std::optional<v1::Incident> SelectOne(pqxx::work& tx, const std::string& where, int64_t id,
                                       const char* suffix = "") {
   const pqxx::result result = tx.exec_params(
@@ -72,71 +108,65 @@ std::optional<v1::Incident> SelectOne(pqxx::work& tx, const std::string& where, 
 
 }  // namespace
 
-std::vector<WriteResult> IncidentStore::Insert(pqxx::work& tx,
-                                               std::span<const IncidentWrite> records,
+std::vector<WriteResult> IncidentStore::Insert(Tx& handle, std::span<const IncidentWrite> records,
                                                std::chrono::system_clock::time_point received) {
-  std::vector<WriteResult> results(records.size(), WriteResult{WriteResult::kDuplicate, 0});
+  pqxx::work& tx = Work(handle);
+  std::vector<WriteResult> results(records.size(), WriteResult{WriteResult::kDuplicate, 0, {}});
   if (records.empty()) return results;
   // A key seen earlier in `records` is a duplicate without asking PostgreSQL, so the INSERT
   // needs no ORDER BY to keep the first.
   std::set<std::pair<int64_t, std::string_view>> keys;
+  // Each reporter's rows are inserted under its own settings, so that the write policies see
+  // the real caller; a group of one collector's streams is still one statement.
+  std::map<int64_t, ReporterRows> reporters;
   BulkCopy copy(tx, kStagingTable, kStagingDefinition);
   for (size_t i = 0; i < records.size(); ++i) {
     if (!keys.emplace(records[i].reporter_id, records[i].incident->external_id()).second) continue;
     AppendStagingRow(copy, static_cast<int>(i), records[i]);
+    ReporterRows& rows = reporters[records[i].reporter_id];
+    if (rows.caller == nullptr) rows.caller = records[i].caller;
+    rows.full_rows = rows.full_rows || records[i].return_row;
   }
   copy.Finish();
 
-  // The receive-time mark of the rows (migrations 0010, 0016, 0021) comes with them: all share
-  // one minute and this transaction's id, so the smallest feed position of the statement is the
-  // mark's bound.
-  const pqxx::result inserted = tx.exec_params(
-      "WITH stored AS ("
-      "INSERT INTO incidents (province, reporter_id, external_id, enterprise_id, sector, "
-      "category, subcategory, severity, tlp, sharing_scope, status, occurred_at, detected_at, "
-      "received_at, updated_at, amended_by, title, description, indicators, cve_ids, "
-      "attack_technique_ids, affected_asset_keys, attributes) "
-      "SELECT province, reporter_id, external_id, enterprise_id, sector, category, subcategory, "
-      "severity, tlp, sharing_scope, status, sitrep_time(occurred_micros), "
-      "sitrep_time(detected_micros), sitrep_time($1), sitrep_time($1), reporter_id, title, "
-      "description, indicators::jsonb, cve_ids, attack_technique_ids, affected_asset_keys, "
-      "attributes::jsonb FROM incident_staging "
-      "ON CONFLICT (reporter_id, external_id) DO NOTHING "
-      "RETURNING id, reporter_id, external_id, feed_xid, feed_seq), "
-      "marked AS ("
-      "INSERT INTO incident_feed_marks AS m (minute, backend, min_xid, min_seq) "
-      "SELECT sitrep_minute(sitrep_time($1)), pg_backend_pid(), min(feed_xid), min(feed_seq) "
-      "FROM stored HAVING count(*) > 0 "
-      "ON CONFLICT (minute, backend) DO UPDATE "
-      "SET min_xid = EXCLUDED.min_xid, min_seq = EXCLUDED.min_seq "
-      "WHERE (EXCLUDED.min_xid, EXCLUDED.min_seq) < (m.min_xid, m.min_seq)) "
-      "SELECT id, reporter_id, external_id FROM stored",
-      ToMicros(received));
-
   // Rows come back without their ord; match them by key, first occurrence first.
-  std::map<std::pair<int64_t, std::string>, int64_t> stored;
-  for (const pqxx::row& row : inserted) {
-    stored.emplace(std::pair{row[1].as<int64_t>(), row[2].as<std::string>()}, row[0].as<int64_t>());
+  std::map<std::pair<int64_t, std::string>, std::pair<int64_t, std::optional<v1::Incident>>> stored;
+  for (const auto& [reporter_id, rows] : reporters) {
+    if (rows.caller != nullptr) SetCaller(tx, *rows.caller);
+    const pqxx::result inserted =
+        tx.exec_params(InsertSql(rows.full_rows), ToMicros(received), reporter_id);
+    const int key = rows.full_rows ? 2 : 1;  // kIncidentColumns starts id, revision, reporter_id
+    for (const pqxx::row& row : inserted) {
+      std::optional<v1::Incident> full;
+      if (rows.full_rows) full = IncidentFromRow(row);
+      stored.emplace(std::pair{row[key].as<int64_t>(), row[key + 1].as<std::string>()},
+                     std::pair{row[0].as<int64_t>(), std::move(full)});
+    }
   }
   for (size_t i = 0; i < records.size(); ++i) {
     const auto found = stored.find({records[i].reporter_id, records[i].incident->external_id()});
     if (found == stored.end()) continue;
-    results[i] = WriteResult{WriteResult::kStored, found->second};
+    results[i] =
+        WriteResult{WriteResult::kStored, found->second.first,
+                    records[i].return_row ? std::move(found->second.second) : std::nullopt};
     stored.erase(found);
   }
   return results;
 }
 
-std::optional<v1::Incident> IncidentStore::Get(pqxx::work& tx, int64_t id) {
+std::optional<v1::Incident> IncidentStore::Get(Tx& handle, int64_t id) {
+  pqxx::work& tx = Work(handle);
   return SelectOne(tx, "id = $1", id);
 }
 
-std::optional<v1::Incident> IncidentStore::GetForUpdate(pqxx::work& tx, int64_t id) {
+std::optional<v1::Incident> IncidentStore::GetForUpdate(Tx& handle, int64_t id) {
+  pqxx::work& tx = Work(handle);
   return SelectOne(tx, "id = $1", id, " FOR UPDATE");
 }
 
-std::optional<v1::Incident> IncidentStore::FindByExternalId(pqxx::work& tx, int64_t reporter_id,
+std::optional<v1::Incident> IncidentStore::FindByExternalId(Tx& handle, int64_t reporter_id,
                                                             const std::string& external_id) {
+  pqxx::work& tx = Work(handle);
   const pqxx::result result =
       tx.exec_params(std::string("SELECT ") + kIncidentColumns +
                          " FROM incidents WHERE reporter_id = $1 AND external_id = $2",
@@ -145,9 +175,10 @@ std::optional<v1::Incident> IncidentStore::FindByExternalId(pqxx::work& tx, int6
   return IncidentFromRow(result[0]);
 }
 
-v1::Incident IncidentStore::Amend(pqxx::work& tx, const v1::Incident& amended,
-                                  v1::AmendmentKind kind, const std::string& note,
-                                  int64_t principal_id, std::chrono::system_clock::time_point now) {
+v1::Incident IncidentStore::Amend(Tx& handle, const v1::Incident& amended, v1::AmendmentKind kind,
+                                  const std::string& note, int64_t principal_id,
+                                  std::chrono::system_clock::time_point now) {
+  pqxx::work& tx = Work(handle);
   tx.exec_params(
       "INSERT INTO incident_revisions SELECT i.*, sitrep_time($2) FROM incidents i WHERE id = $1",
       amended.id(), ToMicros(now));
@@ -176,7 +207,8 @@ v1::Incident IncidentStore::Amend(pqxx::work& tx, const v1::Incident& amended,
   return IncidentFromRow(result.at(0));
 }
 
-std::vector<v1::Incident> IncidentStore::Revisions(pqxx::work& tx, int64_t id) {
+std::vector<v1::Incident> IncidentStore::Revisions(Tx& handle, int64_t id) {
+  pqxx::work& tx = Work(handle);
   const pqxx::result result = tx.exec_params(
       std::string("SELECT ") + kIncidentColumns + " FROM incident_revisions WHERE id = $1 " +
           "UNION ALL SELECT " + kIncidentColumns + " FROM incidents WHERE id = $1 ORDER BY 2",
@@ -186,8 +218,9 @@ std::vector<v1::Incident> IncidentStore::Revisions(pqxx::work& tx, int64_t id) {
   return revisions;
 }
 
-Page<v1::Incident> IncidentStore::ListMine(pqxx::work& tx, int64_t reporter_id,
-                                           int64_t enterprise_id, int64_t before_id, int limit) {
+Page<v1::Incident> IncidentStore::ListMine(Tx& handle, int64_t reporter_id, int64_t enterprise_id,
+                                           int64_t before_id, int limit) {
+  pqxx::work& tx = Work(handle);
   limit = std::max(limit, 1);
   const pqxx::result result = tx.exec_params(
       std::string("SELECT ") + kIncidentColumns +

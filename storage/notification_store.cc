@@ -198,7 +198,8 @@ Outcome<v1::Notification> NotificationStore::Issue(const Principal& caller,
     if (target.enterprise_id() != 0) enterprise_ids.push_back(target.enterprise_id());
   }
   return InTransaction(pool_, caller, [&](pqxx::work& tx) -> Outcome<v1::Notification> {
-    Outcome<std::vector<NewTarget>> targets = plan(FindEnterpriseFacts(tx, enterprise_ids));
+    Tx handle(tx);
+    Outcome<std::vector<NewTarget>> targets = plan(FindEnterpriseFacts(handle, enterprise_ids));
     if (!targets.ok()) return targets.error();
     const int64_t micros = ToMicros(now);
     const int64_t id =

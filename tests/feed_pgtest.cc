@@ -209,9 +209,10 @@ TEST_F(FeedTest, EightWritersCommittingOutOfOrderAreSeenExactlyOnceInCursorOrder
   constexpr int kBatchSize = 250;  // 8 × 25 × 250 = 50,000 records
   constexpr int kTotal = kWriters * kBatches * kBatchSize;
   storage::Pool pool(server_->database_url(), kWriters);
-  Principal writer;  // the ingest writer's identity
-  writer.role = v1::ROLE_ADMIN;
   const int64_t reporter = QueryInt(server_->database_url(), "SELECT max(id) FROM principals");
+  Principal writer;  // the write policies admit a reporter's rows as that reporter only
+  writer.id = reporter;
+  writer.role = v1::ROLE_COLLECTOR;  // a national collector (province 0) writes any province
 
   std::atomic<bool> failed = false;
   // The watcher starts before the writers, from the start of the feed.
@@ -243,10 +244,12 @@ TEST_F(FeedTest, EightWritersCommittingOutOfOrderAreSeenExactlyOnceInCursorOrder
             incidents.push_back(
                 SampleIncident("w" + std::to_string(w) + "-" + std::to_string(b * kBatchSize + i),
                                440000, clock_.Now()));
+            incidents.back().set_status(v1::INCIDENT_STATUS_REPORTED);  // as ingest defaults it
           }
           std::vector<storage::IncidentWrite> writes;
-          for (const v1::Incident& incident : incidents) writes.push_back({reporter, &incident});
-          storage::InTransaction(pool, writer, [&](pqxx::work& tx) {
+          for (const v1::Incident& incident : incidents)
+            writes.push_back({reporter, &incident, nullptr, false});
+          storage::InTransaction(pool, writer, [&](storage::Tx& tx) {
             (void)storage::IncidentStore::Insert(tx, writes, clock_.Now());
             std::this_thread::sleep_for(std::chrono::milliseconds(random() % 40));
           });

@@ -478,8 +478,9 @@ TEST_F(IngestTest, ARecordPostgreSQLRefusesIsRejectedAloneAndTheRestOfItsGroupIs
     }
     for (int b = 0; b < 3; ++b) {
       ingest::GroupCommitWriter::Outcome outcome = outcomes[b].get();
-      auto* result = std::get_if<ingest::BatchResult>(&outcome);
-      if (result == nullptr) {
+      auto* written = std::get_if<ingest::WrittenBatch>(&outcome);
+      if (written == nullptr) {
+        ASSERT_TRUE(std::holds_alternative<std::exception_ptr>(outcome)) << "the writer stopped";
         try {
           std::rethrow_exception(std::get<std::exception_ptr>(outcome));
         } catch (const std::exception& error) {
@@ -487,18 +488,25 @@ TEST_F(IngestTest, ARecordPostgreSQLRefusesIsRejectedAloneAndTheRestOfItsGroupIs
         }
         continue;
       }
-      EXPECT_EQ(result->ack.accepted(), 40u) << b;
+      const std::vector<ingest::RecordVerdict>& verdicts =
+          row.incident ? written->verdicts.incidents : written->verdicts.assets;
+      std::vector<size_t> rejected;
+      size_t stored = 0;
+      for (size_t i = 0; i < verdicts.size(); ++i) {
+        if (verdicts[i].kind == ingest::RecordVerdict::kStored) ++stored;
+        if (verdicts[i].kind == ingest::RecordVerdict::kRejected) rejected.push_back(i);
+      }
+      EXPECT_EQ(stored, 40u) << b;
       if (b > 0) {
-        EXPECT_EQ(result->ack.rejections_size(), 0) << b;
+        EXPECT_TRUE(rejected.empty()) << b;
         continue;
       }
-      ASSERT_EQ(result->ack.rejections_size(), 1) << result->ack.ShortDebugString();
-      const v1::Rejection& rejection = result->ack.rejections(0);
-      EXPECT_EQ(rejection.index(), 20u);
-      EXPECT_EQ(rejection.kind(), row.incident ? v1::RECORD_KIND_INCIDENT : v1::RECORD_KIND_ASSET);
-      EXPECT_EQ(rejection.reason(), "REFUSED_BY_DATABASE");
-      EXPECT_EQ(rejection.field(), row.field);
-      EXPECT_FALSE(rejection.message().empty());
+      ASSERT_EQ(rejected.size(), 1u);
+      EXPECT_EQ(rejected[0], 20u);
+      const FieldViolation& violation = *verdicts[rejected[0]].violation;
+      EXPECT_EQ(violation.reason, "REFUSED_BY_DATABASE");
+      EXPECT_EQ(violation.field, row.field);
+      EXPECT_FALSE(violation.description.empty());
     }
   }
   EXPECT_EQ(Count("incidents") + Count("assets"), 120 * static_cast<int64_t>(rows.size()));
