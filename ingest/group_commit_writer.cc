@@ -203,14 +203,14 @@ std::vector<BatchVerdicts> GroupCommitWriter::WriteRefusing(std::vector<Pending>
     std::vector<BatchVerdicts> verdicts = Write(group, rest, Mode::kCommit);
     for (const auto& [ref, why] : refused) {
       const PreparedBatch& batch = group[ref.batch].batch;
-      if (ref.incident) {
-        verdicts[ref.batch].incidents[ref.index] = RefusedVerdict(*batch.incidents[ref.index], why);
-      } else {
-        verdicts[ref.batch].assets[ref.index] = RefusedVerdict(*batch.assets[ref.index], why);
-      }
+      RecordVerdict& verdict = ref.incident ? verdicts[ref.batch].incidents[ref.index]
+                                            : verdicts[ref.batch].assets[ref.index];
+      verdict = ref.incident ? RefusedVerdict(*batch.incidents[ref.index], why)
+                             : RefusedVerdict(*batch.assets[ref.index], why);
       Log(LogLevel::kError, "ingest.record_refused",
           {{"index", std::to_string(ref.incident ? batch.incident_indices[ref.index]
                                                  : batch.asset_indices[ref.index])},
+           {"field", verdict.violation->field},
            {"error", why}});
     }
     return verdicts;

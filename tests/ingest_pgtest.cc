@@ -12,6 +12,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "ingest/group_commit_writer.h"
+#include "server/status_mapping.h"
 #include "storage/pool.h"
 #include "tests/push_client.h"
 #include "tests/record_samples.h"
@@ -510,6 +511,51 @@ TEST_F(IngestTest, ARecordPostgreSQLRefusesIsRejectedAloneAndTheRestOfItsGroupIs
     }
   }
   EXPECT_EQ(Count("incidents") + Count("assets"), 120 * static_cast<int64_t>(rows.size()));
+}
+
+// Issue 15, item 4: a batch still queued when the server stops is answered with its own
+// error, UNAVAILABLE saying the server is stopping, not as if the database were away; the
+// batch being committed still commits.
+TEST_F(IngestTest, ABatchQueuedWhenTheServerStopsHearsThatItIsStopping) {
+  Principal collector;
+  collector.id = QueryInt(server_->database_url(), "SELECT max(id) FROM principals");
+  collector.role = v1::ROLE_COLLECTOR;
+  collector.province = 440000;
+  storage::Pool pool(server_->database_url(), 2);
+  auto writer = std::make_unique<ingest::GroupCommitWriter>(
+      pool, clock_, ingest::GroupCommitWriter::Options{.writers = 1});
+  // Holding the incidents table keeps the first batch in its commit while the second queues.
+  pqxx::connection locker(server_->database_url());
+  pqxx::work lock(locker);
+  lock.exec("LOCK TABLE incidents IN ACCESS EXCLUSIVE MODE");
+  std::promise<ingest::GroupCommitWriter::Outcome> first;
+  std::promise<ingest::GroupCommitWriter::Outcome> second;
+  writer->Submit(
+      Unchecked(collector, 1, {Incident("stop-1")}, {}),
+      [&](ingest::GroupCommitWriter::Outcome outcome) { first.set_value(std::move(outcome)); });
+  while (QueryInt(server_->database_url(), "SELECT count(*) FROM pg_locks WHERE NOT granted") ==
+         0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  writer->Submit(
+      Unchecked(collector, 2, {Incident("stop-2")}, {}),
+      [&](ingest::GroupCommitWriter::Outcome outcome) { second.set_value(std::move(outcome)); });
+  std::thread stopping([&] { writer.reset(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the queue is abandoned
+  lock.abort();
+  stopping.join();
+
+  ingest::GroupCommitWriter::Outcome committed = first.get_future().get();
+  ASSERT_TRUE(std::holds_alternative<ingest::WrittenBatch>(committed));
+  EXPECT_EQ(std::get<ingest::WrittenBatch>(committed).verdicts.incidents.at(0).kind,
+            ingest::RecordVerdict::kStored);
+  ingest::GroupCommitWriter::Outcome abandoned = second.get_future().get();
+  EXPECT_TRUE(std::holds_alternative<ingest::GroupCommitWriter::Stopping>(abandoned));
+  const grpc::Status status = ToStatus(ingest::StoppingError());
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_NE(status.error_message().find("the server is stopping"), std::string::npos);
+  EXPECT_EQ(status.error_message().find("database"), std::string::npos);
+  EXPECT_EQ(Count("incidents"), 1);
 }
 
 // Issue 14 / SPEC §4: PostgreSQL dropping the writer's connection in the middle of a group
