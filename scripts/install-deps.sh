@@ -12,6 +12,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev
   libssl-dev openssl
   clang-format
+  chromium fonts-noto-cjk
 )
 
 missing=()
@@ -20,6 +21,10 @@ for package in "${packages[@]}"; do
     missing+=("$package")
   fi
 done
+
+# The web console builds with npm (vite 8 needs Node.js >= 20): Debian's nodejs only where the
+# machine has no node of its own, so a newer one already installed is kept.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then missing+=(nodejs npm); fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
