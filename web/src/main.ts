@@ -49,8 +49,12 @@ const navKeys: Record<string, string> = { mine: 'myIncidents' };
 
 let cleanup: Array<() => void> = [];
 
-export function onLeave(callback: () => void): void {
-  cleanup.push(callback);
+// What to undo when the user leaves the page rendered into `host` (a live stream, a timer). Each
+// navigation renders into a fresh host, so a page whose data arrive after the user has moved on
+// writes into a detached element and has its streams closed at once.
+export function onLeave(host: HTMLElement, callback: () => void): void {
+  if (host.isConnected) cleanup.push(callback);
+  else callback();
 }
 
 function renderChrome(): void {
@@ -82,8 +86,9 @@ export async function route(): Promise<void> {
     renderChrome();
     renderSignIn(root, async () => {
       await loadReferenceCodes();
-      location.hash = `#/${landing()}`;
-      await route();
+      const target = `#/${landing()}`;
+      if (location.hash === target) await route();
+      else location.hash = target; // hashchange routes
     });
     return;
   }
@@ -95,10 +100,13 @@ export async function route(): Promise<void> {
     history.replaceState(null, '', `#/${page}`);
   }
   renderChrome();
-  root.innerHTML = `<p class="muted">${escape(t('loading'))}</p>`;
+  const host = document.createElement('div');
+  host.innerHTML = `<p class="muted">${escape(t('loading'))}</p>`;
+  root.replaceChildren(host);
   root.dataset.page = page;
   const render = await loaders[page]();
-  await render(root, new URLSearchParams(query), decodeURIComponent(arg));
+  if (!host.isConnected) return;
+  await render(host, new URLSearchParams(query), decodeURIComponent(arg));
 }
 
 async function start(): Promise<void> {

@@ -153,7 +153,7 @@ export async function renderFeed(root: HTMLElement, params: URLSearchParams): Pr
       state.dataset.open = String(open);
     },
   );
-  onLeave(stop);
+  onLeave(root, stop);
 }
 
 function strip(p: URLSearchParams, key: string): string {

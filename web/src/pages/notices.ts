@@ -125,7 +125,7 @@ export async function renderNotices(root: HTMLElement, params: URLSearchParams):
   }
   tickCountdowns(root);
   const timer = window.setInterval(() => tickCountdowns(root), 1000);
-  onLeave(() => window.clearInterval(timer));
+  onLeave(root, () => window.clearInterval(timer));
 }
 
 // The caller's own target of a notice, if it is a recipient.
@@ -206,7 +206,7 @@ export async function renderNotice(root: HTMLElement, _params: URLSearchParams, 
 
   tickCountdowns(root);
   const timer = window.setInterval(() => tickCountdowns(root), 1000);
-  onLeave(() => window.clearInterval(timer));
+  onLeave(root, () => window.clearInterval(timer));
   const again = () => renderNotice(root, _params, id);
 
   root.querySelector('#ack')?.addEventListener('click', async () => {

@@ -231,7 +231,7 @@ export async function renderSituation(root: HTMLElement, params: URLSearchParams
   const resize = () => chart.resize();
   window.addEventListener('resize', resize);
   window.addEventListener('beforeprint', resize);
-  onLeave(() => {
+  onLeave(root, () => {
     window.removeEventListener('resize', resize);
     window.removeEventListener('beforeprint', resize);
     chart.dispose();
