@@ -130,8 +130,8 @@ const browser = await chromium.launch({
   headless: true,
   args: [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', `--user-data-dir=${path.join(work, 'chromium-profile')}`,
-  ],
+    '--disable-component-update', '--disable-sync',
+  ], // playwright gives every launch a fresh, empty profile directory of its own
   // A zone far from China's: every time on screen must still be CST.
   env: { ...process.env, TZ: 'America/New_York' },
 });
@@ -153,8 +153,12 @@ async function signIn(who) {
   return { context, page };
 }
 
+// Navigates inside the console; the same hash again renders the page afresh, as a click would.
 async function goto(page, hash, ready) {
-  await page.evaluate((h) => (location.hash = h), hash);
+  await page.evaluate((h) => {
+    if (location.hash === h) window.dispatchEvent(new HashChangeEvent('hashchange'));
+    else location.hash = h;
+  }, hash);
   await page.waitForSelector(ready);
 }
 
@@ -351,13 +355,14 @@ await check('the console fetches nothing from outside hosts', async () => {
 
 // First paint of the situation page for a signed-in user (a reload: the session cookie stays).
 await check('first paint of the situation page', async () => {
-  const page = national.page;
+  const page = await national.context.newPage(); // a fresh document, the session cookie kept
   await page.goto(`${base}/#/situation`);
   await page.waitForSelector('[data-testid=total]');
   const timing = await page.evaluate(() => ({
     fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1,
     numbers: performance.now(),
   }));
+  await page.close();
   console.log(JSON.stringify({ console_first_contentful_paint_ms: Math.round(timing.fcp), situation_numbers_ms: Math.round(timing.numbers) }));
   // The 1.5 s target is measured on the 10 M-incident database (README); here only a sanity bound,
   // since CI runs sitrepd under the sanitizers on a shared machine.
