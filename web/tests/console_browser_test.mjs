@@ -130,7 +130,7 @@ const browser = await chromium.launch({
   headless: true,
   args: [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync',
+    '--disable-component-update', '--disable-sync', '--lang=zh-CN',
   ], // playwright gives every launch a fresh, empty profile directory of its own
   // A zone far from China's: every time on screen must still be CST.
   env: { ...process.env, TZ: 'America/New_York' },
