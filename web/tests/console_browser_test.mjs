@@ -349,6 +349,38 @@ await check('ack → feedback → close through the buttons', async () => {
   await shoot(national.page, 'notice');
 });
 
+await check('CSV export holds the filtered list, UTF-8 with a byte-order mark', async () => {
+  const page = guangdong.page;
+  await goto(page, '#/feed?sev=SEVERITY_II', '[data-testid=feed-page]');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
+  const bytes = fs.readFileSync(await download.path());
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+  const lines = bytes.toString('utf8').trim().split('\r\n');
+  const expected = await allIncidents('guangdong-regulator', { minSeverity: 'SEVERITY_II' });
+  assert.equal(lines.length - 1, expected.length);
+  assert.ok(lines.slice(1).every((l) => /特别重大|重大/.test(l)), 'only severities I and II, by their Chinese names');
+});
+
+await check('the situation page prints as one page', async () => {
+  const page = await national.context.newPage();
+  await page.goto(`${base}/#/situation`);
+  await page.waitForSelector('[data-testid=total]');
+  await page.emulateMedia({ media: 'print' });
+  const pdf = await page.pdf({ format: 'A4', landscape: true, printBackground: true, preferCSSPageSize: true });
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+  assert.equal(pages, 1, `the briefing prints on ${pages} pages`);
+  await page.close();
+});
+
+await check('English on request, Chinese first', async () => {
+  const page = guangdong.page;
+  assert.equal(await page.textContent('#nav a[data-nav=situation]'), '态势');
+  await page.click('#lang');
+  await page.waitForFunction(() => document.querySelector('#nav a[data-nav=situation]')?.textContent === 'Situation');
+  await page.click('#lang');
+  await page.waitForFunction(() => document.querySelector('#nav a[data-nav=situation]')?.textContent === '态势');
+});
+
 await check('the console fetches nothing from outside hosts', async () => {
   assert.deepEqual(outsideRequests, []);
 });
