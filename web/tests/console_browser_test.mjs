@@ -176,10 +176,10 @@ async function check(name, body) {
 }
 
 const screenshots = args.screenshots;
-async function shoot(page, name) {
+async function shoot(page, name, fullPage = false) {
   if (!screenshots) return;
   fs.mkdirSync(screenshots, { recursive: true });
-  await page.screenshot({ path: path.join(screenshots, `console-${name}.png`), fullPage: false });
+  await page.screenshot({ path: path.join(screenshots, `console-${name}.png`), fullPage });
 }
 
 // The situation on screen equals GetSituation under the same principal.
@@ -368,6 +368,8 @@ await check('the situation page prints as one page', async () => {
   await page.emulateMedia({ media: 'print' });
   const pdf = await page.pdf({ format: 'A4', landscape: true, printBackground: true, preferCSSPageSize: true });
   const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+  await page.setViewportSize({ width: 1123, height: 794 }); // A4 landscape at 96 dpi
+  await shoot(page, 'briefing-print', true);
   assert.equal(pages, 1, `the briefing prints on ${pages} pages`);
   await page.close();
 });
