@@ -10,6 +10,7 @@ packages=(
   prometheus-cpp-dev prometheus
   libgtest-dev libgmock-dev googletest
   nlohmann-json3-dev libcli11-dev
+  libboost1.74-dev
   libssl-dev openssl
   clang-format
   chromium fonts-noto-cjk
