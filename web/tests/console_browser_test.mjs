@@ -309,6 +309,15 @@ await check("an enterprise's report through the form shows live on the regulator
   await enterprise.page.fill('[name=description]', '控制器逻辑被篡改，已隔离。');
   await enterprise.page.selectOption('[name=severity]', 'SEVERITY_II');
   await enterprise.page.selectOption('[name=tlp]', 'TLP_AMBER');
+  // Meanwhile another province's enterprise reports a RED incident: it must not arrive.
+  const beijing = (await api('beijing-enterprise', 'RegistryService', 'ListEnterprises', {})).enterprises[0];
+  await api('beijing-enterprise', 'ReportService', 'ReportIncident', {
+    incident: {
+      externalId: `red-${Date.now()}`, province: beijing.province, enterpriseId: beijing.id, sector: beijing.sector,
+      category: 'CATEGORY_MALWARE', severity: 'SEVERITY_I', tlp: 'TLP_RED', sharingScope: 'SHARING_SCOPE_PROVINCE',
+      title: '北京红色事件', occurTime: new Date(Date.now() - 60000).toISOString(),
+    },
+  });
   const started = Date.now();
   await enterprise.page.click('[data-testid=report-submit]');
   await enterprise.page.waitForSelector('[data-testid=report-ok]');
@@ -318,6 +327,10 @@ await check("an enterprise's report through the form shows live on the regulator
     { timeout: 2000 },
   );
   console.log(`  live arrival ${Date.now() - started} ms after the click`);
+  const live = await guangdong.page.$$eval('#live [data-testid=incident-row]', (trs) =>
+    trs.map((tr) => ({ province: Number(tr.dataset.province), tlp: tr.dataset.tlp })),
+  );
+  assert.deepEqual(live.filter((r) => r.province !== GUANGDONG && HIDDEN_TLPS.has(r.tlp)), []);
   await shoot(guangdong.page, 'feed');
 });
 
