@@ -334,6 +334,23 @@ await check("an enterprise's report through the form shows live on the regulator
   await shoot(guangdong.page, 'feed');
 });
 
+await check('an amendment (终报) through the form; the incident page lists every revision', async () => {
+  const { page } = enterprise;
+  await goto(page, '#/mine', '[data-testid=incident-row]');
+  const id = await page.$eval('[data-testid=incident-row]', (tr) => tr.dataset.id);
+  await goto(page, `#/amend/${id}`, '#amend');
+  await page.selectOption('#amend [name=kind]', 'AMENDMENT_KIND_FINAL');
+  await page.selectOption('#amend [name=status]', 'INCIDENT_STATUS_RESOLVED');
+  await page.fill('#amend [name=note]', '处置完毕');
+  await page.click('[data-testid=amend-submit]');
+  await page.waitForSelector('[data-testid=incident-title]');
+  await goto(national.page, `#/incident/${id}`, '[data-testid=revision-row]');
+  const revisions = await national.page.$$eval('[data-testid=revision-row]', (rows) => rows.length);
+  const expected = (await api('national-centre', 'ReportService', 'ListIncidentRevisions', { incidentId: id })).revisions.length;
+  assert.ok(expected >= 2);
+  assert.equal(revisions, expected);
+});
+
 await check('ack → feedback → close through the buttons', async () => {
   await goto(national.page, '#/issue', '#issue');
   const title = `浏览器测试通报 ${Date.now()}`;
