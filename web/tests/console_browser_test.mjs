@@ -413,6 +413,17 @@ await check('English on request, Chinese first', async () => {
   await page.waitForFunction(() => document.querySelector('#nav a[data-nav=situation]')?.textContent === '态势');
 });
 
+await check('sign-out ends the session: the old cookie is refused', async () => {
+  const { context, page } = await signIn('guangdong-regulator');
+  const cookie = (await context.cookies()).find((c) => c.name === 'sitrep_session');
+  assert.ok(cookie && cookie.httpOnly && cookie.sameSite === 'Strict', 'an HttpOnly SameSite=Strict session cookie');
+  await page.click('#signout');
+  await page.waitForSelector('#signin');
+  const after = await fetch(`${base}/session`, { headers: { Cookie: `sitrep_session=${cookie.value}` } });
+  assert.equal(after.status, 401);
+  await context.close();
+});
+
 await check('the console fetches nothing from outside hosts', async () => {
   assert.deepEqual(outsideRequests, []);
 });
