@@ -10,8 +10,10 @@ packages=(
   prometheus-cpp-dev prometheus
   libgtest-dev libgmock-dev googletest
   nlohmann-json3-dev libcli11-dev
+  libboost1.74-dev
   libssl-dev openssl
   clang-format
+  chromium fonts-noto-cjk
 )
 
 missing=()
@@ -20,6 +22,10 @@ for package in "${packages[@]}"; do
     missing+=("$package")
   fi
 done
+
+# The web console builds with npm (vite 8 needs Node.js >= 20): Debian's nodejs only where the
+# machine has no node of its own, so a newer one already installed is kept.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then missing+=(nodejs npm); fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"

@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$(nproc)" --target sitrepd sitrep sitrep-collector sitrep-bench
+# The web console, from the committed lockfile; sitrepd serves web/dist.
+(cd web && npm ci --no-audit --no-fund && npm run build)
 
 data_dir=var
 mkdir -p "$data_dir"
@@ -48,6 +50,8 @@ fi
 cat <<MSG
 
 sitrepd is running on 127.0.0.1:7443 (metrics: http://127.0.0.1:9464/metrics).
+The web console: http://127.0.0.1:8080/ — sign in with a token from $data_dir/tokens/, e.g.
+  national-centre.token, guangdong-regulator.token or guangdong-enterprise.token.
 The admin token is in $data_dir/admin.token; demo tokens of every role are in $data_dir/tokens/.
 Try, in another terminal:
   $bin/cli/sitrep --token-file $data_dir/admin.token enterprises list

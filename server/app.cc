@@ -27,6 +27,7 @@
 #include "feeds/feeds.h"
 #include "feeds/situation.h"
 #include "feeds/situation_compactor.h"
+#include "http/edge.h"
 #include "ingest/group_commit_writer.h"
 #include "ingest/reports.h"
 #include "logging/log.h"
@@ -56,6 +57,7 @@
 #include "storage/pool.h"
 #include "storage/principal_store.h"
 #include "storage/reference_store.h"
+#include "storage/session_store.h"
 #include "storage/situation_store.h"
 
 namespace sitrep {
@@ -242,6 +244,7 @@ class RunningServer final : public Server {
     situation_compactor_ =
         std::make_unique<feeds::SituationCompactor>(*situation_store_, std::chrono::seconds(1));
     StartGrpc();
+    StartHttp();
     if (cluster_) {
       // The embedded cluster is sitrepd's own: nobody else would restart it. An external
       // database (--database-url) is its operator's to restart.
@@ -259,6 +262,7 @@ class RunningServer final : public Server {
         {{"listen", config_.listen},
          {"port", std::to_string(port_)},
          {"metrics_port", std::to_string(metrics_->port())},
+         {"http_port", std::to_string(http_port())},
          {"database", cluster_ ? "embedded" : "external"},
          {"tls", config_.tls_cert.empty()        ? "off"
                  : config_.tls_client_ca.empty() ? "on"
@@ -276,6 +280,7 @@ class RunningServer final : public Server {
       grpc_server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
       grpc_server_->Wait();
     }
+    http_.reset();  // after gRPC: its calls in flight have ended
     if (io_queue_) io_queue_->Shutdown();
     if (io_poller_.joinable()) io_poller_.join();
     health_.reset();
@@ -298,6 +303,7 @@ class RunningServer final : public Server {
 
   int port() const override { return port_; }
   int metrics_port() const override { return metrics_ ? metrics_->port() : 0; }
+  int http_port() const override { return http_ ? http_->port() : 0; }
   const std::string& database_url() const override { return database_url_; }
 
  private:
@@ -338,6 +344,49 @@ class RunningServer final : public Server {
     if (principals_->BootstrapAdmin("admin", registry::Sha256Hex(secret))) {
       WritePrivateFile(token_file, secret + "\n");
       Log(LogLevel::kInfo, "admin.created", {{"token_file", fs::absolute(token_file).string()}});
+    }
+  }
+
+  // The HTTP edge calls the services through the in-process channel, so every HTTP call runs
+  // the same RpcRunner path as a gRPC one (http/edge.h).
+  void StartHttp() {
+    if (config_.http_listen.empty()) return;
+    http::EdgeOptions options;
+    options.server.listen = config_.http_listen;
+    if (!config_.tls_cert.empty()) {
+      options.server.tls_cert_pem = ReadFile(config_.tls_cert);
+      options.server.tls_key_pem = ReadFile(config_.tls_key);
+    }
+    options.server.max_connections = config_.http_max_connections;
+    options.server.max_body_bytes = config_.http_max_body_bytes;
+    options.server.request_timeout = config_.http_request_timeout;
+    options.server.idle_timeout = config_.http_idle_timeout;
+    options.console_dir = config_.console_dir;
+    options.edge_key = authenticator_->edge_key();
+    options.now = [clock = clock_] { return clock->Now(); };
+    grpc::ChannelArguments arguments;
+    arguments.SetMaxReceiveMessageSize(-1);
+    session_store_ = std::make_unique<storage::SessionStore>(*pool_);
+    try {
+      http_ = std::make_unique<http::HttpEdge>(
+          std::move(options), grpc_server_->InProcessChannel(arguments), *session_store_,
+          [authenticator = authenticator_.get()](
+              const std::string& token_sha256) -> std::variant<http::SignedIn, grpc::Status> {
+            std::variant<Credential, grpc::Status> found = authenticator->LookupToken(token_sha256);
+            if (auto* status = std::get_if<grpc::Status>(&found)) return *status;
+            const Credential& credential = std::get<Credential>(found);
+            http::SignedIn signed_in;
+            signed_in.token_id = credential.token_id;
+            signed_in.token_expires_at = credential.expires_at;
+            signed_in.principal.set_id(credential.principal.id);
+            signed_in.principal.set_name(credential.principal.name);
+            signed_in.principal.set_role(credential.principal.role);
+            signed_in.principal.set_province(credential.principal.province);
+            signed_in.principal.set_enterprise_id(credential.principal.enterprise_id);
+            return signed_in;
+          });
+    } catch (const std::exception& error) {
+      throw StartupError("cannot serve HTTP on " + config_.http_listen + ": " + error.what());
     }
   }
 
@@ -439,6 +488,8 @@ class RunningServer final : public Server {
   std::unique_ptr<grpc::ServerCompletionQueue> io_queue_;  // polled by io_poller_
   std::thread io_poller_;
   std::unique_ptr<grpc::Server> grpc_server_;
+  std::unique_ptr<storage::SessionStore> session_store_;
+  std::unique_ptr<http::HttpEdge> http_;  // destroyed before the server whose channel it uses
   std::unique_ptr<HealthMonitor> health_;
   int port_ = 0;
   bool stopped_ = false;

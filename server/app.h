@@ -33,6 +33,7 @@ class Server {
 
   [[nodiscard]] virtual int port() const = 0;          // the bound gRPC port
   [[nodiscard]] virtual int metrics_port() const = 0;  // 0 when metrics are off
+  [[nodiscard]] virtual int http_port() const = 0;     // 0 when the HTTP edge is off
   // The owner's URL of the database in use (also written to <data-dir>/database.url).
   [[nodiscard]] virtual const std::string& database_url() const = 0;
 };

@@ -1,5 +1,7 @@
 #include "server/authenticator.h"
 
+#include <openssl/crypto.h>
+
 #include "registry/token_secret.h"
 
 namespace sitrep {
@@ -14,7 +16,30 @@ bool SameBinding(const Principal& a, const Principal& b) {
          a.enterprise_id == b.enterprise_id && a.sector == b.sector;
 }
 
+std::optional<std::string_view> Metadata(const grpc::ServerContextBase& context, const char* name) {
+  const auto& metadata = context.client_metadata();
+  const auto found = metadata.find(name);
+  if (found == metadata.end()) return std::nullopt;
+  return std::string_view(found->second.data(), found->second.size());
+}
+
 }  // namespace
+
+Authenticator::Authenticator(storage::PrincipalStore& principals, const Clock& clock)
+    : principals_(principals), clock_(clock), edge_key_(registry::NewTokenSecret()) {}
+
+bool Authenticator::FromEdge(const grpc::ServerContextBase& context) const {
+  const std::optional<std::string_view> key = Metadata(context, kEdgeKeyMetadata);
+  return key && key->size() == edge_key_.size() &&
+         CRYPTO_memcmp(key->data(), edge_key_.data(), edge_key_.size()) == 0;
+}
+
+std::string Authenticator::Peer(const grpc::ServerContextBase& context) const {
+  if (FromEdge(context)) {
+    if (const auto peer = Metadata(context, kEdgePeerMetadata)) return "http:" + std::string(*peer);
+  }
+  return context.peer();
+}
 
 std::variant<Principal, grpc::Status> Authenticator::Authenticate(
     const grpc::ServerContextBase& context) const {
@@ -25,6 +50,11 @@ std::variant<Principal, grpc::Status> Authenticator::Authenticate(
 
 std::variant<Credential, grpc::Status> Authenticator::AuthenticateCredential(
     const grpc::ServerContextBase& context) const {
+  if (FromEdge(context)) {
+    if (const auto session_token = Metadata(context, kEdgeTokenMetadata)) {
+      return Lookup(std::string(*session_token));
+    }
+  }
   const auto& metadata = context.client_metadata();
   const auto header = metadata.find("authorization");
   if (header == metadata.end()) {

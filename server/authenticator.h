@@ -23,12 +23,30 @@ struct Credential {
   std::optional<std::chrono::system_clock::time_point> expires_at;  // none: never
 };
 
-// Turns the `authorization: Bearer <secret>` metadata of a call into its Principal.
-// Thread-safe.
+// The HTTP edge (http/) calls the services through the server's in-process channel, so that
+// HTTP calls take the same path as gRPC ones. It marks its calls with the server's edge key
+// (random per process, never leaves it); only on a call carrying that key are the other two
+// believed: the token hash a browser session stands for, and the HTTP client's address.
+inline constexpr char kEdgeKeyMetadata[] = "x-sitrep-edge-key";
+inline constexpr char kEdgeTokenMetadata[] = "x-sitrep-edge-token-sha256";
+inline constexpr char kEdgePeerMetadata[] = "x-sitrep-edge-peer";
+
+// Turns the `authorization: Bearer <secret>` metadata of a call (or a session's token from the
+// HTTP edge) into its Principal. Thread-safe.
 class Authenticator final {
  public:
-  Authenticator(storage::PrincipalStore& principals, const Clock& clock)
-      : principals_(principals), clock_(clock) {}
+  Authenticator(storage::PrincipalStore& principals, const Clock& clock);
+
+  // The key the HTTP edge puts in kEdgeKeyMetadata.
+  [[nodiscard]] const std::string& edge_key() const { return edge_key_; }
+  // True when the call came through the HTTP edge.
+  [[nodiscard]] bool FromEdge(const grpc::ServerContextBase& context) const;
+  // The caller's address for the audit log: the HTTP client's for an edge call.
+  [[nodiscard]] std::string Peer(const grpc::ServerContextBase& context) const;
+  // The principal of a token by its secret's hash (the HTTP edge's sign-in).
+  [[nodiscard]] std::variant<Credential, grpc::Status> LookupToken(std::string token_sha256) const {
+    return Lookup(std::move(token_sha256));
+  }
 
   // The caller, or UNAUTHENTICATED saying what is wrong (no header, not a bearer token,
   // unknown, revoked or expired token). Throws when PostgreSQL fails.
@@ -48,6 +66,7 @@ class Authenticator final {
 
   storage::PrincipalStore& principals_;
   const Clock& clock_;
+  const std::string edge_key_;
 };
 
 }  // namespace sitrep

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <optional>
 
 namespace sitrep {
 namespace {
@@ -38,6 +39,14 @@ std::optional<Config> ParseFlags(int argc, char** argv, int& exit_code) {
   app.add_option("--metrics-listen", config.metrics_listen,
                  "Prometheus /metrics address; empty disables it")
       ->capture_default_str();
+  config.http_listen = kDefaultHttpListen;
+  app.add_option("--http-listen", config.http_listen,
+                 "HTTP address of the JSON API and console; empty disables it")
+      ->capture_default_str();
+  std::optional<std::string> console_dir;
+  app.add_option("--console-dir", console_dir,
+                 "the web console's files (default: web/dist of the source tree when built); "
+                 "empty: no console");
   app.add_option("--data-dir", data_dir,
                  "directory for the embedded PostgreSQL cluster, admin.token and database.url")
       ->capture_default_str();
@@ -128,6 +137,11 @@ std::optional<Config> ParseFlags(int argc, char** argv, int& exit_code) {
   }
   config.data_dir = data_dir;
   config.pg_bin_dir = pg_bin_dir;
+  if (console_dir) {
+    config.console_dir = *console_dir;
+  } else if (std::filesystem::is_directory(SITREP_SOURCE_DIR "/web/dist")) {
+    config.console_dir = SITREP_SOURCE_DIR "/web/dist";
+  }
   config.ingest_queue_bytes = queue_mib << 20;
   config.audit_buffer_bytes = audit_buffer_mib << 20;
   config.tls_cert = tls_cert;

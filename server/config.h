@@ -45,7 +45,19 @@ struct Config {
   // Empty kev_file: the KEV rule is idle (ParseFlags fills in kDefaultKevFile when it exists).
   escalation::EscalationRules escalation;
   std::filesystem::path kev_file;
+
+  // The HTTP edge (JSON API, SSE watches, console). Empty here so that servers built from a
+  // plain Config (tests) never fight over one port; ParseFlags defaults it to kDefaultHttpListen.
+  // TLS follows tls_cert/tls_key.
+  std::string http_listen;
+  std::filesystem::path console_dir;  // the web console's files, served at /; empty: none
+  size_t http_max_connections = 512;
+  size_t http_max_body_bytes = 4u << 20;
+  std::chrono::milliseconds http_request_timeout{10'000};  // first byte to last, and per write
+  std::chrono::milliseconds http_idle_timeout{60'000};     // kept-alive connection, no request
 };
+
+inline constexpr const char* kDefaultHttpListen = "127.0.0.1:8080";
 
 // Where ParseFlags looks for the KEV catalog when --kev-file is not given: the shared data
 // set beside the checkout, relative to the working directory.

@@ -116,11 +116,11 @@ Metrics::Metrics(PoolStats pool_stats)
       pool_metrics_(std::make_shared<PoolMetrics>(std::move(pool_stats))),
       calls_(prometheus::BuildCounter()
                  .Name("sitrep_rpc_calls_total")
-                 .Help("Finished gRPC calls by method and status code.")
+                 .Help("Finished calls by method, status code and transport (grpc, http).")
                  .Register(*registry_)),
       latency_(prometheus::BuildHistogram()
                    .Name("sitrep_rpc_duration_seconds")
-                   .Help("gRPC call latency by method, from arrival to the final status.")
+                   .Help("Call latency by method and transport, from arrival to the final status.")
                    .Register(*registry_)),
       records_(prometheus::BuildCounter()
                    .Name("sitrep_ingest_records_total")
@@ -183,9 +183,10 @@ int Metrics::port() const {
 }
 
 void Metrics::ObserveCall(const std::string& method, const std::string& code,
+                          const std::string& transport,
                           std::chrono::steady_clock::duration latency) {
-  calls_.Add({{"method", method}, {"code", code}}).Increment();
-  latency_.Add({{"method", method}}, kLatencyBuckets)
+  calls_.Add({{"method", method}, {"code", code}, {"transport", transport}}).Increment();
+  latency_.Add({{"method", method}, {"transport", transport}}, kLatencyBuckets)
       .Observe(std::chrono::duration<double>(latency).count());
 }
 

@@ -39,8 +39,9 @@ class Metrics final {
   // The bound port of Serve() (useful when it was given port 0).
   [[nodiscard]] int port() const;
 
-  // Counts one finished call of `method` with gRPC status `code` and observes its latency.
-  void ObserveCall(const std::string& method, const std::string& code,
+  // Counts one finished call of `method` with gRPC status `code` that came by `transport`
+  // ("grpc", or "http" through the HTTP edge) and observes its latency.
+  void ObserveCall(const std::string& method, const std::string& code, const std::string& transport,
                    std::chrono::steady_clock::duration latency);
 
   // The ingest path (SPEC §6): records by kind ("incident", "asset") and outcome ("accepted",

@@ -66,7 +66,9 @@ void RpcRunner::Finish(const grpc::ServerContextBase& context, std::string_view 
                        const Principal& caller, const CallRecord& record,
                        const grpc::Status& status, std::chrono::steady_clock::time_point start) {
   const std::string code = StatusCodeName(status.error_code());
-  metrics_.ObserveCall(std::string(method), code, std::chrono::steady_clock::now() - start);
+  metrics_.ObserveCall(std::string(method), code,
+                       authenticator_.FromEdge(context) ? "http" : "grpc",
+                       std::chrono::steady_clock::now() - start);
   storage::AuditRecord entry;
   entry.time = std::chrono::system_clock::now();
   entry.principal_id = caller.id;
@@ -74,7 +76,7 @@ void RpcRunner::Finish(const grpc::ServerContextBase& context, std::string_view 
   entry.target = record.target;
   entry.rows = record.rows;
   entry.status = code;
-  entry.peer = context.peer();
+  entry.peer = authenticator_.Peer(context);
   // A database that cannot take the entry now gets it when it returns (AuditWriter).
   audit_.Write(std::move(entry));
 }

@@ -365,8 +365,8 @@ TEST_F(UnparsedRequestTest, EveryMethodAnswersInvalidArgumentAndAuditsIt) {
                            "' AND status = 'INVALID_ARGUMENT' AND principal_id = " +
                            std::to_string(admin_id)),
               bodies);
-    EXPECT_NE(metrics.find("code=\"INVALID_ARGUMENT\",method=\"" + method + "\"} " +
-                           std::to_string(bodies)),
+    EXPECT_NE(metrics.find("code=\"INVALID_ARGUMENT\",method=\"" + method +
+                           "\",transport=\"grpc\"} " + std::to_string(bodies)),
               std::string::npos);
   }
 }

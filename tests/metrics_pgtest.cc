@@ -22,8 +22,8 @@ TEST_F(MetricsTest, ExposesCallsPoolAndProcessMetrics) {
 
   const std::string metrics = FetchMetrics(server_->metrics_port());
   for (const char* expected :
-       {"sitrep_rpc_calls_total{code=\"OK\",method=\"/sitrep.v1.RegistryService/ListEnterprises\"} "
-        "1",
+       {"sitrep_rpc_calls_total{code=\"OK\",method=\"/sitrep.v1.RegistryService/ListEnterprises\","
+        "transport=\"grpc\"} 1",
         "sitrep_rpc_calls_total{code=\"UNAUTHENTICATED\"",
         "sitrep_rpc_duration_seconds_bucket{method=\"/sitrep.v1.RegistryService/ListEnterprises\"",
         "sitrep_db_pool_connections{state=\"in_use\"}",
