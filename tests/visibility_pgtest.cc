@@ -1,7 +1,9 @@
 // SPEC §3 as a matrix: principals of every role and province × incidents of every sharing scope
-// and TLP × every read path (List, Get, Watch). Each principal sees exactly what an
-// independent statement of the rules allows, and row-level security holds even for SQL that
-// bypasses the C++ filters entirely (issue #4).
+// and TLP, and assets of every owner × every read path (Get, List and Watch of incidents and of
+// assets, and the situation overview's incident and exposure counts). Each principal sees
+// exactly what an independent statement of the rules allows, and row-level security holds even
+// for SQL that bypasses the C++ filters entirely. Row-level security is the one home of the
+// rule (storage/schema/03_records.sql); this table is its independent statement.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -60,6 +62,31 @@ bool MaySee(const Viewer& viewer, const Record& record) {
       return record.enterprise_id == viewer.enterprise_id || shared_to_enterprise;
     case v1::ROLE_COLLECTOR:
       return record.reporter_id == viewer.principal_id;
+    default:
+      return false;
+  }
+}
+
+struct AssetRecord {
+  std::string asset_key;
+  uint32_t province;
+  int64_t enterprise_id;
+  int64_t reporter_id;
+};
+
+// SPEC §3 for assets, which carry no sharing scope.
+bool MaySeeAsset(const Viewer& viewer, const AssetRecord& asset) {
+  switch (viewer.role) {
+    case v1::ROLE_ADMIN:
+    case v1::ROLE_NATIONAL:
+      return true;
+    case v1::ROLE_PROVINCIAL:
+      return asset.province == viewer.province;
+    case v1::ROLE_ENTERPRISE:
+      return asset.enterprise_id == viewer.enterprise_id ||
+             asset.reporter_id == viewer.principal_id;
+    case v1::ROLE_COLLECTOR:
+      return asset.reporter_id == viewer.principal_id;
     default:
       return false;
   }
@@ -137,6 +164,26 @@ TEST_F(VisibilityTest, EveryPrincipalSeesExactlyWhatSpecSection3Allows) {
   ASSERT_EQ(PushAll(*channel_, gd_collector.token, {gd_batch}).acks.at(0).accepted(), 20u);
   ASSERT_EQ(PushAll(*channel_, bj_collector.token, {bj_batch}).acks.at(0).accepted(), 1u);
 
+  // Assets, every one internet-exposed: the Guangdong collector's of the energy firm and of no
+  // enterprise, the Beijing collector's, and one the energy firm pushed itself.
+  const Viewer& victim = viewers[4];
+  const std::vector<std::pair<const Viewer*, AssetRecord>> asset_rows = {
+      {&gd_collector, {"gd-firm-plc", 440000, gd_energy.id(), gd_collector.principal_id}},
+      {&gd_collector, {"gd-unowned-hmi", 440000, 0, gd_collector.principal_id}},
+      {&bj_collector, {"bj-rtu", 110000, 0, bj_collector.principal_id}},
+      {&victim, {"firm-own-gateway", 440000, gd_energy.id(), victim.principal_id}},
+  };
+  std::vector<AssetRecord> assets;
+  for (const auto& [pusher, row] : asset_rows) {
+    v1::PushBatch batch;
+    v1::Asset asset = SampleAsset(row.asset_key, row.province, clock_.Now());
+    if (pusher->role == v1::ROLE_COLLECTOR) asset.set_enterprise_id(row.enterprise_id);
+    *batch.add_assets() = asset;
+    ASSERT_EQ(PushAll(*channel_, pusher->token, {batch}).acks.at(0).accepted(), 1u)
+        << row.asset_key;
+    assets.push_back(row);
+  }
+
   auto feeds = v1::FeedService::NewStub(channel_);
   const std::map<std::string, int64_t> ids = [&] {
     std::map<std::string, int64_t> ids;
@@ -147,9 +194,19 @@ TEST_F(VisibilityTest, EveryPrincipalSeesExactlyWhatSpecSection3Allows) {
     }
     return ids;
   }();
-  // Redacted records come without their external ids (migration 0023): they are named by id.
+  // Redacted records come without their external ids: they are named by id.
   std::map<int64_t, std::string> names;
   for (const auto& [external_id, id] : ids) names[id] = external_id;
+  std::map<std::string, int64_t> asset_ids;
+  std::map<int64_t, std::string> asset_names;
+  {
+    pqxx::connection connection(server_->database_url());
+    pqxx::nontransaction tx(connection);
+    for (const auto& row : tx.exec("SELECT asset_key, id FROM assets")) {
+      asset_ids[row[0].as<std::string>()] = row[1].as<int64_t>();
+      asset_names[row[1].as<int64_t>()] = row[0].as<std::string>();
+    }
+  }
 
   for (const Viewer& viewer : viewers) {
     SCOPED_TRACE(viewer.name);
@@ -209,6 +266,71 @@ TEST_F(VisibilityTest, EveryPrincipalSeesExactlyWhatSpecSection3Allows) {
     }
     context.TryCancel();
     EXPECT_EQ(watched, allowed);
+
+    std::set<std::string> allowed_assets;
+    for (const AssetRecord& asset : assets) {
+      if (MaySeeAsset(viewer, asset)) allowed_assets.insert(asset.asset_key);
+    }
+    // Assets: List, Get, Watch.
+    std::set<std::string> listed_assets;
+    std::string asset_token;
+    for (;;) {
+      v1::ListAssetsRequest list_request;
+      list_request.set_page_size(3);
+      list_request.set_page_token(asset_token);
+      v1::ListAssetsResponse list_response;
+      ASSERT_TRUE(feeds->ListAssets(As(viewer.token).get(), list_request, &list_response).ok());
+      asset_token = list_response.next_page_token();
+      if (list_response.assets().empty()) break;
+      for (const v1::Asset& seen : list_response.assets()) {
+        listed_assets.insert(asset_names.at(seen.id()));
+      }
+    }
+    EXPECT_EQ(listed_assets, allowed_assets);
+    std::set<std::string> got_assets;
+    for (const auto& [asset_key, id] : asset_ids) {
+      v1::GetAssetRequest get_request;
+      get_request.set_id(id);
+      v1::Asset seen;
+      const grpc::Status status = feeds->GetAsset(As(viewer.token).get(), get_request, &seen);
+      if (status.ok()) {
+        got_assets.insert(asset_key);
+      } else {
+        EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+      }
+    }
+    EXPECT_EQ(got_assets, allowed_assets);
+    std::set<std::string> watched_assets;
+    grpc::ClientContext asset_context;
+    asset_context.AddMetadata("authorization", "Bearer " + viewer.token);
+    asset_context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    v1::WatchAssetsRequest watch_request;
+    watch_request.set_cursor(EncodeFeedCursor("assets", FeedPosition{}));
+    auto asset_stream = feeds->WatchAssets(&asset_context, watch_request);
+    v1::WatchAssetsResponse watch_response;
+    while (asset_stream->Read(&watch_response)) {
+      for (const v1::Asset& seen : watch_response.assets()) {
+        watched_assets.insert(asset_names.at(seen.id()));
+      }
+      if (watch_response.assets().empty()) break;
+    }
+    asset_context.TryCancel();
+    EXPECT_EQ(watched_assets, allowed_assets);
+
+    // The situation overview counts the same rows: every incident the caller may read (all
+    // fall in the default 30 days) and every exposed asset it may read. Collectors get none.
+    v1::Situation situation;
+    const grpc::Status situation_status =
+        feeds->GetSituation(As(viewer.token).get(), v1::GetSituationRequest(), &situation);
+    if (viewer.role == v1::ROLE_COLLECTOR) {
+      EXPECT_EQ(situation_status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    } else {
+      ASSERT_TRUE(situation_status.ok()) << situation_status.error_message();
+      EXPECT_EQ(situation.total_incidents(), static_cast<int64_t>(allowed.size()));
+      int64_t exposed = 0;
+      for (const v1::ExposureCount& count : situation.exposures()) exposed += count.assets();
+      EXPECT_EQ(exposed, static_cast<int64_t>(allowed_assets.size()));
+    }
   }
 
   // The second wall: SQL that applies no filter at all, on the server's own role with a

@@ -120,26 +120,44 @@ GRANT SELECT, INSERT ON incident_revisions TO sitrep_app;
 -- every read path (Get, List, Watch, the situation fan-out of 05_situation.sql) goes through
 -- these functions, keyed by the caller settings of 01_reference.sql.
 
--- NATIONAL and ADMIN see everything (the ingest writer runs as ADMIN); PROVINCIAL
--- its province plus what other provinces share with all regulators or wider, never TLP RED
--- or AMBER+STRICT; ENTERPRISE its own records plus SECTOR (its sector) and PUBLIC ones of TLP
--- CLEAR or GREEN; COLLECTOR what it pushed.
+-- The read rule of incidents, for a caller given explicitly (role, province, enterprise,
+-- sector, principal): the one home of who reads which incident. The row-level security policies
+-- call it with the caller's settings (sitrep_may_read_incident below); the situation rollups
+-- derive their viewers from it (05_situation.sql). NATIONAL and ADMIN see everything (the
+-- ingest writer runs as ADMIN); PROVINCIAL its province plus what other provinces share with
+-- all regulators or wider, never TLP RED or AMBER+STRICT; ENTERPRISE its own records plus
+-- SECTOR (its sector) and PUBLIC ones of TLP CLEAR or GREEN; COLLECTOR what it pushed. An
+-- unknown caller value (NULL) matches nothing. Immutable, so that PostgreSQL inlines it.
+CREATE FUNCTION sitrep_incident_readable(caller_role text, caller_province bigint,
+                                         caller_enterprise_id bigint, caller_sector text,
+                                         caller_principal_id bigint, province integer,
+                                         reporter_id bigint, enterprise_id bigint, sector text,
+                                         tlp text, sharing_scope text) RETURNS boolean
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN CASE caller_role
+    WHEN 'ADMIN' THEN true
+    WHEN 'NATIONAL' THEN true
+    WHEN 'PROVINCIAL' THEN province = caller_province
+      OR (sharing_scope <> 'PROVINCE' AND tlp NOT IN ('RED', 'AMBER_STRICT'))
+    WHEN 'ENTERPRISE' THEN enterprise_id = caller_enterprise_id
+      OR reporter_id = caller_principal_id
+      OR (tlp IN ('CLEAR', 'GREEN') AND (sharing_scope = 'PUBLIC'
+          OR (sharing_scope = 'SECTOR' AND sector = caller_sector)))
+    WHEN 'COLLECTOR' THEN reporter_id = caller_principal_id
+    ELSE false
+  END;
+
+-- The read rule for the current caller (the settings of 01_reference.sql).
 CREATE FUNCTION sitrep_may_read_incident(province integer, reporter_id bigint,
                                          enterprise_id bigint, sector text, tlp text,
                                          sharing_scope text) RETURNS boolean
   LANGUAGE sql STABLE PARALLEL SAFE
-  RETURN CASE current_setting('sitrep.role', true)
-    WHEN 'ADMIN' THEN true
-    WHEN 'NATIONAL' THEN true
-    WHEN 'PROVINCIAL' THEN province = sitrep_setting_bigint('sitrep.province')
-      OR (sharing_scope <> 'PROVINCE' AND tlp NOT IN ('RED', 'AMBER_STRICT'))
-    WHEN 'ENTERPRISE' THEN enterprise_id = sitrep_setting_bigint('sitrep.enterprise_id')
-      OR reporter_id = sitrep_setting_bigint('sitrep.principal_id')
-      OR (tlp IN ('CLEAR', 'GREEN') AND (sharing_scope = 'PUBLIC'
-          OR (sharing_scope = 'SECTOR' AND sector = current_setting('sitrep.sector', true))))
-    WHEN 'COLLECTOR' THEN reporter_id = sitrep_setting_bigint('sitrep.principal_id')
-    ELSE false
-  END;
+  RETURN sitrep_incident_readable(current_setting('sitrep.role', true),
+                                  sitrep_setting_bigint('sitrep.province'),
+                                  sitrep_setting_bigint('sitrep.enterprise_id'),
+                                  current_setting('sitrep.sector', true),
+                                  sitrep_setting_bigint('sitrep.principal_id'), province,
+                                  reporter_id, enterprise_id, sector, tlp, sharing_scope);
 
 -- Whether an incident reaches an enterprise only through SECTOR or PUBLIC sharing, so that
 -- the victim's identity must be removed from what it is shown.
@@ -150,20 +168,33 @@ CREATE FUNCTION sitrep_incident_redacted(reporter_id bigint, enterprise_id bigin
     AND coalesce(enterprise_id, 0) <> sitrep_setting_bigint('sitrep.enterprise_id')
     AND reporter_id <> sitrep_setting_bigint('sitrep.principal_id');
 
--- Assets carry no sharing scope: they stay with national, their province, their enterprise
--- and the collector that saw them.
+-- The read rule of assets, for a caller given explicitly, as sitrep_incident_readable. Assets
+-- carry no sharing scope: they stay with national, their province, their enterprise and the
+-- collector that saw them.
+CREATE FUNCTION sitrep_asset_readable(caller_role text, caller_province bigint,
+                                      caller_enterprise_id bigint, caller_principal_id bigint,
+                                      province integer, reporter_id bigint, enterprise_id bigint)
+  RETURNS boolean
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN CASE caller_role
+    WHEN 'ADMIN' THEN true
+    WHEN 'NATIONAL' THEN true
+    WHEN 'PROVINCIAL' THEN province = caller_province
+    WHEN 'ENTERPRISE' THEN enterprise_id = caller_enterprise_id
+      OR reporter_id = caller_principal_id
+    WHEN 'COLLECTOR' THEN reporter_id = caller_principal_id
+    ELSE false
+  END;
+
+-- The read rule of assets for the current caller.
 CREATE FUNCTION sitrep_may_read_asset(province integer, reporter_id bigint, enterprise_id bigint)
   RETURNS boolean
   LANGUAGE sql STABLE PARALLEL SAFE
-  RETURN CASE current_setting('sitrep.role', true)
-    WHEN 'ADMIN' THEN true
-    WHEN 'NATIONAL' THEN true
-    WHEN 'PROVINCIAL' THEN province = sitrep_setting_bigint('sitrep.province')
-    WHEN 'ENTERPRISE' THEN enterprise_id = sitrep_setting_bigint('sitrep.enterprise_id')
-      OR reporter_id = sitrep_setting_bigint('sitrep.principal_id')
-    WHEN 'COLLECTOR' THEN reporter_id = sitrep_setting_bigint('sitrep.principal_id')
-    ELSE false
-  END;
+  RETURN sitrep_asset_readable(current_setting('sitrep.role', true),
+                               sitrep_setting_bigint('sitrep.province'),
+                               sitrep_setting_bigint('sitrep.enterprise_id'),
+                               sitrep_setting_bigint('sitrep.principal_id'), province,
+                               reporter_id, enterprise_id);
 
 ALTER TABLE incidents ENABLE ROW LEVEL SECURITY;
 ALTER TABLE incident_revisions ENABLE ROW LEVEL SECURITY;

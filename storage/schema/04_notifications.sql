@@ -99,6 +99,15 @@ CREATE INDEX notification_targets_national_feed ON notification_targets (feed_xi
   WHERE national;
 CREATE INDEX notification_targets_feed ON notification_targets (feed_xid, feed_seq);
 
+-- Overdue (SPEC §2): the deadline has passed and the target has no feedback yet. The one home of
+-- the rule: inbox and outbox reads, the overdue_only filter, the situation's and the metrics'
+-- backlog all call it. Immutable, so PostgreSQL inlines it and still matches the partial index
+-- notification_targets_open.
+CREATE FUNCTION sitrep_notice_overdue(state text, response_deadline timestamptz,
+                                      now timestamptz) RETURNS boolean
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN state IN ('DELIVERED', 'ACKNOWLEDGED') AND response_deadline < now;
+
 -- Every transition of every target after its delivery, kept forever
 -- (NotificationTarget.history).
 CREATE TABLE notification_events (
@@ -364,8 +373,7 @@ CREATE FUNCTION sitrep_notice_backlog(now timestamptz)
 AS $$
   SELECT CASE WHEN t.enterprise_id IS NULL THEN 'NATIONAL' ELSE 'PROVINCIAL' END, t.province,
          count(*),
-         count(*) FILTER (WHERE t.state IN ('DELIVERED', 'ACKNOWLEDGED')
-                          AND t.response_deadline < now)
+         count(*) FILTER (WHERE sitrep_notice_overdue(t.state, t.response_deadline, now))
   FROM notification_targets t
   WHERE t.state <> 'CLOSED'
   GROUP BY 1, 2 ORDER BY 1, 2

@@ -19,9 +19,10 @@
 -- snapshot sees (the tail, indexed by feed position). So every answer is exact as of its
 -- snapshot, compacted or not.
 --
--- Exposure (internet-exposed assets by protocol and vendor) is still counted by statement
--- triggers on assets appending deltas that sitrep_compact_situation() folds into counts; a
--- reader adds the waiting deltas to the counts.
+-- Exposure (internet-exposed assets by protocol and vendor) is counted by the same compactor,
+-- under the same lock, from the assets' feed the same way: an asset is updated in place and
+-- keeps no earlier revision, so the rollups remember what each exposed asset counted for
+-- (situation_exposed_assets) and a changed asset counts +now − remembered.
 --
 -- Who may read what (SPEC §3) is decided per rollup row by its `viewer`, the audience the
 -- counted incidents share: 'N' the national centre (every incident), 'S' every regulator
@@ -42,17 +43,26 @@ CREATE FUNCTION sitrep_situation_day(t timestamptz) RETURNS timestamptz
   RETURN date_trunc('day', t, 'Asia/Shanghai');
 
 -- The viewers whose callers may see an incident of this province, sector, TLP and scope
--- (always 'N', one of 'S' / 'P:<province>', and at most one of 'E' / 'E:<sector>').
--- Its body is immutable (`province::text`), so PostgreSQL inlines it into the compactor's
--- statements.
+-- (always 'N', one of 'S' / 'P:<province>', and at most one of 'E' / 'E:<sector>'), derived
+-- from the read rule of 03_records.sql (sitrep_incident_readable), so that the rollups count for
+-- a viewer exactly what row-level security lets its callers read: 'S' when a regulator of
+-- another province may read it, 'E' when any enterprise that is neither victim nor reporter may,
+-- 'E:<sector>' when such an enterprise of its sector may. The national centre reads every
+-- incident. Immutable (the rule is called with constants), so PostgreSQL inlines it into the
+-- compactor's statements.
 CREATE FUNCTION sitrep_situation_viewers(province integer, sector text, tlp text,
-                                                    sharing_scope text) RETURNS text[]
+                                         sharing_scope text) RETURNS text[]
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  RETURN ARRAY['N', CASE WHEN sharing_scope <> 'PROVINCE' AND tlp NOT IN ('RED', 'AMBER_STRICT')
+  RETURN ARRAY['N', CASE WHEN sitrep_incident_readable('PROVINCIAL', NULL, NULL, NULL, NULL,
+                                                       province, NULL, NULL, sector, tlp,
+                                                       sharing_scope)
                          THEN 'S' ELSE 'P:' || province::text END]
-    || CASE WHEN tlp NOT IN ('CLEAR', 'GREEN') THEN '{}'::text[]
-            WHEN sharing_scope = 'PUBLIC' THEN ARRAY['E']
-            WHEN sharing_scope = 'SECTOR' THEN ARRAY['E:' || sector]
+    || CASE WHEN sitrep_incident_readable('ENTERPRISE', NULL, NULL, NULL, NULL, province, NULL,
+                                          NULL, sector, tlp, sharing_scope)
+            THEN ARRAY['E']
+            WHEN sitrep_incident_readable('ENTERPRISE', NULL, NULL, sector, NULL, province, NULL,
+                                          NULL, sector, tlp, sharing_scope)
+            THEN ARRAY['E:' || sector]
             ELSE '{}'::text[] END;
 
 -- The viewers of the current caller (the settings of storage/transaction.cc). COLLECTOR and an
@@ -128,13 +138,17 @@ CREATE TABLE situation_cells (
 ) WITH (toast_tuple_target = 128, fillfactor = 50);
 ALTER TABLE situation_cells ALTER COLUMN n SET STORAGE MAIN;
 
--- How far the rollups have read the feed: every revision at or before this position is in.
+-- How far the rollups have read the feed: every incident revision at or before
+-- (feed_xid, feed_seq) and every asset write at or before (asset_feed_xid, asset_feed_seq) is in.
 CREATE TABLE situation_cursor (
   feed_xid xid8 NOT NULL,
   feed_seq bigint NOT NULL,
-  single boolean PRIMARY KEY DEFAULT true CHECK (single)
+  single boolean PRIMARY KEY DEFAULT true CHECK (single),
+  asset_feed_xid xid8 NOT NULL,
+  asset_feed_seq bigint NOT NULL
 );
-INSERT INTO situation_cursor (feed_xid, feed_seq) VALUES ('0', 0);
+INSERT INTO situation_cursor (feed_xid, feed_seq, asset_feed_xid, asset_feed_seq)
+VALUES ('0', 0, '0', 0);
 
 -- The changes of the rollups between two feed positions (after, upto]: every incident revision
 -- in that range, whether still current in incidents or superseded in incident_revisions, with
@@ -265,15 +279,6 @@ $$;
 REVOKE ALL ON FUNCTION sitrep_store_situation_step FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION sitrep_store_situation_step TO sitrep_app;
 
--- Internet-exposed assets by protocol and vendor: changes not yet compacted, unkeyed and
--- append-only, so that two writers never touch the same row.
-CREATE TABLE situation_exposure_deltas (
-  province integer NOT NULL,
-  protocol text NOT NULL,
-  vendor text NOT NULL,
-  n bigint NOT NULL
-);
-
 -- Compacted counts. `province` 0 holds the sum over every province, so that an overview without
 -- a province filter reads one row per cell instead of one per province. A cell that amendments
 -- emptied stays with n = 0 (readers skip it) rather than costing a delete.
@@ -293,82 +298,123 @@ CREATE TABLE situation_exposure_counts (
   PRIMARY KEY (viewer, province, protocol, vendor)
 );
 
--- The exposure triggers. SECURITY DEFINER: the writer (the app role) needs no right on the
--- rollup tables, and nothing but these functions can add to them. Transition tables allow one
--- event per trigger, hence one function per event.
-CREATE FUNCTION sitrep_situation_assets_inserted() RETURNS trigger
-  LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+-- What each internet-exposed asset counts for in situation_exposure_counts, as of the asset
+-- cursor: the province, protocol and vendor it was counted under. Read and written only by the
+-- SECURITY DEFINER functions below.
+CREATE TABLE situation_exposed_assets (
+  asset_id bigint PRIMARY KEY,
+  province integer NOT NULL,
+  protocol text NOT NULL,
+  vendor text NOT NULL
+);
+
+-- The viewers of an asset's exposure, derived from the read rule of assets (03_records.sql) as
+-- sitrep_situation_viewers is from that of incidents: the national centre, and 'S' if a
+-- regulator of another province may read it, else its province ('P:<province>': assets carry
+-- no sharing scope, SPEC §3). No enterprise viewer: an enterprise counts its own assets.
+CREATE FUNCTION sitrep_exposure_viewers(province integer) RETURNS text[]
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN ARRAY['N', CASE WHEN sitrep_asset_readable('PROVINCIAL', NULL, NULL, NULL, province,
+                                                    NULL, NULL)
+                         THEN 'S' ELSE 'P:' || province::text END];
+
+-- The changes of the exposure counts between two feed positions (after, upto]: +1 for every
+-- asset written in that range that is internet-exposed now, −1 for what it counted for as of
+-- `after` (remembered), each with the asset; only those the caller's viewers cover. SECURITY
+-- DEFINER because a remembered count must be subtracted even when the asset has since moved out
+-- of the caller's sight. Only meaningful with `after` at the asset cursor.
+CREATE FUNCTION sitrep_exposure_changes(after_xid xid8, after_seq bigint, upto_xid xid8,
+                                        upto_seq bigint)
+  RETURNS TABLE (sign integer, province integer, protocol text, vendor text, asset_id bigint)
+  LANGUAGE plpgsql STABLE SECURITY DEFINER
+  -- As sitrep_situation_changes: the feed index is the way to a range of positions.
+  SET search_path = public, pg_temp SET enable_seqscan = off SET max_parallel_workers_per_gather = 0
+AS $$
+#variable_conflict use_column
 BEGIN
-  INSERT INTO situation_exposure_deltas
-  SELECT province, protocol, vendor, count(*) FROM inserted_rows WHERE internet_exposed
-  GROUP BY 1, 2, 3;
-  RETURN NULL;
+  RETURN QUERY
+  WITH written AS (
+    SELECT a.id, a.province, a.protocol, a.vendor, a.internet_exposed
+    FROM assets a
+    WHERE (a.feed_xid, a.feed_seq) > (after_xid, after_seq)
+      AND (a.feed_xid, a.feed_seq) <= (upto_xid, upto_seq)),
+  changes (sign, province, protocol, vendor, asset_id) AS (
+    SELECT 1, w.province, w.protocol, w.vendor, w.id FROM written w WHERE w.internet_exposed
+    UNION ALL
+    SELECT -1, e.province, e.protocol, e.vendor, e.asset_id
+    FROM written w JOIN situation_exposed_assets e ON e.asset_id = w.id)
+  SELECT c.sign, c.province, c.protocol, c.vendor, c.asset_id FROM changes c
+  WHERE sitrep_exposure_viewers(c.province) && sitrep_caller_viewers();
 END
 $$;
+REVOKE ALL ON FUNCTION sitrep_exposure_changes FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION sitrep_exposure_changes TO sitrep_app;
 
-CREATE FUNCTION sitrep_situation_assets_updated() RETURNS trigger
-  LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-BEGIN
-  INSERT INTO situation_exposure_deltas
-  SELECT province, protocol, vendor, sum(n)
-  FROM (SELECT province, protocol, vendor, -1 AS n FROM old_rows WHERE internet_exposed
-        UNION ALL
-        SELECT province, protocol, vendor, 1 FROM new_rows WHERE internet_exposed) AS changes
-  GROUP BY 1, 2, 3 HAVING sum(n) <> 0;
-  RETURN NULL;
-END
-$$;
-
-CREATE TRIGGER assets_situation_inserted AFTER INSERT ON assets
-  REFERENCING NEW TABLE AS inserted_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION sitrep_situation_assets_inserted();
-CREATE TRIGGER assets_situation_updated AFTER UPDATE ON assets
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION sitrep_situation_assets_updated();
-
--- Moves up to 5,000 waiting exposure deltas into the counts; returns how many, or -1 when
--- another compaction holds the lock (it will move them). Deleting and adding in one transaction
--- means a reader always finds each delta either in the deltas or in the counts.
-CREATE FUNCTION sitrep_compact_situation() RETURNS bigint
-  LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+-- One exposure compaction step, called by the compactor (storage/situation_compaction.cc) as
+-- ADMIN inside its step, under its advisory lock: folds the changes of at most `max_assets`
+-- asset writes past the asset cursor and below `upto` into the counts and the remembered
+-- assets, and moves the asset cursor to the last of them. Returns how many asset writes it
+-- folded (0: caught up).
+CREATE FUNCTION sitrep_compact_exposure(upto_xid xid8, upto_seq bigint, max_assets bigint)
+  RETURNS bigint
+  LANGUAGE plpgsql SECURITY DEFINER
+  SET search_path = public, pg_temp SET enable_seqscan = off SET max_parallel_workers_per_gather = 0
+AS $$
 DECLARE
+  from_xid xid8;
+  from_seq bigint;
+  end_xid xid8;
+  end_seq bigint;
   moved bigint;
 BEGIN
-  IF NOT pg_try_advisory_xact_lock(hashtext('sitrep_compact_exposure')) THEN
-    RETURN -1;
+  SELECT c.asset_feed_xid, c.asset_feed_seq INTO from_xid, from_seq FROM situation_cursor c;
+  -- The step ends at its last write: every write at or before that position is in it.
+  SELECT count(*) OVER (), s.feed_xid, s.feed_seq INTO moved, end_xid, end_seq
+  FROM (SELECT a.feed_xid, a.feed_seq FROM assets a
+        WHERE (a.feed_xid, a.feed_seq) > (from_xid, from_seq)
+          AND (a.feed_xid, a.feed_seq) <= (upto_xid, upto_seq)
+        ORDER BY a.feed_xid, a.feed_seq LIMIT max_assets) AS s
+  ORDER BY s.feed_xid DESC, s.feed_seq DESC LIMIT 1;
+  IF moved IS NULL THEN
+    RETURN 0;
   END IF;
-  WITH taken AS (DELETE FROM situation_exposure_deltas WHERE ctid = ANY (ARRAY(
-      SELECT ctid FROM situation_exposure_deltas LIMIT 5000)) RETURNING *),
-  counted AS (
-    SELECT v.viewer, p.province, t.protocol, t.vendor, sum(t.n) AS n
-    FROM taken t
-    CROSS JOIN LATERAL (VALUES ('N'), ('P:' || t.province)) AS v(viewer)
-    CROSS JOIN LATERAL (VALUES (0), (t.province)) AS p(province)
-    GROUP BY 1, 2, 3, 4),
-  written AS (
-    INSERT INTO situation_exposure_counts AS c
-    SELECT viewer, province, protocol, vendor, n FROM counted WHERE n <> 0
-    ORDER BY 1, 2, 3, 4
-    ON CONFLICT (viewer, province, protocol, vendor) DO UPDATE SET n = c.n + EXCLUDED.n)
-  SELECT count(*) INTO moved FROM taken;
+
+  DROP TABLE IF EXISTS situation_exposure_step;
+  CREATE TEMPORARY TABLE situation_exposure_step ON COMMIT DROP AS
+  SELECT * FROM sitrep_exposure_changes(from_xid, from_seq, end_xid, end_seq);
+
+  -- In key order, so that the compactor and nothing else locks these rows, in one order.
+  INSERT INTO situation_exposure_counts AS c
+  SELECT v.viewer, p.province, x.protocol, x.vendor, sum(x.sign)
+  FROM situation_exposure_step x
+  CROSS JOIN LATERAL unnest(sitrep_exposure_viewers(x.province)) AS v(viewer)
+  CROSS JOIN LATERAL (VALUES (0), (x.province)) AS p(province)
+  GROUP BY 1, 2, 3, 4 HAVING sum(x.sign) <> 0
+  ORDER BY 1, 2, 3, 4
+  ON CONFLICT (viewer, province, protocol, vendor) DO UPDATE SET n = c.n + EXCLUDED.n;
+
+  DELETE FROM situation_exposed_assets e
+  WHERE e.asset_id IN (SELECT x.asset_id FROM situation_exposure_step x WHERE x.sign = -1)
+    AND e.asset_id NOT IN (SELECT x.asset_id FROM situation_exposure_step x WHERE x.sign = 1);
+  INSERT INTO situation_exposed_assets AS e
+  SELECT x.asset_id, x.province, x.protocol, x.vendor FROM situation_exposure_step x
+  WHERE x.sign = 1
+  ON CONFLICT (asset_id) DO UPDATE
+    SET province = EXCLUDED.province, protocol = EXCLUDED.protocol, vendor = EXCLUDED.vendor;
+
+  UPDATE situation_cursor SET asset_feed_xid = end_xid, asset_feed_seq = end_seq;
   RETURN moved;
 END
 $$;
-REVOKE ALL ON FUNCTION sitrep_compact_situation() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION sitrep_compact_situation() TO sitrep_app;
+REVOKE ALL ON FUNCTION sitrep_compact_exposure FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION sitrep_compact_exposure TO sitrep_app;
 
--- Readers: row-level security by viewer on the counts, and the SPEC §3 asset rule of
--- 03_records.sql on the exposure deltas (with no reporter or enterprise, so a collector or an
--- enterprise sees none).
-GRANT SELECT ON situation_exposure_deltas, situation_open_counts, situation_exposure_counts,
-  situation_slots, situation_cells, situation_cursor TO sitrep_app;
-ALTER TABLE situation_exposure_deltas ENABLE ROW LEVEL SECURITY;
+-- Readers: row-level security by viewer on the counts.
+GRANT SELECT ON situation_open_counts, situation_exposure_counts, situation_slots,
+  situation_cells, situation_cursor TO sitrep_app;
 ALTER TABLE situation_open_counts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE situation_exposure_counts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE situation_cells ENABLE ROW LEVEL SECURITY;
-CREATE POLICY situation_exposure_deltas_read ON situation_exposure_deltas FOR SELECT
-  TO sitrep_app
-  USING (sitrep_may_read_asset(province, NULL, NULL));
 CREATE POLICY situation_open_counts_read ON situation_open_counts FOR SELECT TO sitrep_app
   USING (viewer = ANY (sitrep_caller_viewers()));
 CREATE POLICY situation_exposure_counts_read ON situation_exposure_counts FOR SELECT

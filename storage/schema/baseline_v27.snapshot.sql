@@ -78,6 +78,15 @@ END;
 
 
 --
+-- Name: sitrep_asset_readable(text, bigint, bigint, bigint, integer, bigint, bigint); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.sitrep_asset_readable(caller_role text, caller_province bigint, caller_enterprise_id bigint, caller_principal_id bigint, province integer, reporter_id bigint, enterprise_id bigint) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE caller_role WHEN 'ADMIN'::text THEN true WHEN 'NATIONAL'::text THEN true WHEN 'PROVINCIAL'::text THEN (province = caller_province) WHEN 'ENTERPRISE'::text THEN ((enterprise_id = caller_enterprise_id) OR (reporter_id = caller_principal_id)) WHEN 'COLLECTOR'::text THEN (reporter_id = caller_principal_id) ELSE false END;
+
+
+--
 -- Name: sitrep_setting_bigint(text); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -96,36 +105,108 @@ CREATE FUNCTION public.sitrep_caller_viewers() RETURNS text[]
 
 
 --
--- Name: sitrep_compact_situation(); Type: FUNCTION; Schema: public; Owner: -
+-- Name: sitrep_compact_exposure(xid8, bigint, bigint); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.sitrep_compact_situation() RETURNS bigint
+CREATE FUNCTION public.sitrep_compact_exposure(upto_xid xid8, upto_seq bigint, max_assets bigint) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'public', 'pg_temp'
+    SET enable_seqscan TO 'off'
+    SET max_parallel_workers_per_gather TO '0'
     AS $$
 DECLARE
+  from_xid xid8;
+  from_seq bigint;
+  end_xid xid8;
+  end_seq bigint;
   moved bigint;
 BEGIN
-  IF NOT pg_try_advisory_xact_lock(hashtext('sitrep_compact_exposure')) THEN
-    RETURN -1;
+  SELECT c.asset_feed_xid, c.asset_feed_seq INTO from_xid, from_seq FROM situation_cursor c;
+  -- The step ends at its last write: every write at or before that position is in it.
+  SELECT count(*) OVER (), s.feed_xid, s.feed_seq INTO moved, end_xid, end_seq
+  FROM (SELECT a.feed_xid, a.feed_seq FROM assets a
+        WHERE (a.feed_xid, a.feed_seq) > (from_xid, from_seq)
+          AND (a.feed_xid, a.feed_seq) <= (upto_xid, upto_seq)
+        ORDER BY a.feed_xid, a.feed_seq LIMIT max_assets) AS s
+  ORDER BY s.feed_xid DESC, s.feed_seq DESC LIMIT 1;
+  IF moved IS NULL THEN
+    RETURN 0;
   END IF;
-  WITH taken AS (DELETE FROM situation_exposure_deltas WHERE ctid = ANY (ARRAY(
-      SELECT ctid FROM situation_exposure_deltas LIMIT 5000)) RETURNING *),
-  counted AS (
-    SELECT v.viewer, p.province, t.protocol, t.vendor, sum(t.n) AS n
-    FROM taken t
-    CROSS JOIN LATERAL (VALUES ('N'), ('P:' || t.province)) AS v(viewer)
-    CROSS JOIN LATERAL (VALUES (0), (t.province)) AS p(province)
-    GROUP BY 1, 2, 3, 4),
-  written AS (
-    INSERT INTO situation_exposure_counts AS c
-    SELECT viewer, province, protocol, vendor, n FROM counted WHERE n <> 0
-    ORDER BY 1, 2, 3, 4
-    ON CONFLICT (viewer, province, protocol, vendor) DO UPDATE SET n = c.n + EXCLUDED.n)
-  SELECT count(*) INTO moved FROM taken;
+
+  DROP TABLE IF EXISTS situation_exposure_step;
+  CREATE TEMPORARY TABLE situation_exposure_step ON COMMIT DROP AS
+  SELECT * FROM sitrep_exposure_changes(from_xid, from_seq, end_xid, end_seq);
+
+  -- In key order, so that the compactor and nothing else locks these rows, in one order.
+  INSERT INTO situation_exposure_counts AS c
+  SELECT v.viewer, p.province, x.protocol, x.vendor, sum(x.sign)
+  FROM situation_exposure_step x
+  CROSS JOIN LATERAL unnest(sitrep_exposure_viewers(x.province)) AS v(viewer)
+  CROSS JOIN LATERAL (VALUES (0), (x.province)) AS p(province)
+  GROUP BY 1, 2, 3, 4 HAVING sum(x.sign) <> 0
+  ORDER BY 1, 2, 3, 4
+  ON CONFLICT (viewer, province, protocol, vendor) DO UPDATE SET n = c.n + EXCLUDED.n;
+
+  DELETE FROM situation_exposed_assets e
+  WHERE e.asset_id IN (SELECT x.asset_id FROM situation_exposure_step x WHERE x.sign = -1)
+    AND e.asset_id NOT IN (SELECT x.asset_id FROM situation_exposure_step x WHERE x.sign = 1);
+  INSERT INTO situation_exposed_assets AS e
+  SELECT x.asset_id, x.province, x.protocol, x.vendor FROM situation_exposure_step x
+  WHERE x.sign = 1
+  ON CONFLICT (asset_id) DO UPDATE
+    SET province = EXCLUDED.province, protocol = EXCLUDED.protocol, vendor = EXCLUDED.vendor;
+
+  UPDATE situation_cursor SET asset_feed_xid = end_xid, asset_feed_seq = end_seq;
   RETURN moved;
 END
 $$;
+
+
+--
+-- Name: sitrep_exposure_changes(xid8, bigint, xid8, bigint); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.sitrep_exposure_changes(after_xid xid8, after_seq bigint, upto_xid xid8, upto_seq bigint) RETURNS TABLE(sign integer, province integer, protocol text, vendor text, asset_id bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    SET enable_seqscan TO 'off'
+    SET max_parallel_workers_per_gather TO '0'
+    AS $$
+#variable_conflict use_column
+BEGIN
+  RETURN QUERY
+  WITH written AS (
+    SELECT a.id, a.province, a.protocol, a.vendor, a.internet_exposed
+    FROM assets a
+    WHERE (a.feed_xid, a.feed_seq) > (after_xid, after_seq)
+      AND (a.feed_xid, a.feed_seq) <= (upto_xid, upto_seq)),
+  changes (sign, province, protocol, vendor, asset_id) AS (
+    SELECT 1, w.province, w.protocol, w.vendor, w.id FROM written w WHERE w.internet_exposed
+    UNION ALL
+    SELECT -1, e.province, e.protocol, e.vendor, e.asset_id
+    FROM written w JOIN situation_exposed_assets e ON e.asset_id = w.id)
+  SELECT c.sign, c.province, c.protocol, c.vendor, c.asset_id FROM changes c
+  WHERE sitrep_exposure_viewers(c.province) && sitrep_caller_viewers();
+END
+$$;
+
+
+--
+-- Name: sitrep_exposure_viewers(integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.sitrep_exposure_viewers(province integer) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY['N'::text, CASE WHEN public.sitrep_asset_readable('PROVINCIAL'::text, NULL::bigint, NULL::bigint, NULL::bigint, province, NULL::bigint, NULL::bigint) THEN 'S'::text ELSE ('P:'::text || (province)::text) END];
+
+
+--
+-- Name: sitrep_incident_readable(text, bigint, bigint, text, bigint, integer, bigint, bigint, text, text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.sitrep_incident_readable(caller_role text, caller_province bigint, caller_enterprise_id bigint, caller_sector text, caller_principal_id bigint, province integer, reporter_id bigint, enterprise_id bigint, sector text, tlp text, sharing_scope text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE caller_role WHEN 'ADMIN'::text THEN true WHEN 'NATIONAL'::text THEN true WHEN 'PROVINCIAL'::text THEN ((province = caller_province) OR ((sharing_scope <> 'PROVINCE'::text) AND (tlp <> ALL (ARRAY['RED'::text, 'AMBER_STRICT'::text])))) WHEN 'ENTERPRISE'::text THEN ((enterprise_id = caller_enterprise_id) OR (reporter_id = caller_principal_id) OR ((tlp = ANY (ARRAY['CLEAR'::text, 'GREEN'::text])) AND ((sharing_scope = 'PUBLIC'::text) OR ((sharing_scope = 'SECTOR'::text) AND (sector = caller_sector))))) WHEN 'COLLECTOR'::text THEN (reporter_id = caller_principal_id) ELSE false END;
 
 
 --
@@ -143,7 +224,7 @@ CREATE FUNCTION public.sitrep_incident_redacted(reporter_id bigint, enterprise_i
 
 CREATE FUNCTION public.sitrep_may_read_incident(province integer, reporter_id bigint, enterprise_id bigint, sector text, tlp text, sharing_scope text) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN CASE current_setting('sitrep.role'::text, true) WHEN 'ADMIN'::text THEN true WHEN 'NATIONAL'::text THEN true WHEN 'PROVINCIAL'::text THEN ((province = public.sitrep_setting_bigint('sitrep.province'::text)) OR ((sharing_scope <> 'PROVINCE'::text) AND (tlp <> ALL (ARRAY['RED'::text, 'AMBER_STRICT'::text])))) WHEN 'ENTERPRISE'::text THEN ((enterprise_id = public.sitrep_setting_bigint('sitrep.enterprise_id'::text)) OR (reporter_id = public.sitrep_setting_bigint('sitrep.principal_id'::text)) OR ((tlp = ANY (ARRAY['CLEAR'::text, 'GREEN'::text])) AND ((sharing_scope = 'PUBLIC'::text) OR ((sharing_scope = 'SECTOR'::text) AND (sector = current_setting('sitrep.sector'::text, true)))))) WHEN 'COLLECTOR'::text THEN (reporter_id = public.sitrep_setting_bigint('sitrep.principal_id'::text)) ELSE false END;
+    RETURN public.sitrep_incident_readable(current_setting('sitrep.role'::text, true), public.sitrep_setting_bigint('sitrep.province'::text), public.sitrep_setting_bigint('sitrep.enterprise_id'::text), current_setting('sitrep.sector'::text, true), public.sitrep_setting_bigint('sitrep.principal_id'::text), province, reporter_id, enterprise_id, sector, tlp, sharing_scope);
 
 
 --
@@ -303,7 +384,7 @@ CREATE FUNCTION public.sitrep_may_change_notice_target(notice_id bigint, provinc
 
 CREATE FUNCTION public.sitrep_may_read_asset(province integer, reporter_id bigint, enterprise_id bigint) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN CASE current_setting('sitrep.role'::text, true) WHEN 'ADMIN'::text THEN true WHEN 'NATIONAL'::text THEN true WHEN 'PROVINCIAL'::text THEN (province = public.sitrep_setting_bigint('sitrep.province'::text)) WHEN 'ENTERPRISE'::text THEN ((enterprise_id = public.sitrep_setting_bigint('sitrep.enterprise_id'::text)) OR (reporter_id = public.sitrep_setting_bigint('sitrep.principal_id'::text))) WHEN 'COLLECTOR'::text THEN (reporter_id = public.sitrep_setting_bigint('sitrep.principal_id'::text)) ELSE false END;
+    RETURN public.sitrep_asset_readable(current_setting('sitrep.role'::text, true), public.sitrep_setting_bigint('sitrep.province'::text), public.sitrep_setting_bigint('sitrep.enterprise_id'::text), public.sitrep_setting_bigint('sitrep.principal_id'::text), province, reporter_id, enterprise_id);
 
 
 --
@@ -401,12 +482,20 @@ CREATE FUNCTION public.sitrep_notice_backlog(now timestamp with time zone) RETUR
     AS $$
   SELECT CASE WHEN t.enterprise_id IS NULL THEN 'NATIONAL' ELSE 'PROVINCIAL' END, t.province,
          count(*),
-         count(*) FILTER (WHERE t.state IN ('DELIVERED', 'ACKNOWLEDGED')
-                          AND t.response_deadline < now)
+         count(*) FILTER (WHERE sitrep_notice_overdue(t.state, t.response_deadline, now))
   FROM notification_targets t
   WHERE t.state <> 'CLOSED'
   GROUP BY 1, 2 ORDER BY 1, 2
 $$;
+
+
+--
+-- Name: sitrep_notice_overdue(text, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.sitrep_notice_overdue(state text, response_deadline timestamp with time zone, now timestamp with time zone) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((state = ANY (ARRAY['DELIVERED'::text, 'ACKNOWLEDGED'::text])) AND (response_deadline < now));
 
 
 --
@@ -555,43 +644,6 @@ $$;
 
 
 --
--- Name: sitrep_situation_assets_inserted(); Type: FUNCTION; Schema: public; Owner: -
---
-
-CREATE FUNCTION public.sitrep_situation_assets_inserted() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public', 'pg_temp'
-    AS $$
-BEGIN
-  INSERT INTO situation_exposure_deltas
-  SELECT province, protocol, vendor, count(*) FROM inserted_rows WHERE internet_exposed
-  GROUP BY 1, 2, 3;
-  RETURN NULL;
-END
-$$;
-
-
---
--- Name: sitrep_situation_assets_updated(); Type: FUNCTION; Schema: public; Owner: -
---
-
-CREATE FUNCTION public.sitrep_situation_assets_updated() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public', 'pg_temp'
-    AS $$
-BEGIN
-  INSERT INTO situation_exposure_deltas
-  SELECT province, protocol, vendor, sum(n)
-  FROM (SELECT province, protocol, vendor, -1 AS n FROM old_rows WHERE internet_exposed
-        UNION ALL
-        SELECT province, protocol, vendor, 1 FROM new_rows WHERE internet_exposed) AS changes
-  GROUP BY 1, 2, 3 HAVING sum(n) <> 0;
-  RETURN NULL;
-END
-$$;
-
-
---
 -- Name: sitrep_situation_changes(xid8, bigint, xid8, bigint, bigint); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -667,7 +719,7 @@ CREATE FUNCTION public.sitrep_situation_day(t timestamp with time zone) RETURNS 
 
 CREATE FUNCTION public.sitrep_situation_viewers(province integer, sector text, tlp text, sharing_scope text) RETURNS text[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN (ARRAY['N'::text, CASE WHEN ((sharing_scope <> 'PROVINCE'::text) AND (tlp <> ALL (ARRAY['RED'::text, 'AMBER_STRICT'::text]))) THEN 'S'::text ELSE ('P:'::text || (province)::text) END] || CASE WHEN (tlp <> ALL (ARRAY['CLEAR'::text, 'GREEN'::text])) THEN '{}'::text[] WHEN (sharing_scope = 'PUBLIC'::text) THEN ARRAY['E'::text] WHEN (sharing_scope = 'SECTOR'::text) THEN ARRAY[('E:'::text || sector)] ELSE '{}'::text[] END);
+    RETURN (ARRAY['N'::text, CASE WHEN public.sitrep_incident_readable('PROVINCIAL'::text, NULL::bigint, NULL::bigint, NULL::text, NULL::bigint, province, NULL::bigint, NULL::bigint, sector, tlp, sharing_scope) THEN 'S'::text ELSE ('P:'::text || (province)::text) END] || CASE WHEN public.sitrep_incident_readable('ENTERPRISE'::text, NULL::bigint, NULL::bigint, NULL::text, NULL::bigint, province, NULL::bigint, NULL::bigint, sector, tlp, sharing_scope) THEN ARRAY['E'::text] WHEN public.sitrep_incident_readable('ENTERPRISE'::text, NULL::bigint, NULL::bigint, sector, NULL::bigint, province, NULL::bigint, NULL::bigint, sector, tlp, sharing_scope) THEN ARRAY[('E:'::text || sector)] ELSE '{}'::text[] END);
 
 
 --
@@ -1082,7 +1134,21 @@ CREATE TABLE public.situation_cursor (
     feed_xid xid8 NOT NULL,
     feed_seq bigint NOT NULL,
     single boolean DEFAULT true NOT NULL,
+    asset_feed_xid xid8 NOT NULL,
+    asset_feed_seq bigint NOT NULL,
     CONSTRAINT situation_cursor_single_check CHECK (single)
+);
+
+
+--
+-- Name: situation_exposed_assets; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.situation_exposed_assets (
+    asset_id bigint NOT NULL,
+    province integer NOT NULL,
+    protocol text NOT NULL,
+    vendor text NOT NULL
 );
 
 
@@ -1092,18 +1158,6 @@ CREATE TABLE public.situation_cursor (
 
 CREATE TABLE public.situation_exposure_counts (
     viewer text NOT NULL,
-    province integer NOT NULL,
-    protocol text NOT NULL,
-    vendor text NOT NULL,
-    n bigint NOT NULL
-);
-
-
---
--- Name: situation_exposure_deltas; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.situation_exposure_deltas (
     province integer NOT NULL,
     protocol text NOT NULL,
     vendor text NOT NULL,
@@ -1319,6 +1373,14 @@ ALTER TABLE ONLY public.situation_cells
 
 ALTER TABLE ONLY public.situation_cursor
     ADD CONSTRAINT situation_cursor_pkey PRIMARY KEY (single);
+
+
+--
+-- Name: situation_exposed_assets situation_exposed_assets_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.situation_exposed_assets
+    ADD CONSTRAINT situation_exposed_assets_pkey PRIMARY KEY (asset_id);
 
 
 --
@@ -1605,20 +1667,6 @@ CREATE INDEX tokens_principal ON public.tokens USING btree (principal_id, id);
 --
 
 CREATE TRIGGER assets_notify_feed AFTER INSERT OR UPDATE ON public.assets FOR EACH STATEMENT EXECUTE FUNCTION public.sitrep_notify_feed();
-
-
---
--- Name: assets assets_situation_inserted; Type: TRIGGER; Schema: public; Owner: -
---
-
-CREATE TRIGGER assets_situation_inserted AFTER INSERT ON public.assets REFERENCING NEW TABLE AS inserted_rows FOR EACH STATEMENT EXECUTE FUNCTION public.sitrep_situation_assets_inserted();
-
-
---
--- Name: assets assets_situation_updated; Type: TRIGGER; Schema: public; Owner: -
---
-
-CREATE TRIGGER assets_situation_updated AFTER UPDATE ON public.assets REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.sitrep_situation_assets_updated();
 
 
 --
@@ -1982,19 +2030,6 @@ CREATE POLICY situation_exposure_counts_read ON public.situation_exposure_counts
 
 
 --
--- Name: situation_exposure_deltas; Type: ROW SECURITY; Schema: public; Owner: -
---
-
-ALTER TABLE public.situation_exposure_deltas ENABLE ROW LEVEL SECURITY;
-
---
--- Name: situation_exposure_deltas situation_exposure_deltas_read; Type: POLICY; Schema: public; Owner: -
---
-
-CREATE POLICY situation_exposure_deltas_read ON public.situation_exposure_deltas FOR SELECT TO sitrep_app USING (public.sitrep_may_read_asset(province, NULL::bigint, NULL::bigint));
-
-
---
 -- Name: situation_open_counts; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -2022,11 +2057,19 @@ GRANT SELECT ON TABLE public.situation_slots TO sitrep_app;
 
 
 --
--- Name: FUNCTION sitrep_compact_situation(); Type: ACL; Schema: public; Owner: -
+-- Name: FUNCTION sitrep_compact_exposure(upto_xid xid8, upto_seq bigint, max_assets bigint); Type: ACL; Schema: public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION public.sitrep_compact_situation() FROM PUBLIC;
-GRANT ALL ON FUNCTION public.sitrep_compact_situation() TO sitrep_app;
+REVOKE ALL ON FUNCTION public.sitrep_compact_exposure(upto_xid xid8, upto_seq bigint, max_assets bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.sitrep_compact_exposure(upto_xid xid8, upto_seq bigint, max_assets bigint) TO sitrep_app;
+
+
+--
+-- Name: FUNCTION sitrep_exposure_changes(after_xid xid8, after_seq bigint, upto_xid xid8, upto_seq bigint); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.sitrep_exposure_changes(after_xid xid8, after_seq bigint, upto_xid xid8, upto_seq bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.sitrep_exposure_changes(after_xid xid8, after_seq bigint, upto_xid xid8, upto_seq bigint) TO sitrep_app;
 
 
 --
@@ -2249,13 +2292,6 @@ GRANT SELECT ON TABLE public.situation_cursor TO sitrep_app;
 --
 
 GRANT SELECT ON TABLE public.situation_exposure_counts TO sitrep_app;
-
-
---
--- Name: TABLE situation_exposure_deltas; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT ON TABLE public.situation_exposure_deltas TO sitrep_app;
 
 
 --
