@@ -285,7 +285,6 @@ CREATE TRIGGER notification_targets_notify_feed AFTER INSERT OR UPDATE ON notifi
 -- Automatic escalation (SPEC §5; issue #5): the server's own rules raise notices inside the
 -- transaction that stores the record that calls for them, so a notice is never missed (it
 -- commits with its record) and never doubled (its escalation key is unique).
---
 
 -- The issuer of every rule notice. It holds no token, so no one can sign in as it; its role
 -- is NATIONAL rather than ADMIN so that the first-start admin bootstrap (which looks for an
