@@ -31,12 +31,13 @@ constexpr std::chrono::seconds kCatchUpPoll{2};
 constexpr std::chrono::seconds kCatchUpProgress{10};
 
 // What the server's situation compactor has not folded into the rollups yet: incident
-// revisions past its cursor (storage/migrations/0014_situation_from_feed.sql) and exposure
-// deltas (0008). Read as the database owner, which row-level security does not filter.
+// revisions and asset writes past its cursors (storage/schema/05_situation.sql). Read as the
+// database owner, which row-level security does not filter.
 constexpr const char* kPendingDeltasSql =
     "SELECT (SELECT count(*) FROM incidents i, situation_cursor c"
     " WHERE (i.feed_xid, i.feed_seq) > (c.feed_xid, c.feed_seq))"
-    " + (SELECT count(*) FROM situation_exposure_deltas)";
+    " + (SELECT count(*) FROM assets a, situation_cursor c"
+    " WHERE (a.feed_xid, a.feed_seq) > (c.asset_feed_xid, c.asset_feed_seq))";
 
 std::string Fixed(double value, int decimals) {
   char text[64];

@@ -104,7 +104,11 @@ std::vector<storage::EscalationNotice> AssetNotices(const EscalationRules& rules
                                                     const v1::Asset& asset, const KevCatalog& kev,
                                                     std::chrono::system_clock::time_point now) {
   std::vector<storage::EscalationNotice> notices;
-  if (!rules.enabled || asset_id <= 0 || !asset.internet_exposed()) return notices;
+  // Whether the asset is internet-exposed, in that province and carries the CVE is decided once,
+  // by sitrep_raise_escalations against the asset as stored (storage/schema/04_notifications.sql):
+  // the pushed observation may be older than the row. Here only the catalog, which the database
+  // does not hold, picks the candidates.
+  if (!rules.enabled || asset_id <= 0) return notices;
   for (const std::string& cve : asset.cve_ids()) {
     const KevEntry* entry = kev.Find(cve);
     if (entry == nullptr) continue;

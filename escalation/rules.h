@@ -48,8 +48,10 @@ struct EscalationRules {
     uint32_t before_grade, const v1::Incident& after, uint32_t after_grade,
     std::chrono::system_clock::time_point now);
 
-// The notices stored asset `asset_id` raises at `now`: when it is internet-exposed, one to
-// its province per CVE of it that `kev` lists, keyed "asset:<id>:kev:<cve>".
+// The candidate notices of stored asset `asset_id` at `now`: one to its province per CVE of it
+// that `kev` lists, keyed "asset:<id>:kev:<cve>". The database raises only those of an asset
+// stored as internet-exposed and carrying the CVE (sitrep_raise_escalations, the one home of
+// that half of the rule).
 [[nodiscard]] std::vector<storage::EscalationNotice> AssetNotices(
     const EscalationRules& rules, int64_t asset_id, const v1::Asset& asset, const KevCatalog& kev,
     std::chrono::system_clock::time_point now);

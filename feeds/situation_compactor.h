@@ -9,9 +9,9 @@
 
 namespace sitrep::feeds {
 
-// Folds new incident revisions and exposure deltas into the situation rollups every `interval`
+// Folds new incident revisions and asset writes into the situation rollups every `interval`
 // on a thread of its own, so that overviews read compact rows
-// (storage/migrations/0014_situation_from_feed.sql). Readers
+// (storage/schema/05_situation.sql). Readers
 // are exact without it; it only keeps them fast. Stops (after a compaction in progress) when
 // destroyed. A failing database is logged and retried at the next interval.
 class SituationCompactor final {

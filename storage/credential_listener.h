@@ -7,7 +7,7 @@
 
 namespace sitrep::storage {
 
-// LISTENs on sitrep_credentials (storage/migrations/0025_credential_notices.sql) on a
+// LISTENs on sitrep_credentials (storage/schema/02_registry.sql) on a
 // connection of its own and passes each payload ("token:<id>", "principal:<id>",
 // "enterprise:<id>") to `heard`. After every (re)connect, once LISTEN is in place, it calls
 // `listening`: a notice sent while it was away is lost, so the owner re-checks everything it

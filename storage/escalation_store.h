@@ -13,7 +13,7 @@
 
 namespace sitrep::storage {
 
-// One notice a rule of SPEC §5 raises, as migrations/0007_escalation.sql shapes it: a
+// One notice a rule of SPEC §5 raises, as storage/schema/04_notifications.sql shapes it: a
 // national-level notice from the 'sitrep-rules' principal with one target, the regulator of
 // `province`, or the national centre itself when `national` is set.
 struct EscalationNotice {

@@ -11,7 +11,7 @@
 
 namespace sitrep::storage {
 
-// LISTENs on the feed channel (storage/migrations/0005_feeds.sql) on a connection of its own
+// LISTENs on the feed channel (storage/schema/03_records.sql) on a connection of its own
 // and wakes every waiting watcher when incidents, assets or notice targets (0006) commit; one
 // per server, however many watchers. Reconnects on its own after PostgreSQL restarts, waking
 // everybody so nothing committed meanwhile waits for the next change. Thread-safe.

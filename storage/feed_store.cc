@@ -175,11 +175,11 @@ constexpr const char* kPositionColumns =
     ", feed_xid::text AS position_xid, feed_seq AS position_seq";
 
 // Where a caller's incidents come from, with the column saying whether each was redacted.
-// incidents_as_seen (migration 0023) removes the victim's identity in SQL, before any filter,
-// for every role. Only the roles that SPEC §3 shows every incident they may read in full read
-// the table itself: the same rows and values, and their filters on enterprise_id and indicators
-// keep the table's indexes, which the view's computed columns would hide. Every other role,
-// including any added later, reads the view.
+// incidents_as_seen (storage/schema/03_records.sql) removes the victim's identity in SQL, before
+// any filter, for every role. Only the roles that SPEC §3 shows every incident they may read in
+// full read the table itself: the same rows and values, and their filters on enterprise_id and
+// indicators keep the table's indexes, which the view's computed columns would hide. Every other
+// role, including any added later, reads the view.
 std::string IncidentSource(const Principal& caller) {
   if (caller.is(v1::ROLE_NATIONAL) || caller.is(v1::ROLE_ADMIN) || caller.is(v1::ROLE_PROVINCIAL)) {
     return std::string(kPositionColumns) + ", false AS redacted FROM incidents";

@@ -25,7 +25,7 @@ struct FeedPage {
 
 // The read path's SQL: feeds of incidents and assets behind gap-free cursors, and single
 // records, each one transaction as `caller` so that row-level security decides visibility
-// (storage/migrations/0005_feeds.sql). Filters have been checked (feeds/filter_checks.h).
+// (storage/schema/03_records.sql). Filters have been checked (feeds/filter_checks.h).
 // Throws only when PostgreSQL fails.
 class FeedStore final {
  public:
@@ -33,7 +33,7 @@ class FeedStore final {
 
   // Up to `limit` visible incidents after `after` that match `filter`. An incident reached
   // only by SECTOR or PUBLIC sharing comes with `redacted` set and the victim's identity
-  // removed before `filter` applies (migration 0023), so a filter on a removed field matches
+  // removed before `filter` applies (incidents_as_seen), so a filter on a removed field matches
   // none of them. GetIncident redacts alike.
   [[nodiscard]] FeedPage<v1::Incident> ListIncidents(const Principal& caller,
                                                      const v1::IncidentFilter& filter,

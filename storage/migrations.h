@@ -4,11 +4,15 @@
 
 namespace sitrep::storage {
 
-// Applies every migration in storage/migrations/ (compiled into the binary) that the database
-// has not recorded yet, each in its own transaction, under a transaction-level advisory lock so
-// that servers starting together apply each exactly once. Connects with `owner_url` (the role
-// that owns the schema) and creates the role sitrep_app (NOLOGIN, NOBYPASSRLS) that pooled
-// connections switch to, granted only what the server needs. Returns the number applied.
+// Brings the database's schema to the one compiled into the binary, under a transaction-level
+// advisory lock so that servers starting together do each step exactly once. An empty database
+// runs the table family files of storage/schema/ in one transaction and is stamped with the
+// baseline version and every migration; a database made that way earlier gets each migration of
+// storage/migrations/ it has not recorded, each in its own transaction. A database made by the
+// numbered chain that preceded the baseline is refused (StartupError saying so).
+// Connects with `owner_url` (the role that owns the schema) and creates the role sitrep_app
+// (NOLOGIN, NOBYPASSRLS) that pooled connections switch to, granted only what the server
+// needs. Returns the number of steps taken: 1 for a new schema, else the migrations applied.
 // Throws pqxx exceptions when PostgreSQL fails.
 int RunMigrations(const std::string& owner_url);
 

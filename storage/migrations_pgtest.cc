@@ -1,6 +1,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -10,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "storage/embedded_cluster.h"
 #include "storage/migration_files.h"
 #include "storage/migrations.h"
 #include "storage/pool.h"
@@ -46,13 +49,173 @@ std::map<std::string, std::vector<std::string>> ReadCsv(const std::filesystem::p
 }
 
 const std::filesystem::path kShared = SITREP_SHARED_DIR;
+const std::filesystem::path kStorage = SITREP_STORAGE_DIR;
+const std::filesystem::path kSnapshot = kStorage / "schema" / "baseline_v27.snapshot.sql";
 
-TEST(MigrationsPgTest, EmptyDatabaseGetsEveryMigrationOnce) {
+// What a command printed on its standard output; fails the test when it exits non-zero.
+std::string OutputOf(const std::string& command) {
+  std::string output;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) {
+    ADD_FAILURE() << "cannot run " << command;
+    return output;
+  }
+  char buffer[4096];
+  size_t n = 0;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
+  const int status = pclose(pipe);
+  EXPECT_EQ(status, 0) << command;
+  return output;
+}
+
+// The newest /usr/lib/postgresql/<N>/bin/pg_dump, the one the test cluster's server matches.
+std::string PgDump() {
+  std::filesystem::path newest;
+  for (const auto& entry : std::filesystem::directory_iterator("/usr/lib/postgresql")) {
+    const std::filesystem::path candidate = entry.path() / "bin" / "pg_dump";
+    if (std::filesystem::exists(candidate) &&
+        (newest.empty() || std::stoi(entry.path().filename().string()) >
+                               std::stoi(newest.parent_path().parent_path().filename().string()))) {
+      newest = candidate;
+    }
+  }
+  return newest.string();
+}
+
+std::string Quoted(const std::string& word) { return "'" + word + "'"; }  // URLs hold no '
+
+// `pg_dump --schema-only` of a database, without psql meta-commands (\restrict), which only
+// psql understands, and without the owner's name, which differs between clusters.
+std::string SchemaDump(const std::string& url) {
+  const std::string dump =
+      OutputOf(PgDump() + " --schema-only --no-owner --dbname=" + Quoted(url) + " 2>&1");
+  std::string kept;
+  std::istringstream lines(dump);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.starts_with("\\") || line.starts_with("-- Dumped from") ||
+        line.starts_with("-- Dumped by")) {
+      continue;
+    }
+    const std::string for_role = "ALTER DEFAULT PRIVILEGES FOR ROLE ";
+    if (line.starts_with(for_role)) {
+      line = "ALTER DEFAULT PRIVILEGES " + line.substr(line.find(' ', for_role.size()) + 1);
+    }
+    kept += line + "\n";
+  }
+  return kept;
+}
+
+// A dump without comments and blank lines, which say nothing of the schema.
+std::string Normalised(const std::string& dump) {
+  std::string kept;
+  std::istringstream lines(dump);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.empty() || line.starts_with("--")) continue;
+    kept += line + "\n";
+  }
+  return kept;
+}
+
+// `diff -u` of two texts, for a failure message.
+std::string DiffOf(const std::string& a, const std::string& b) {
+  const std::filesystem::path dir = test::TestCluster::ScratchDirectory();
+  std::ofstream(dir / "a.sql") << a;
+  std::ofstream(dir / "b.sql") << b;
+  FILE* pipe =
+      popen(("diff -u " + (dir / "a.sql").string() + " " + (dir / "b.sql").string()).c_str(), "r");
+  std::string output;
+  char buffer[4096];
+  size_t n = 0;
+  while (pipe != nullptr && (n = fread(buffer, 1, sizeof buffer, pipe)) > 0) {
+    output.append(buffer, n);
+  }
+  if (pipe != nullptr) pclose(pipe);
+  return output;
+}
+
+std::string FileText(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+constexpr char kSnapshotHeader[] =
+    "-- GENERATED FILE, do not edit. pg_dump --schema-only --no-owner of a database built from\n"
+    "-- storage/schema/*.sql at the baseline, version 27 (psql meta-commands and the owner's\n"
+    "-- name removed). storage/migrations_pgtest.cc checks that this plus every migration of\n"
+    "-- storage/migrations/ equals the family files. Regenerate it only when the baseline itself\n"
+    "-- changes, with no migration in storage/migrations/:\n"
+    "--   SITREP_WRITE_BASELINE_SNAPSHOT=1 <build>/storage/migrations_pgtest \\\n"
+    "--     --gtest_filter='*FamilyFilesEqualBaselinePlusMigrations*'\n";
+
+TEST(MigrationsPgTest, EmptyDatabaseGetsTheSchemaOnce) {
   const std::string url = test::TestCluster::EmptyDatabaseUrl();
 
-  EXPECT_EQ(RunMigrations(url), kMigrationCount);
+  EXPECT_EQ(RunMigrations(url), 1);
   EXPECT_EQ(RunMigrations(url), 0);
-  EXPECT_EQ(CountOf(url, "SELECT count(*) FROM schema_migrations"), kMigrationCount);
+  EXPECT_EQ(CountOf(url, "SELECT count(*) FROM schema_migrations"), 1 + kMigrationCount);
+  EXPECT_EQ(CountOf(url, "SELECT max(version) FROM schema_migrations"),
+            kMigrationCount == 0 ? kBaselineVersion : CompiledMigrations().back().version);
+}
+
+// The proof that both ways to the current schema agree: database A from the family files,
+// database B from the committed snapshot of the baseline plus every migration.
+TEST(MigrationsPgTest, FamilyFilesEqualBaselinePlusMigrations) {
+  const std::string from_families = test::TestCluster::EmptyDatabaseUrl();
+  ASSERT_EQ(RunMigrations(from_families), 1);
+  const std::string expected = SchemaDump(from_families);
+
+  if (std::getenv("SITREP_WRITE_BASELINE_SNAPSHOT") != nullptr) {
+    ASSERT_EQ(kMigrationCount, 0) << "the snapshot is the baseline alone: fold the migrations "
+                                     "into a new baseline first";
+    std::ofstream(kSnapshot) << kSnapshotHeader << expected;
+  }
+  const std::string snapshot = FileText(kSnapshot);
+  ASSERT_FALSE(snapshot.empty()) << kSnapshot << " not found";
+
+  const std::string from_snapshot = test::TestCluster::EmptyDatabaseUrl();
+  {
+    pqxx::connection connection(from_snapshot);
+    pqxx::nontransaction tx(connection);
+    tx.exec0(snapshot);
+    // The dump empties search_path for the rest of the session.
+    tx.exec_params0("INSERT INTO public.schema_migrations (version, name) VALUES ($1, 'baseline')",
+                    kBaselineVersion);
+  }
+  EXPECT_EQ(RunMigrations(from_snapshot), kMigrationCount);
+
+  const std::string a = Normalised(expected);
+  const std::string b = Normalised(SchemaDump(from_snapshot));
+  EXPECT_TRUE(a == b) << "storage/schema/ (---) and the baseline snapshot plus storage/migrations/ "
+                         "(+++) differ; edit both the family file and the migration:\n"
+                      << DiffOf(a, b);
+}
+
+// A database of the numbered chain that preceded the baseline is refused, with a sentence that
+// says what to do, and left as it was.
+TEST(MigrationsPgTest, DatabaseOfThePreBaselineChainIsRefused) {
+  const std::string url = test::TestCluster::EmptyDatabaseUrl();
+  {
+    pqxx::connection connection(url);
+    pqxx::nontransaction tx(connection);
+    tx.exec0(
+        "CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, "
+        "applied_at timestamptz NOT NULL DEFAULT now());"
+        "INSERT INTO schema_migrations (version, name) VALUES (1, '0001_reference'), "
+        "(25, '0025_credential_notices')");
+  }
+  try {
+    RunMigrations(url);
+    ADD_FAILURE() << "a pre-baseline database was accepted";
+  } catch (const StartupError& error) {
+    EXPECT_THAT(error.what(), ::testing::HasSubstr("before the schema baseline"));
+    EXPECT_THAT(error.what(), ::testing::HasSubstr("create the database afresh"));
+  }
+  EXPECT_EQ(CountOf(url, "SELECT count(*) FROM schema_migrations"), 2);
+  EXPECT_EQ(CountOf(url, "SELECT count(*) FROM pg_tables WHERE tablename = 'incidents'"), 0);
 }
 
 TEST(MigrationsPgTest, MigratedDatabaseAppliesNothing) {
@@ -69,13 +232,12 @@ TEST(MigrationsPgTest, TwoServersMigratingAtOnceBothSucceedAndApplyEachOnce) {
   first.join();
   second.join();
 
-  EXPECT_EQ(applied_by_first + applied_by_second, kMigrationCount);
-  EXPECT_EQ(CountOf(url, "SELECT count(DISTINCT version) FROM schema_migrations"), kMigrationCount);
-  EXPECT_EQ(CountOf(url, "SELECT count(*) FROM schema_migrations"), kMigrationCount);
+  EXPECT_EQ(applied_by_first + applied_by_second, 1);
+  EXPECT_EQ(CountOf(url, "SELECT count(*) FROM schema_migrations"), 1 + kMigrationCount);
 }
 
-TEST(MigrationsPgTest, MigrationsAreNumberedInOrder) {
-  int previous = 0;
+TEST(MigrationsPgTest, MigrationsAreNumberedInOrderAboveTheBaseline) {
+  int previous = kBaselineVersion;
   for (const MigrationFile& migration : CompiledMigrations()) {
     EXPECT_GT(migration.version, previous) << migration.name;
     EXPECT_FALSE(migration.sql.empty()) << migration.name;
@@ -163,7 +325,7 @@ TEST(MigrationsPgTest, SectorsAreSeededFromTheReferenceList) {
 }
 
 // The time conversions are exact to the microsecond in every TimeZone, and they and the
-// situation viewers are simple enough for the planner to inline (0015): a call it cannot inline
+// situation viewers are simple enough for the planner to inline: a call it cannot inline
 // costs the SQL-function executor per row.
 TEST(MigrationsPgTest, TimeConversionsAreExactAndHotFunctionsAreInlined) {
   pqxx::connection connection(test::TestCluster::FreshDatabaseUrl());

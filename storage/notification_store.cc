@@ -47,15 +47,19 @@ constexpr const char* kNoticeColumns =
     "array_to_json(n.incident_ids)::text, array_to_json(n.asset_ids)::text, "
     "array_to_json(n.cve_ids)::text, sitrep_micros(n.created_at)";
 
-// The target columns, `now_param` standing for the time that decides overdue: a target is
-// overdue when its notice's deadline has passed and it has no feedback yet (SPEC §2).
+// Whether a target is overdue at `now_param` (micros): sitrep_notice_overdue, the one home of
+// the rule (storage/schema/04_notifications.sql).
+std::string OverdueAt(const std::string& now_param) {
+  return "sitrep_notice_overdue(t.state, t.response_deadline, sitrep_time(" + now_param +
+         "::bigint))";
+}
+
+// The target columns, `now_param` standing for the time that decides overdue.
 constexpr int kTargetColumnCount = 10;
 std::string TargetColumns(const std::string& now_param) {
   return "t.notification_id, t.id, t.province, t.enterprise_id, t.state, t.feedback, t.outcome, "
-         "array_to_json(t.feedback_incident_ids)::text, t.national, (t.state IN ('DELIVERED', "
-         "'ACKNOWLEDGED') "
-         "AND n.response_deadline < sitrep_time(" +
-         now_param + "::bigint))";
+         "array_to_json(t.feedback_incident_ids)::text, t.national, " +
+         OverdueAt(now_param);
 }
 
 v1::Notification NoticeFromRow(const pqxx::row& row) {
@@ -121,7 +125,8 @@ std::vector<v1::Notification> LoadNotices(pqxx::work& tx, const std::vector<int6
     *target = TargetFromRow(row, 0);
     targets[{target->province(), target->id()}] = target;
     if (with_history) {
-      // Delivery is the target's creation: the notice's time, by its issuer (migration 0017).
+      // Delivery is the target's creation: the notice's time, by its issuer (the target carries
+      // both).
       v1::TargetEvent& delivered = *target->add_history();
       delivered.set_state(v1::TARGET_STATE_DELIVERED);
       *delivered.mutable_time() = notice->second.create_time();
@@ -223,7 +228,7 @@ Outcome<v1::Notification> NotificationStore::Issue(const Principal& caller,
     }
     // Each target starts DELIVERED (the column default); its creation is that step of its
     // history (LoadNotices). It carries the notice's deadline and creation time for the
-    // situation's backlog (migration 0017).
+    // situation's backlog.
     tx.exec_params(
         "INSERT INTO notification_targets (notification_id, province, enterprise_id, "
         "response_deadline, notice_created_at) "
@@ -248,9 +253,7 @@ Page<v1::Notification> NotificationStore::List(const Principal& caller, const No
     target_where += " AND t.state = ANY(" + params.Add(ArrayLiteral(names)) + "::text[])";
   }
   if (query.overdue_only) {
-    target_where += " AND t.state IN ('DELIVERED', 'ACKNOWLEDGED') AND n.response_deadline < " +
-                    std::string("sitrep_time(") + params.Add(std::to_string(ToMicros(now))) +
-                    "::bigint)";
+    target_where += " AND " + OverdueAt(params.Add(std::to_string(ToMicros(now))));
   }
   if (query.min_priority != v1::SEVERITY_UNSPECIFIED) {
     notice_where +=
@@ -395,8 +398,8 @@ UnseenRecords NotificationStore::Unseen(
   UnseenRecords unseen;
   if (incident_ids.empty() && asset_ids.empty()) return unseen;
   return InTransaction(pool_, caller, [&](pqxx::work& tx) {
-    // The read policies (0005_feeds.sql) filter both tables: an id the caller may not read
-    // finds no row, exactly like one that does not exist.
+    // The read policies (storage/schema/04_notifications.sql) filter both tables: an id the caller
+    // may not read finds no row, exactly like one that does not exist.
     const pqxx::result result = tx.exec_params(
         "SELECT 'i', x.i - 1 FROM unnest($1::bigint[]) WITH ORDINALITY AS x(id, i)"
         " WHERE NOT EXISTS (SELECT 1 FROM incidents r WHERE r.id = x.id)"
@@ -419,7 +422,7 @@ uint64_t NotificationStore::InboxEnd(const Principal& caller) {
 
 std::vector<NoticeBacklog> NotificationStore::Backlog(TimePoint now) {
   // The whole backlog whoever asks: metrics are for the platform's operators. Counted by a
-  // function of the tables' owner (migration 0013): row-level security per row was too slow.
+  // function of the tables' owner: row-level security per row was too slow.
   Principal platform;
   platform.role = v1::ROLE_ADMIN;
   return InTransaction(pool_, platform, [&](pqxx::work& tx) {

@@ -71,7 +71,7 @@ struct NoticeBacklog {
 };
 
 // The notifications, notification_targets and notification_events tables
-// (migrations/0004_notifications.sql, 0006_notification_flow.sql). Each public call is one
+// (storage/schema/04_notifications.sql). Each public call is one
 // transaction as `caller`, so row-level security decides what it sees and may change; `now`
 // (the server's Clock) stamps what is written and decides what is overdue. A returned
 // Notification carries the targets the caller may see, each with its `overdue` flag. Throws

@@ -11,7 +11,7 @@ namespace sitrep::storage {
 namespace {
 
 // An ENTERPRISE principal's province is its enterprise's (principals_role_binding in
-// migrations/0002_registry.sql), hence the join.
+// schema/02_registry.sql), hence the join.
 constexpr const char* kPrincipalColumns =
     "p.id, p.name, p.role, coalesce(p.province, e.province, 0), coalesce(p.enterprise_id, 0), "
     "p.description, sitrep_micros(p.created_at)";

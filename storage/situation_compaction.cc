@@ -1,9 +1,11 @@
-// The situation compactor's step (migration 0014): read the incident revisions past the rollups'
-// cursor, fan each out to the cells its viewers read, and fold them in with the cursor's move in
-// one transaction. The fan-out happens here rather than in SQL: one revision touches up to
-// 3 viewers × 2 province keys × 2 grains × 3 dimensions, and a hash map does that two orders of
-// magnitude faster than a grouped join. The rollup tables themselves are written only by
-// sitrep_store_situation_step, a SECURITY DEFINER function.
+// The situation compactor's step (storage/schema/05_situation.sql): read the incident revisions
+// past the rollups' cursor, fan each out to the cells its viewers read, and fold them in with
+// the cursor's move in one transaction; and the same for the asset writes past the asset cursor
+// (sitrep_compact_exposure, in SQL: assets are few and change slowly). The fan-out happens here
+// rather than in SQL: one revision touches up to 3 viewers × 2 province keys × 2 grains × 3
+// dimensions, and a hash map does that two orders of magnitude faster than a grouped join. The
+// rollup tables themselves are written only by sitrep_store_situation_step, a SECURITY DEFINER
+// function.
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -29,7 +31,7 @@ struct Position {
 
 // The changes of a step of at most $5 current revisions past the cursor ($1/$2) below the
 // horizon ($3/$4), fanned out by viewer here; the last two columns say where each change
-// stands in the feed (migration 0020).
+// stands in the feed.
 constexpr const char* kStepChangesSql =
     "SELECT x.sign, sitrep_micros(date_trunc('hour', x.at, 'UTC')),"
     " sitrep_micros(sitrep_situation_day(x.at)), x.province,"
@@ -105,7 +107,8 @@ class StepSums {
           }
         }
       }
-      // Open incidents by enterprise: regulators' viewers only (0008).
+      // Open incidents by enterprise: regulators' viewers only (an enterprise sees other
+      // victims' incidents redacted).
       if (!change[8].is_null() && viewer[0] != 'E') {
         opens_[{viewer, province, change[8].as<int64_t>()}] += sign;
       }
@@ -166,18 +169,24 @@ int64_t SituationStore::Compact(int64_t max_revisions) {
   system.name = "situation-compactor";
   return InTransaction(pool_, system, [&](pqxx::work& tx) -> int64_t {
     horizon_.Exempt(tx.exec1("SELECT pg_current_xact_id()::text")[0].as<uint64_t>());
+    // The one lock of the rollups: one compactor at a time, whichever server runs it.
     if (!tx.exec1("SELECT pg_try_advisory_xact_lock(hashtext('sitrep_compact_situation'))")[0]
              .as<bool>()) {
       return -1;
     }
-    const int64_t exposure_moved = tx.exec1("SELECT sitrep_compact_situation()")[0].as<int64_t>();
+    // Every transaction below the horizon has ended, so no revision or asset write can appear
+    // at or before the new cursors later.
+    const uint64_t horizon = horizon_.Read(tx);
+    const int64_t exposure_moved =
+        tx.exec_params1("SELECT sitrep_compact_exposure($1::xid8, $2::bigint, $3::bigint)",
+                        std::to_string(horizon - 1), std::numeric_limits<int64_t>::max(),
+                        max_revisions)[0]
+            .as<int64_t>();
 
     const pqxx::row stored = tx.exec1("SELECT feed_xid::text, feed_seq FROM situation_cursor");
     const Position cursor{stored[0].as<uint64_t>(), stored[1].as<int64_t>()};
-    // Every transaction below the horizon has ended, so no revision can appear at or before
-    // the new cursor later. The step ends at the last change it read: every revision at or
-    // before that position is in it.
-    const uint64_t horizon = horizon_.Read(tx);
+    // The step ends at the last change it read: every revision at or before that position is
+    // in it.
     const pqxx::result changes = tx.exec_params(kStepChangesSql, std::to_string(cursor.xid),
                                                 cursor.seq, std::to_string(horizon - 1),
                                                 std::numeric_limits<int64_t>::max(), max_revisions);

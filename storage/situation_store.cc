@@ -15,13 +15,14 @@
 namespace sitrep::storage {
 namespace {
 
-// The rollups' changes past their cursor (migration 0014), as of the statement's snapshot.
+// The rollups' changes past their cursor, as of the statement's snapshot.
 constexpr const char* kPastCursorChanges =
     "sitrep_situation_changes((SELECT feed_xid FROM situation_cursor),"
     " (SELECT feed_seq FROM situation_cursor), '18446744073709551615'::xid8,"
     " 9223372036854775807)";
 
-// The bucket of an incident's time, as 0008_situation.sql buckets it; $2 is the grain.
+// The bucket of an incident's time, as storage/schema/05_situation.sql buckets it; $2 is the
+// grain.
 constexpr const char* kIncidentBucket =
     "CASE WHEN $2 = 'h' "
     "THEN date_trunc('hour', coalesce(i.occurred_at, i.detected_at, i.received_at), 'UTC') "
@@ -29,7 +30,7 @@ constexpr const char* kIncidentBucket =
 
 // $1 provinces (the cells' province keys: {0} without a filter), $2 grain, $3/$4 the range in
 // micros, $5 no province filter, $6 the caller is an enterprise, $7 its enterprise, $8 its
-// principal. Three parts (migration 0014): the cells as of the rollups' cursor (a bucket and its
+// principal. Three parts: the cells as of the rollups' cursor (a bucket and its
 // count array per row; decoded by slot here, which is cheaper than unnesting in SQL), the
 // revisions past it, and an enterprise's own incidents that no viewer it holds covers (SECTOR or
 // PUBLIC sharing would count them twice). One statement, so all three see one snapshot. Rows:
@@ -68,15 +69,18 @@ const std::string kIncidentCellsSql =
     " AND s.severity = x.severity GROUP BY 1, 3";
 
 // $1 provinces, $2 no province filter, $3 the caller is an enterprise, $4 its enterprise, $5
-// its principal. Assets have no sharing: an enterprise counts its own assets directly.
+// its principal. The counts as of the asset cursor plus the asset writes past it, in one
+// statement (one snapshot), as for incidents. Assets have no sharing: an enterprise counts its
+// own assets directly.
 constexpr const char* kExposureSql =
     "SELECT protocol, vendor, sum(n)::bigint FROM ("
     " SELECT protocol, vendor, n FROM situation_exposure_counts"
     " WHERE viewer = ANY (sitrep_caller_viewers()) AND province = ANY ($1::integer[])"
     " UNION ALL"
-    " SELECT protocol, vendor, n FROM situation_exposure_deltas x"
+    " SELECT protocol, vendor, sign FROM sitrep_exposure_changes("
+    " (SELECT asset_feed_xid FROM situation_cursor), (SELECT asset_feed_seq FROM situation_cursor),"
+    " '18446744073709551615'::xid8, 9223372036854775807) x"
     " WHERE ($2 OR x.province = ANY ($1::integer[]))"
-    " AND ARRAY['N', 'P:' || x.province] && sitrep_caller_viewers()"
     " UNION ALL"
     " SELECT protocol, vendor, 1 FROM assets a"
     " WHERE $3 AND a.internet_exposed AND (a.enterprise_id = $4 OR a.reporter_id = $5)"
@@ -113,13 +117,13 @@ const std::string kTopEnterprisesSql =
 
 // $1 provinces, $2 no province filter, $3/$4 the range in micros, $5 now in micros. Row-level
 // security on notification_targets decides which targets the caller sees. A target the
-// national centre itself must answer (escalation, 0009) is its backlog, not its province's.
-// Each target carries its notice's deadline and creation time (0017): no join to notifications.
+// national centre itself must answer (a `national` target) is its backlog, not its province's.
+// Each target carries its notice's deadline and creation time: no join to notifications.
 constexpr const char* kNoticeBacklogSql =
     "SELECT t.province,"
     " count(*) FILTER (WHERE t.state IN ('DELIVERED', 'ACKNOWLEDGED')),"
-    " count(*) FILTER (WHERE t.state IN ('DELIVERED', 'ACKNOWLEDGED')"
-    "   AND t.response_deadline < sitrep_time($5)),"
+    " count(*) FILTER (WHERE sitrep_notice_overdue(t.state, t.response_deadline,"
+    "   sitrep_time($5))),"
     " coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY"
     "   extract(epoch FROM t.acknowledged_at - t.notice_created_at)) FILTER (WHERE"
     "   t.acknowledged_at IS NOT NULL AND t.notice_created_at >= sitrep_time($3)"
@@ -173,7 +177,7 @@ void ForEachCount(std::string_view text, Add&& add) {
 std::shared_ptr<const std::vector<IncidentCell>> SituationStore::Slots(pqxx::work& tx, int slot) {
   std::lock_guard lock(slots_mu_);
   if (slots_ && static_cast<size_t>(slot) <= slots_->size()) return slots_;
-  // Slots are only ever appended (0014), so a list that lacks one is merely old.
+  // Slots are only ever appended, so a list that lacks one is merely old.
   auto slots = std::make_shared<std::vector<IncidentCell>>();
   for (const pqxx::row& row :
        tx.exec("SELECT slot, dimension, value, severity FROM situation_slots ORDER BY slot")) {

@@ -38,7 +38,7 @@ struct IncidentCell {
   v1::Category category = v1::CATEGORY_UNSPECIFIED;
   v1::Severity severity = v1::SEVERITY_UNSPECIFIED;
   int64_t count = 0;
-  // The rollups' slot (0014) of this dimension value and severity: cells of one slot differ
+  // The rollups' slot of this dimension value and severity: cells of one slot differ
   // only in their bucket.
   size_t slot = 0;
 };
@@ -53,8 +53,7 @@ struct SituationRows {
   std::vector<v1::EnterpriseCount> top_enterprises;
 };
 
-// The situation rollups of storage/migrations/0008_situation.sql and 0014_situation_from_feed.sql.
-// Reads run as the caller, so
+// The situation rollups of storage/schema/05_situation.sql. Reads run as the caller, so
 // row-level security decides what is counted; NATIONAL, ADMIN and PROVINCIAL callers read
 // rollup rows only, an ENTERPRISE caller also its own incidents and assets directly (indexed by
 // enterprise and reporter). Thread-safe; throws only when PostgreSQL fails.
@@ -66,16 +65,16 @@ class SituationStore final {
   [[nodiscard]] SituationRows Read(const Principal& caller, const SituationQuery& query);
 
   // One compaction step (storage/situation_compaction.cc): folds up to `max_revisions` incident
-  // revisions past the rollups' cursor into the cells and moves the cursor, and moves waiting
-  // exposure deltas into their counts. Returns how many changes (revisions and the ones they
-  // replaced) and deltas it folded (0 when it had caught up), or -1 when another compaction was
-  // running.
+  // revisions past the rollups' cursor into the cells and up to as many asset writes past the
+  // asset cursor into the exposure counts, and moves both cursors. Returns how many changes
+  // (revisions and the ones they replaced) and asset writes it folded (0 when it had caught
+  // up), or -1 when another compaction was running.
   int64_t Compact(int64_t max_revisions = kCompactionStep);
 
   static constexpr int64_t kCompactionStep = 20000;
 
  private:
-  // What each position of the cells' count arrays counts (storage/migrations/0014), as a cell
+  // What each position of the cells' count arrays counts (situation_slots), as a cell
   // without bucket and count: element i is slot i + 1. Read from situation_slots once and again
   // when one past the end, `slot`, is asked for. Immutable: a reader keeps its list while
   // another thread loads a newer one.

@@ -13,7 +13,7 @@
 // How proto values are stored in columns; internal to storage/.
 //
 // Times cross the SQL boundary as microseconds since the Unix epoch (bigint): select
-// `sitrep_micros(column)` and write `sitrep_time($n)` (migrations/0001_reference.sql), which
+// `sitrep_micros(column)` and write `sitrep_time($n)` (storage/schema/01_reference.sql), which
 // keeps full microsecond precision without parsing timestamp text.
 //
 // Enum columns hold the proto value's name without the enum's prefix: Role ROLE_PROVINCIAL is

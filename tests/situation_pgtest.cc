@@ -48,7 +48,7 @@ Totals TotalsOf(const google::protobuf::RepeatedPtrField<v1::IncidentCount>& cou
 
 class SituationTest : public ServerFixture {
  protected:
-  // Folds every revision and exposure delta into the rollups, step by step (migration 0014),
+  // Folds every revision and asset write into the rollups, step by step,
   // waiting while the server's own compactor holds the lock. Small steps, so that a test run
   // also crosses step boundaries.
   void CompactAll() {
@@ -67,7 +67,8 @@ class SituationTest : public ServerFixture {
     return QueryInt(server_->database_url(),
                     "SELECT (SELECT count(*) FROM incidents i, situation_cursor c"
                     " WHERE (i.feed_xid, i.feed_seq) > (c.feed_xid, c.feed_seq))"
-                    " + (SELECT count(*) FROM situation_exposure_deltas)");
+                    " + (SELECT count(*) FROM assets a, situation_cursor c"
+                    " WHERE (a.feed_xid, a.feed_seq) > (c.asset_feed_xid, c.asset_feed_seq))");
   }
 
   struct Caller {

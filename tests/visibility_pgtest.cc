@@ -1,7 +1,9 @@
 // SPEC §3 as a matrix: principals of every role and province × incidents of every sharing scope
-// and TLP × every read path (List, Get, Watch). Each principal sees exactly what an
-// independent statement of the rules allows, and row-level security holds even for SQL that
-// bypasses the C++ filters entirely (issue #4).
+// and TLP, and assets of every owner × every read path (Get, List and Watch of incidents and of
+// assets, and the situation overview's incident and exposure counts). Each principal sees
+// exactly what an independent statement of the rules allows, and row-level security holds even
+// for SQL that bypasses the C++ filters entirely. Row-level security is the one home of the
+// rule (storage/schema/03_records.sql); this table is its independent statement.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -12,6 +14,7 @@
 #include "domain/page_token.h"
 #include "domain/time_convert.h"
 #include "sitrep/v1/feed.grpc.pb.h"
+#include "sitrep/v1/notification.grpc.pb.h"
 #include "storage/pool.h"
 #include "storage/transaction.h"
 #include "tests/push_client.h"
@@ -60,6 +63,61 @@ bool MaySee(const Viewer& viewer, const Record& record) {
       return record.enterprise_id == viewer.enterprise_id || shared_to_enterprise;
     case v1::ROLE_COLLECTOR:
       return record.reporter_id == viewer.principal_id;
+    default:
+      return false;
+  }
+}
+
+struct AssetRecord {
+  std::string asset_key;
+  uint32_t province;
+  int64_t enterprise_id;
+  int64_t reporter_id;
+};
+
+// SPEC §3 for assets, which carry no sharing scope.
+bool MaySeeAsset(const Viewer& viewer, const AssetRecord& asset) {
+  switch (viewer.role) {
+    case v1::ROLE_ADMIN:
+    case v1::ROLE_NATIONAL:
+      return true;
+    case v1::ROLE_PROVINCIAL:
+      return asset.province == viewer.province;
+    case v1::ROLE_ENTERPRISE:
+      return asset.enterprise_id == viewer.enterprise_id ||
+             asset.reporter_id == viewer.principal_id;
+    case v1::ROLE_COLLECTOR:
+      return asset.reporter_id == viewer.principal_id;
+    default:
+      return false;
+  }
+}
+
+struct NoticeRecord {
+  std::string title;
+  uint32_t issuer_province;      // 0: the national centre
+  uint32_t target_province;      // 0: none (an enterprise target)
+  int64_t target_enterprise_id;  // 0: none (a province target)
+};
+
+// Whether the notification service serves the role at all: the parties of the loop. ADMIN (a
+// platform operator) and COLLECTOR are refused every call with PERMISSION_DENIED, before row-level
+// security (which would let ADMIN read every notice) is asked.
+bool IsNoticeParty(const Viewer& viewer) {
+  return viewer.role == v1::ROLE_NATIONAL || viewer.role == v1::ROLE_PROVINCIAL ||
+         viewer.role == v1::ROLE_ENTERPRISE;
+}
+
+// SPEC §3 for notices: the national centre sees every notice; a province those addressed to it
+// and those it issued; an enterprise those addressed to it.
+bool MaySeeNotice(const Viewer& viewer, const NoticeRecord& notice) {
+  switch (viewer.role) {
+    case v1::ROLE_NATIONAL:
+      return true;
+    case v1::ROLE_PROVINCIAL:
+      return notice.target_province == viewer.province || notice.issuer_province == viewer.province;
+    case v1::ROLE_ENTERPRISE:
+      return notice.target_enterprise_id == viewer.enterprise_id;
     default:
       return false;
   }
@@ -137,6 +195,56 @@ TEST_F(VisibilityTest, EveryPrincipalSeesExactlyWhatSpecSection3Allows) {
   ASSERT_EQ(PushAll(*channel_, gd_collector.token, {gd_batch}).acks.at(0).accepted(), 20u);
   ASSERT_EQ(PushAll(*channel_, bj_collector.token, {bj_batch}).acks.at(0).accepted(), 1u);
 
+  // Assets, every one internet-exposed: the Guangdong collector's of the energy firm and of no
+  // enterprise, the Beijing collector's, and one the energy firm pushed itself.
+  const Viewer& victim = viewers[4];
+  const std::vector<std::pair<const Viewer*, AssetRecord>> asset_rows = {
+      {&gd_collector, {"gd-firm-plc", 440000, gd_energy.id(), gd_collector.principal_id}},
+      {&gd_collector, {"gd-unowned-hmi", 440000, 0, gd_collector.principal_id}},
+      {&bj_collector, {"bj-rtu", 110000, 0, bj_collector.principal_id}},
+      {&victim, {"firm-own-gateway", 440000, gd_energy.id(), victim.principal_id}},
+  };
+  std::vector<AssetRecord> assets;
+  for (const auto& [pusher, row] : asset_rows) {
+    v1::PushBatch batch;
+    v1::Asset asset = SampleAsset(row.asset_key, row.province, clock_.Now());
+    if (pusher->role == v1::ROLE_COLLECTOR) asset.set_enterprise_id(row.enterprise_id);
+    *batch.add_assets() = asset;
+    ASSERT_EQ(PushAll(*channel_, pusher->token, {batch}).acks.at(0).accepted(), 1u)
+        << row.asset_key;
+    assets.push_back(row);
+  }
+
+  // Notices: national bulletins to Guangdong and to Beijing, and Guangdong's notice to the
+  // energy firm.
+  auto notification_service = v1::NotificationService::NewStub(channel_);
+  const std::vector<std::pair<const Viewer*, NoticeRecord>> notice_rows = {
+      {&viewers[1], {"bulletin-to-guangdong", 0, 440000, 0}},
+      {&viewers[1], {"bulletin-to-beijing", 0, 110000, 0}},
+      {&viewers[2], {"guangdong-to-firm", 440000, 0, gd_energy.id()}},
+  };
+  std::vector<NoticeRecord> notice_records;
+  std::map<int64_t, std::string> notice_names;
+  for (const auto& [issuer, row] : notice_rows) {
+    v1::IssueNotificationRequest issue;
+    v1::Notification* notice = issue.mutable_notification();
+    notice->set_title(row.title);
+    notice->set_priority(v1::SEVERITY_II);
+    notice->set_tlp(v1::TLP_AMBER);
+    v1::NotificationTarget* target = notice->add_targets();
+    if (row.target_enterprise_id != 0) {
+      target->set_enterprise_id(row.target_enterprise_id);
+    } else {
+      target->set_province(row.target_province);
+    }
+    v1::Notification issued;
+    const grpc::Status status =
+        notification_service->IssueNotification(As(issuer->token).get(), issue, &issued);
+    ASSERT_TRUE(status.ok()) << row.title << ": " << status.error_message();
+    notice_records.push_back(row);
+    notice_names[issued.id()] = row.title;
+  }
+
   auto feeds = v1::FeedService::NewStub(channel_);
   const std::map<std::string, int64_t> ids = [&] {
     std::map<std::string, int64_t> ids;
@@ -147,9 +255,19 @@ TEST_F(VisibilityTest, EveryPrincipalSeesExactlyWhatSpecSection3Allows) {
     }
     return ids;
   }();
-  // Redacted records come without their external ids (migration 0023): they are named by id.
+  // Redacted records come without their external ids: they are named by id.
   std::map<int64_t, std::string> names;
   for (const auto& [external_id, id] : ids) names[id] = external_id;
+  std::map<std::string, int64_t> asset_ids;
+  std::map<int64_t, std::string> asset_names;
+  {
+    pqxx::connection connection(server_->database_url());
+    pqxx::nontransaction tx(connection);
+    for (const auto& row : tx.exec("SELECT asset_key, id FROM assets")) {
+      asset_ids[row[0].as<std::string>()] = row[1].as<int64_t>();
+      asset_names[row[1].as<int64_t>()] = row[0].as<std::string>();
+    }
+  }
 
   for (const Viewer& viewer : viewers) {
     SCOPED_TRACE(viewer.name);
@@ -209,6 +327,111 @@ TEST_F(VisibilityTest, EveryPrincipalSeesExactlyWhatSpecSection3Allows) {
     }
     context.TryCancel();
     EXPECT_EQ(watched, allowed);
+
+    std::set<std::string> allowed_assets;
+    for (const AssetRecord& asset : assets) {
+      if (MaySeeAsset(viewer, asset)) allowed_assets.insert(asset.asset_key);
+    }
+    // Assets: List, Get, Watch.
+    std::set<std::string> listed_assets;
+    std::string asset_token;
+    for (;;) {
+      v1::ListAssetsRequest list_request;
+      list_request.set_page_size(3);
+      list_request.set_page_token(asset_token);
+      v1::ListAssetsResponse list_response;
+      ASSERT_TRUE(feeds->ListAssets(As(viewer.token).get(), list_request, &list_response).ok());
+      asset_token = list_response.next_page_token();
+      if (list_response.assets().empty()) break;
+      for (const v1::Asset& seen : list_response.assets()) {
+        listed_assets.insert(asset_names.at(seen.id()));
+      }
+    }
+    EXPECT_EQ(listed_assets, allowed_assets);
+    std::set<std::string> got_assets;
+    for (const auto& [asset_key, id] : asset_ids) {
+      v1::GetAssetRequest get_request;
+      get_request.set_id(id);
+      v1::Asset seen;
+      const grpc::Status status = feeds->GetAsset(As(viewer.token).get(), get_request, &seen);
+      if (status.ok()) {
+        got_assets.insert(asset_key);
+      } else {
+        EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+      }
+    }
+    EXPECT_EQ(got_assets, allowed_assets);
+    std::set<std::string> watched_assets;
+    grpc::ClientContext asset_context;
+    asset_context.AddMetadata("authorization", "Bearer " + viewer.token);
+    asset_context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    v1::WatchAssetsRequest watch_request;
+    watch_request.set_cursor(EncodeFeedCursor("assets", FeedPosition{}));
+    auto asset_stream = feeds->WatchAssets(&asset_context, watch_request);
+    v1::WatchAssetsResponse watch_response;
+    while (asset_stream->Read(&watch_response)) {
+      for (const v1::Asset& seen : watch_response.assets()) {
+        watched_assets.insert(asset_names.at(seen.id()));
+      }
+      if (watch_response.assets().empty()) break;
+    }
+    asset_context.TryCancel();
+    EXPECT_EQ(watched_assets, allowed_assets);
+
+    // Notices: Get each; the inbox and the outbox hold only what may be seen.
+    std::set<std::string> allowed_notices;
+    for (const NoticeRecord& notice : notice_records) {
+      if (MaySeeNotice(viewer, notice)) allowed_notices.insert(notice.title);
+    }
+    std::set<std::string> got_notices;
+    for (const auto& [id, title] : notice_names) {
+      v1::GetNotificationRequest get_request;
+      get_request.set_id(id);
+      v1::Notification seen;
+      const grpc::Status status =
+          notification_service->GetNotification(As(viewer.token).get(), get_request, &seen);
+      if (status.ok()) {
+        got_notices.insert(title);
+      } else {
+        EXPECT_EQ(status.error_code(), IsNoticeParty(viewer) ? grpc::StatusCode::NOT_FOUND
+                                                             : grpc::StatusCode::PERMISSION_DENIED)
+            << title;
+      }
+    }
+    EXPECT_EQ(got_notices, allowed_notices);
+    for (const v1::Box box : {v1::BOX_INBOX, v1::BOX_OUTBOX}) {
+      v1::ListNotificationsRequest list_request;
+      list_request.set_box(box);
+      v1::ListNotificationsResponse list_response;
+      const grpc::Status status = notification_service->ListNotifications(
+          As(viewer.token).get(), list_request, &list_response);
+      if (!IsNoticeParty(viewer)) {
+        EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+        continue;
+      }
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      for (const v1::Notification& seen : list_response.notifications()) {
+        const auto name = notice_names.find(seen.id());
+        if (name == notice_names.end()) continue;  // raised by a rule, not one of the table's
+        EXPECT_TRUE(allowed_notices.contains(name->second))
+            << v1::Box_Name(box) << " " << name->second;
+      }
+    }
+
+    // The situation overview counts the same rows: every incident the caller may read (all
+    // fall in the default 30 days) and every exposed asset it may read. Collectors get none.
+    v1::Situation situation;
+    const grpc::Status situation_status =
+        feeds->GetSituation(As(viewer.token).get(), v1::GetSituationRequest(), &situation);
+    if (viewer.role == v1::ROLE_COLLECTOR) {
+      EXPECT_EQ(situation_status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    } else {
+      ASSERT_TRUE(situation_status.ok()) << situation_status.error_message();
+      EXPECT_EQ(situation.total_incidents(), static_cast<int64_t>(allowed.size()));
+      int64_t exposed = 0;
+      for (const v1::ExposureCount& count : situation.exposures()) exposed += count.assets();
+      EXPECT_EQ(exposed, static_cast<int64_t>(allowed_assets.size()));
+    }
   }
 
   // The second wall: SQL that applies no filter at all, on the server's own role with a

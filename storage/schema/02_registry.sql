@@ -1,10 +1,11 @@
--- The registry of SPEC §1-§2: enterprises, principals, their tokens, and the audit log.
+-- The registry of SPEC §1-§2: enterprises, principals and their tokens, and the notices that
+-- end the open calls of a credential that changes.
 -- Enum columns hold the proto enum value's name without its prefix ("PLATFORM", "ADMIN"), so
 -- rows read well in psql and a renumbered proto cannot silently change stored meaning.
 --
 -- Distribution (SPEC §8): the registry tables are small and consulted on every request, so with
 -- Citus they become reference tables (copied to every node) and keep a plain id key; a
--- province column is indexed where the record has one. The record tables (0003, 0004) carry
+-- province column is indexed where the record has one. The record and notification tables carry
 -- the province in their primary key and are the distributed ones.
 
 CREATE TABLE enterprises (
@@ -59,26 +60,52 @@ CREATE TABLE tokens (
 );
 CREATE INDEX tokens_principal ON tokens (principal_id, id);
 
--- One row per API call, append-only: the server's role may INSERT and SELECT only. It has no
--- foreign key, so that an audit row is written even for a caller that could not be
--- authenticated (principal_id 0) and can later be archived on its own; it has no province
--- either, and grows with time, so at scale it is partitioned by time rather than distributed.
-CREATE TABLE audit_entries (
-  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  at timestamptz NOT NULL DEFAULT now(),
-  principal_id bigint NOT NULL DEFAULT 0,
-  method text NOT NULL,
-  target text NOT NULL DEFAULT '',
-  rows bigint NOT NULL DEFAULT 0,
-  status text NOT NULL,
-  peer text NOT NULL DEFAULT ''
-);
-CREATE INDEX audit_entries_at ON audit_entries (at);
-CREATE INDEX audit_entries_principal ON audit_entries (principal_id, id);
-CREATE INDEX audit_entries_method ON audit_entries (method, id);
-
 -- Nothing is deleted from the registry, and a principal never changes after creation; tokens
 -- are revoked by setting revoked_at.
 GRANT SELECT, INSERT, UPDATE ON enterprises, tokens TO sitrep_app;
 GRANT SELECT, INSERT ON principals TO sitrep_app;
-GRANT SELECT, INSERT ON audit_entries TO sitrep_app;
+
+-- Long-lived calls (watches, Push) authenticate once, so sitrepd LISTENs on sitrep_credentials
+-- to end the open calls of a credential that stops being what it was (server/live_calls.h):
+-- a token revoked, its expiry or owner changed, or deleted; a principal's binding (role,
+-- province, enterprise) changed or the principal deleted; an enterprise's province or sector
+-- changed (its principals' province and sector come from it). Payloads are "token:<id>",
+-- "principal:<id>" and "enterprise:<id>"; like every NOTIFY they are delivered at commit, and
+-- only if the transaction commits.
+-- The WHEN conditions are written as flat ORs, the form pg_dump gives back, so that the baseline
+-- snapshot reloads to the same definition (storage/migrations_pgtest.cc).
+CREATE FUNCTION sitrep_notify_credentials() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  changed_id bigint;
+BEGIN
+  IF TG_OP = 'DELETE' THEN changed_id := OLD.id; ELSE changed_id := NEW.id; END IF;
+  PERFORM pg_notify('sitrep_credentials', TG_ARGV[0] || ':' || changed_id::text);
+  RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER tokens_notify_credentials
+  AFTER UPDATE OF revoked_at, expires_at, principal_id, secret_sha256 ON tokens
+  FOR EACH ROW
+  WHEN (OLD.revoked_at IS DISTINCT FROM NEW.revoked_at OR OLD.expires_at IS DISTINCT FROM NEW.expires_at
+        OR OLD.principal_id IS DISTINCT FROM NEW.principal_id
+        OR OLD.secret_sha256 IS DISTINCT FROM NEW.secret_sha256)
+  EXECUTE FUNCTION sitrep_notify_credentials('token');
+CREATE TRIGGER tokens_notify_credentials_deleted AFTER DELETE ON tokens
+  FOR EACH ROW EXECUTE FUNCTION sitrep_notify_credentials('token');
+
+CREATE TRIGGER principals_notify_credentials
+  AFTER UPDATE OF name, role, province, enterprise_id ON principals
+  FOR EACH ROW
+  WHEN (OLD.name IS DISTINCT FROM NEW.name OR OLD.role IS DISTINCT FROM NEW.role
+        OR OLD.province IS DISTINCT FROM NEW.province
+        OR OLD.enterprise_id IS DISTINCT FROM NEW.enterprise_id)
+  EXECUTE FUNCTION sitrep_notify_credentials('principal');
+CREATE TRIGGER principals_notify_credentials_deleted AFTER DELETE ON principals
+  FOR EACH ROW EXECUTE FUNCTION sitrep_notify_credentials('principal');
+
+CREATE TRIGGER enterprises_notify_credentials
+  AFTER UPDATE OF province, sector ON enterprises
+  FOR EACH ROW
+  WHEN (OLD.province IS DISTINCT FROM NEW.province OR OLD.sector IS DISTINCT FROM NEW.sector)
+  EXECUTE FUNCTION sitrep_notify_credentials('enterprise');

@@ -1,5 +1,6 @@
--- The server's own role, the time conversions every store uses, and the seeded reference
--- tables of SPEC §2 (provinces, sectors).
+-- Reference data (SPEC §2) and what every other family builds on: the server's own role, the
+-- time conversions every store uses, the caller's per-transaction settings, and the seeded
+-- provinces and sectors.
 
 -- Pooled connections SET ROLE to sitrep_app so that row-level security applies to all the
 -- server runs: it is neither superuser, owner of any table nor BYPASSRLS. Roles are
@@ -27,20 +28,37 @@ END
 $$;
 
 GRANT USAGE ON SCHEMA public TO sitrep_app;
--- Sequences of tables made by this and later migrations (identity columns need no grant, but a
+-- Sequences of tables made by this and the later files (identity columns need no grant, but a
 -- plain sequence would). Table privileges are granted table by table, as each needs.
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE ON SEQUENCES TO sitrep_app;
 
 -- Times cross the SQL boundary as microseconds since the Unix epoch (bigint), which carries
 -- a protobuf Timestamp or a std::chrono time point without rounding (storage/sql_types.h).
--- Both are immutable: the epoch does not depend on the TimeZone setting.
+-- The bodies go through `timestamp without time zone` at UTC so that every step is immutable
+-- (timestamptz arithmetic may depend on TimeZone in general): PostgreSQL inlines only
+-- functions whose body is as immutable as the declaration, and these run for every row of a
+-- feed page and of an ingest group. Exact to the microsecond whatever the TimeZone setting
+-- (storage/migrations_pgtest.cc).
 CREATE FUNCTION sitrep_micros(t timestamptz) RETURNS bigint
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-  RETURN (extract(epoch FROM t) * 1000000)::bigint;
+  RETURN (extract(epoch FROM t AT TIME ZONE 'UTC') * 1000000)::bigint;
 
 CREATE FUNCTION sitrep_time(micros bigint) RETURNS timestamptz
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-  RETURN timestamptz 'epoch' + micros * interval '1 microsecond';
+  RETURN (timestamp 'epoch' + micros * interval '1 microsecond') AT TIME ZONE 'UTC';
+
+-- The minute a time falls in, whatever the session's time zone (date_trunc would follow it).
+CREATE FUNCTION sitrep_minute(at timestamptz) RETURNS timestamptz
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  RETURN date_bin(interval '1 minute', at, timestamptz 'epoch');
+
+-- The caller's identity comes from the per-transaction settings storage/transaction.cc sets
+-- (sitrep.role, sitrep.province, sitrep.enterprise_id, sitrep.sector, sitrep.principal_id);
+-- every row-level security policy reads them. An unset setting reads as '' and matches
+-- nothing, so a transaction that forgot SetCaller sees no records at all.
+CREATE FUNCTION sitrep_setting_bigint(name text) RETURNS bigint
+  LANGUAGE sql STABLE PARALLEL SAFE
+  RETURN nullif(current_setting(name, true), '')::bigint;
 
 -- GB/T 2260 provincial-level codes plus 660000 for the Xinjiang Production and Construction
 -- Corps (shared/reference/provinces.csv). Small and read by every request: with Citus these
