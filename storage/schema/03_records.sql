@@ -196,6 +196,55 @@ CREATE FUNCTION sitrep_may_read_asset(province integer, reporter_id bigint, ente
                                sitrep_setting_bigint('sitrep.principal_id'), province,
                                reporter_id, enterprise_id);
 
+-- The write rule, for the current caller: every incident and asset row is written under the
+-- settings of the principal that reports it (the ingest writer sets each reporter's caller
+-- before its rows), and these policies admit exactly what ingest/write_permission.cc admits
+-- (CheckMayWrite, CheckMayAmend). Nobody writes records as ADMIN: notices raised by rule go
+-- through the SECURITY DEFINER functions of 04_notifications.sql.
+
+-- Whether the caller may write a record of `province` about `enterprise_id` (NULL: none)
+-- reported by `reporter_id` (SPEC §1): its own records only; a provincial collector in its own
+-- province, a national one (province 0) in any; an enterprise about itself (or no enterprise)
+-- and in its own province.
+CREATE FUNCTION sitrep_may_write_record(province integer, reporter_id bigint,
+                                        enterprise_id bigint) RETURNS boolean
+  LANGUAGE sql STABLE PARALLEL SAFE
+  RETURN reporter_id = sitrep_setting_bigint('sitrep.principal_id')
+    AND CASE current_setting('sitrep.role', true)
+      WHEN 'COLLECTOR' THEN sitrep_setting_bigint('sitrep.province') = 0
+        OR province = sitrep_setting_bigint('sitrep.province')
+      WHEN 'ENTERPRISE' THEN (enterprise_id IS NULL
+                              OR enterprise_id = sitrep_setting_bigint('sitrep.enterprise_id'))
+        AND province = sitrep_setting_bigint('sitrep.province')
+      ELSE false
+    END;
+
+-- Who may amend an incident: its reporter, the enterprise it is about, or the national centre
+-- (SPEC §1: grade and close).
+CREATE FUNCTION sitrep_may_amend_incident(reporter_id bigint, enterprise_id bigint)
+  RETURNS boolean
+  LANGUAGE sql STABLE PARALLEL SAFE
+  RETURN current_setting('sitrep.role', true) = 'NATIONAL'
+    OR reporter_id = sitrep_setting_bigint('sitrep.principal_id')
+    OR (current_setting('sitrep.role', true) = 'ENTERPRISE'
+        AND enterprise_id = sitrep_setting_bigint('sitrep.enterprise_id'));
+
+-- What an amendment may turn the row into: the national centre anything; a collector or an
+-- enterprise only a record it could have written itself, in the reporter's name (the
+-- reporter does not change). Whether TLP or the sharing scope is loosened compares old and
+-- new, which a policy cannot: that rule stays with CheckMayAmend alone.
+CREATE FUNCTION sitrep_may_amend_into(province integer, enterprise_id bigint) RETURNS boolean
+  LANGUAGE sql STABLE PARALLEL SAFE
+  RETURN CASE current_setting('sitrep.role', true)
+    WHEN 'NATIONAL' THEN true
+    WHEN 'COLLECTOR' THEN sitrep_setting_bigint('sitrep.province') = 0
+      OR province = sitrep_setting_bigint('sitrep.province')
+    WHEN 'ENTERPRISE' THEN (enterprise_id IS NULL
+                            OR enterprise_id = sitrep_setting_bigint('sitrep.enterprise_id'))
+      AND province = sitrep_setting_bigint('sitrep.province')
+    ELSE false
+  END;
+
 ALTER TABLE incidents ENABLE ROW LEVEL SECURITY;
 ALTER TABLE incident_revisions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE assets ENABLE ROW LEVEL SECURITY;
@@ -203,31 +252,28 @@ ALTER TABLE assets ENABLE ROW LEVEL SECURITY;
 CREATE POLICY incidents_read ON incidents FOR SELECT TO sitrep_app
   USING (sitrep_may_read_incident(province, reporter_id, enterprise_id, sector, tlp,
                                   sharing_scope));
--- New incidents come from the ingest writer (ADMIN) after per-record permission checks.
 CREATE POLICY incidents_insert ON incidents FOR INSERT TO sitrep_app
-  WITH CHECK (current_setting('sitrep.role', true) = 'ADMIN');
--- Amendments: the reporter, the enterprise concerned, or the national centre.
+  WITH CHECK (sitrep_may_write_record(province, reporter_id, enterprise_id));
 CREATE POLICY incidents_amend ON incidents FOR UPDATE TO sitrep_app
-  USING (current_setting('sitrep.role', true) IN ('ADMIN', 'NATIONAL')
-         OR reporter_id = sitrep_setting_bigint('sitrep.principal_id')
-         OR (current_setting('sitrep.role', true) = 'ENTERPRISE'
-             AND enterprise_id = sitrep_setting_bigint('sitrep.enterprise_id')));
+  USING (sitrep_may_amend_incident(reporter_id, enterprise_id))
+  WITH CHECK (sitrep_may_amend_incident(reporter_id, enterprise_id)
+              AND sitrep_may_amend_into(province, enterprise_id));
 
 CREATE POLICY incident_revisions_read ON incident_revisions FOR SELECT TO sitrep_app
   USING (sitrep_may_read_incident(province, reporter_id, enterprise_id, sector, tlp,
                                   sharing_scope));
 CREATE POLICY incident_revisions_insert ON incident_revisions FOR INSERT TO sitrep_app
-  WITH CHECK (current_setting('sitrep.role', true) IN ('ADMIN', 'NATIONAL')
-              OR reporter_id = sitrep_setting_bigint('sitrep.principal_id')
-              OR (current_setting('sitrep.role', true) = 'ENTERPRISE'
-                  AND enterprise_id = sitrep_setting_bigint('sitrep.enterprise_id')));
+  WITH CHECK (sitrep_may_amend_incident(reporter_id, enterprise_id));
 
 CREATE POLICY assets_read ON assets FOR SELECT TO sitrep_app
   USING (sitrep_may_read_asset(province, reporter_id, enterprise_id));
+-- An observation is its collector's (or enterprise's) own row: inserted and, on a resend or a
+-- newer observation, updated by the same reporter.
 CREATE POLICY assets_write ON assets FOR INSERT TO sitrep_app
-  WITH CHECK (current_setting('sitrep.role', true) = 'ADMIN');
+  WITH CHECK (sitrep_may_write_record(province, reporter_id, enterprise_id));
 CREATE POLICY assets_update ON assets FOR UPDATE TO sitrep_app
-  USING (current_setting('sitrep.role', true) = 'ADMIN');
+  USING (reporter_id = sitrep_setting_bigint('sitrep.principal_id'))
+  WITH CHECK (sitrep_may_write_record(province, reporter_id, enterprise_id));
 
 -- The feed order, overall and per province (the common regulator query), and the filters
 -- that would otherwise scan: CVE ids and indicator values.
