@@ -14,6 +14,7 @@
 #include "storage/migrations.h"
 #include "storage/pool.h"
 #include "tests/support/test_cluster.h"
+#include "tests/support/test_data.h"
 
 namespace sitrep::storage {
 namespace {
@@ -26,7 +27,8 @@ int64_t CountOf(const std::string& url, const std::string& sql) {
   return tx.exec1(sql)[0].as<int64_t>();
 }
 
-// The CSV files of shared/reference as code → the other columns. They hold no quoted commas.
+// The reference CSV files (tests/data/reference) as code → the other columns. They hold no quoted
+// commas.
 std::map<std::string, std::vector<std::string>> ReadCsv(const std::filesystem::path& path) {
   std::map<std::string, std::vector<std::string>> rows;
   std::ifstream in(path);
@@ -45,7 +47,8 @@ std::map<std::string, std::vector<std::string>> ReadCsv(const std::filesystem::p
   return rows;
 }
 
-const std::filesystem::path kShared = SITREP_SHARED_DIR;
+// Copies of shared/reference, always in the checkout.
+const std::filesystem::path kReference = test::TestDataDir() / "reference";
 
 TEST(MigrationsPgTest, EmptyDatabaseGetsEveryMigrationOnce) {
   const std::string url = test::TestCluster::EmptyDatabaseUrl();
@@ -119,9 +122,8 @@ TEST(MigrationsPgTest, ProvincesAreSeededFromTheReferenceList) {
   EXPECT_EQ(CountOf(url, "SELECT count(*) FROM provinces"), 32);
   EXPECT_EQ(CountOf(url, "SELECT count(*) FROM provinces WHERE code = 660000"), 1);
 
-  const std::filesystem::path csv = kShared / "reference" / "provinces.csv";
-  if (!std::filesystem::exists(csv)) GTEST_SKIP() << csv << " not found";
-  const auto expected = ReadCsv(csv);
+  const auto expected = ReadCsv(kReference / "provinces.csv");
+  ASSERT_FALSE(expected.empty());
   pqxx::connection connection(url);
   pqxx::nontransaction tx(connection);
   std::map<std::string, std::vector<std::string>> seeded;
@@ -141,9 +143,8 @@ TEST(MigrationsPgTest, SectorsAreSeededFromTheReferenceList) {
   EXPECT_EQ(CountOf(url, "SELECT count(*) FROM sectors"), 23);
   EXPECT_EQ(CountOf(url, "SELECT count(*) FROM sectors WHERE key_sector"), 4);
 
-  const std::filesystem::path csv = kShared / "reference" / "sectors.csv";
-  if (!std::filesystem::exists(csv)) GTEST_SKIP() << csv << " not found";
-  const auto expected = ReadCsv(csv);
+  const auto expected = ReadCsv(kReference / "sectors.csv");
+  ASSERT_FALSE(expected.empty());
   pqxx::connection connection(url);
   pqxx::nontransaction tx(connection);
   std::map<std::string, std::vector<std::string>> seeded;
