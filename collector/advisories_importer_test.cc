@@ -10,28 +10,38 @@
 namespace sitrep::collector {
 namespace {
 
-std::filesystem::path MasterCsv() {
-  return SharedDir() / "datasets/ics-advisories/CISA_ICS_ADV_Master.csv";
-}
+const char kMasterCsv[] = "datasets/ics-advisories/CISA_ICS_ADV_Master.csv";
 
-TEST(AdvisoriesImporterTest, EveryRowOfTheMasterCsvBecomesOneValidAsset) {
-  const std::optional<ReferenceCodes> codes = ReferenceCodesFromCsv();
-  if (!std::filesystem::exists(MasterCsv()) || !codes) GTEST_SKIP() << "data sets absent";
-  AdvisoriesSource source(MasterCsv(), InputProgress{}, ExposureRules{});
+// The fixture: the master file's header, its 10 newest rows and 2 rows with tokens that are no
+// CVE id (tests/data/README.md).
+std::filesystem::path FixtureCsv() {
+  return test::TestDataDir() / "ics-advisories/CISA_ICS_ADV_Master.csv";
+}
+std::filesystem::path MasterCsv() { return test::SharedDir() / kMasterCsv; }
+
+// Every row read from `file` is one valid asset with a unique key; returns them.
+std::vector<v1::Record> ReadValidAssets(const std::filesystem::path& file, size_t rows,
+                                        size_t warned) {
+  const ReferenceCodes codes = ReferenceCodesFromCsv();
+  AdvisoriesSource source(file, InputProgress{}, ExposureRules{});
   std::vector<std::string> errors;
   std::vector<std::string> warnings;
   const std::vector<v1::Record> records = ReadAllRecords(source, errors, &warnings);
-  EXPECT_TRUE(errors.empty()) << errors.front();
-  EXPECT_EQ(records.size(), 3989u);
-  // 3 rows carry 4 tokens that are no CVE id ("CVE-2024 21916", "SeeSSB-439005",
-  // "CVE-2013-521"); 11 rows list more than the 100 CVE ids a record may hold.
-  EXPECT_EQ(warnings.size(), 14u);
+  EXPECT_EQ(errors, std::vector<std::string>());
+  EXPECT_EQ(records.size(), rows);
+  EXPECT_EQ(warnings.size(), warned);
   std::set<std::string> keys;
   for (const v1::Record& record : records) {
     EXPECT_TRUE(keys.insert(record.asset().asset_key()).second);
-    EXPECT_EQ(ViolationsOf(record, *codes), std::vector<std::string>());
+    EXPECT_EQ(ViolationsOf(record, codes), std::vector<std::string>());
   }
-  const v1::Asset& newest = records.front().asset();  // the file lists the newest first
+  return records;
+}
+
+// The newest row, the first of the file, mapped field by field.
+void ExpectNewestRow(const std::vector<v1::Record>& records) {
+  ASSERT_FALSE(records.empty());
+  const v1::Asset& newest = records.front().asset();
   EXPECT_EQ(newest.asset_key(), "icsadv:ICSA-26-232-01:3989");
   EXPECT_EQ(newest.vendor(), "Johnson Controls Inc.");
   EXPECT_EQ(newest.product(), "Johnson Controls Simplex Incident Manager");
@@ -41,8 +51,23 @@ TEST(AdvisoriesImporterTest, EveryRowOfTheMasterCsvBecomesOneValidAsset) {
   EXPECT_EQ(newest.last_seen_time().seconds(), 1787184000);  // 2026-08-20
 }
 
-TEST(AdvisoriesImporterTest, ResumingAtACheckpointReadsOnlyTheRest) {
-  if (!std::filesystem::exists(MasterCsv())) GTEST_SKIP() << "data sets absent";
+TEST(AdvisoriesImporterTest, EveryRowOfTheFixtureBecomesOneValidAsset) {
+  // "CVE-2024 21916" (ICSA-24-030-05) and "CVE-2013-521" (ICSA-14-051-04) are no CVE ids.
+  const std::vector<v1::Record> records = ReadValidAssets(FixtureCsv(), 12, 2);
+  ExpectNewestRow(records);
+  EXPECT_EQ(records.back().asset().asset_key(), "icsadv:ICSA-14-051-04:258");
+}
+
+TEST(AdvisoriesImporterFullDataTest, EveryRowOfTheMasterCsvBecomesOneValidAsset) {
+  ASSERT_TRUE(test::SharedDataPresent(MasterCsv()));
+  // 3 rows carry 4 tokens that are no CVE id ("CVE-2024 21916", "SeeSSB-439005",
+  // "CVE-2013-521"); 11 rows list more than the 100 CVE ids a record may hold.
+  ExpectNewestRow(ReadValidAssets(MasterCsv(), 3989, 14));
+}
+
+// A chunk holds 1000 records, so only the whole file has a checkpoint inside it.
+TEST(AdvisoriesImporterFullDataTest, ResumingAtACheckpointReadsOnlyTheRest) {
+  ASSERT_TRUE(test::SharedDataPresent(MasterCsv()));
   AdvisoriesSource first(MasterCsv(), InputProgress{}, ExposureRules{});
   ImportChunk chunk;
   ASSERT_TRUE(first.Next(chunk));

@@ -10,43 +10,41 @@
 namespace sitrep::collector {
 namespace {
 
-std::filesystem::path Bundle() { return SharedDir() / "datasets/attack-ics/ics-attack-18.1.json"; }
+// The fixture: 3 campaigns of the bundle (FrostyGoop, 2022 Ukraine, and Oldsmar, which is
+// deprecated) with what they use (tests/data/README.md).
+std::filesystem::path FixtureBundle() {
+  return test::TestDataDir() / "attack-ics/ics-attack-cut.json";
+}
+std::filesystem::path Bundle() {
+  return test::SharedDir() / "datasets/attack-ics/ics-attack-18.1.json";
+}
 
-TEST(AttackImporterTest, EveryCurrentCampaignBecomesOneValidIncident) {
-  const std::optional<ReferenceCodes> codes = ReferenceCodesFromCsv();
-  if (!std::filesystem::exists(Bundle()) || !codes) GTEST_SKIP() << "data sets absent";
-  AttackSource source(Bundle(), std::nullopt);
+struct Expected {
+  const char* id;
+  v1::Severity severity;
+  v1::Category category;
+  const char* sector;
+  int techniques;
+};
+
+// Every current campaign of `bundle` is one valid incident, mapped as `expected` says.
+std::map<std::string, v1::Incident> ExpectIncidents(const std::filesystem::path& bundle,
+                                                    const std::vector<Expected>& expected) {
+  const ReferenceCodes codes = ReferenceCodesFromCsv();
+  AttackSource source(bundle, std::nullopt);
   std::vector<std::string> errors;
   const std::vector<v1::Record> records = ReadAllRecords(source, errors);
-  EXPECT_TRUE(errors.empty()) << errors.front();
-  // 8 campaigns; Oldsmar (C0009) is deprecated.
+  EXPECT_EQ(errors, std::vector<std::string>());
   std::map<std::string, v1::Incident> by_id;
   for (const v1::Record& record : records) {
-    ASSERT_TRUE(record.has_incident());
-    EXPECT_EQ(ViolationsOf(record, *codes), std::vector<std::string>());
+    EXPECT_TRUE(record.has_incident());
+    EXPECT_EQ(ViolationsOf(record, codes), std::vector<std::string>());
     by_id[record.incident().external_id()] = record.incident();
   }
-  EXPECT_EQ(records.size(), 7u);
-  EXPECT_FALSE(by_id.contains("C0009"));
-
-  struct Expected {
-    const char* id;
-    v1::Severity severity;
-    v1::Category category;
-    const char* sector;
-    int techniques;
-  };
-  const Expected expected[] = {
-      {"C0028", v1::SEVERITY_I, v1::CATEGORY_MALWARE, "energy", 20},           // 2015 Ukraine
-      {"C0025", v1::SEVERITY_II, v1::CATEGORY_MALWARE, "energy", 6},           // 2016 Ukraine
-      {"C0034", v1::SEVERITY_II, v1::CATEGORY_NETWORK_ATTACK, "energy", 5},    // 2022 Ukraine
-      {"C0030", v1::SEVERITY_III, v1::CATEGORY_MALWARE, "petrochemical", 10},  // Triton
-      {"C0041", v1::SEVERITY_III, v1::CATEGORY_MALWARE, "energy", 4},         // FrostyGoop, heating
-      {"C0020", v1::SEVERITY_III, v1::CATEGORY_NETWORK_ATTACK, "water", 12},  // Maroochy
-      {"C0031", v1::SEVERITY_III, v1::CATEGORY_NETWORK_ATTACK, "water", 6},   // Unitronics
-  };
+  EXPECT_EQ(records.size(), expected.size());
+  EXPECT_FALSE(by_id.contains("C0009"));  // Oldsmar is deprecated
   for (const Expected& want : expected) {
-    ASSERT_TRUE(by_id.contains(want.id)) << want.id;
+    EXPECT_TRUE(by_id.contains(want.id)) << want.id;
     const v1::Incident& incident = by_id[want.id];
     EXPECT_EQ(incident.severity(), want.severity) << want.id;
     EXPECT_EQ(incident.category(), want.category) << want.id;
@@ -55,6 +53,32 @@ TEST(AttackImporterTest, EveryCurrentCampaignBecomesOneValidIncident) {
     EXPECT_EQ(incident.tlp(), v1::TLP_CLEAR);
     EXPECT_EQ(incident.sharing_scope(), v1::SHARING_SCOPE_PUBLIC);
   }
+  return by_id;
+}
+
+TEST(AttackImporterTest, EveryCurrentCampaignOfTheFixtureBecomesOneValidIncident) {
+  std::map<std::string, v1::Incident> by_id = ExpectIncidents(
+      FixtureBundle(),
+      {{"C0034", v1::SEVERITY_II, v1::CATEGORY_NETWORK_ATTACK, "energy", 5},  // 2022 Ukraine
+       {"C0041", v1::SEVERITY_III, v1::CATEGORY_MALWARE, "energy", 4}});      // FrostyGoop
+  EXPECT_EQ(by_id["C0041"].attributes().at("malware"), "FrostyGoop");
+  EXPECT_EQ(by_id["C0034"].description().find("(Citation:"), std::string::npos);
+}
+
+TEST(AttackImporterFullDataTest, EveryCurrentCampaignBecomesOneValidIncident) {
+  ASSERT_TRUE(test::SharedDataPresent(Bundle()));
+  // 8 campaigns; Oldsmar (C0009) is deprecated.
+  std::map<std::string, v1::Incident> by_id = ExpectIncidents(
+      Bundle(),
+      {
+          {"C0028", v1::SEVERITY_I, v1::CATEGORY_MALWARE, "energy", 20},           // 2015 Ukraine
+          {"C0025", v1::SEVERITY_II, v1::CATEGORY_MALWARE, "energy", 6},           // 2016 Ukraine
+          {"C0034", v1::SEVERITY_II, v1::CATEGORY_NETWORK_ATTACK, "energy", 5},    // 2022 Ukraine
+          {"C0030", v1::SEVERITY_III, v1::CATEGORY_MALWARE, "petrochemical", 10},  // Triton
+          {"C0041", v1::SEVERITY_III, v1::CATEGORY_MALWARE, "energy", 4},  // FrostyGoop, heating
+          {"C0020", v1::SEVERITY_III, v1::CATEGORY_NETWORK_ATTACK, "water", 12},  // Maroochy
+          {"C0031", v1::SEVERITY_III, v1::CATEGORY_NETWORK_ATTACK, "water", 6},   // Unitronics
+      });
   const v1::Incident& ukraine = by_id["C0028"];
   EXPECT_EQ(ukraine.title(), "2015 Ukraine Electric Power Attack");
   EXPECT_EQ(ukraine.occur_time().seconds(), 1448946000);   // 2015-12-01T05:00:00Z
@@ -68,10 +92,11 @@ TEST(AttackImporterTest, EveryCurrentCampaignBecomesOneValidIncident) {
 }
 
 TEST(AttackImporterTest, ProvinceIsTheCollectorsOwnWhenGiven) {
-  if (!std::filesystem::exists(Bundle())) GTEST_SKIP() << "data sets absent";
-  AttackSource source(Bundle(), 110000u);
+  AttackSource source(FixtureBundle(), 110000u);
   std::vector<std::string> errors;
-  for (const v1::Record& record : ReadAllRecords(source, errors)) {
+  const std::vector<v1::Record> records = ReadAllRecords(source, errors);
+  EXPECT_EQ(records.size(), 2u);
+  for (const v1::Record& record : records) {
     EXPECT_EQ(record.incident().province(), 110000u);
   }
 }

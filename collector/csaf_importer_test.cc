@@ -3,6 +3,7 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 
@@ -30,12 +31,46 @@ Imported ImportFolder(const std::filesystem::path& folder, const ExposureRules& 
   return imported;
 }
 
-ExposureRules DatasetRules() {
+// The protocol table of `data_dir` (tests/data or ../shared/datasets).
+ExposureRules DatasetRules(const std::filesystem::path& data_dir) {
   ExposureRules rules;
   std::vector<std::string> errors;
-  const std::filesystem::path table = SharedDir() / "datasets/ics-protocols/protocols.json";
-  if (std::filesystem::exists(table)) rules.protocols = LoadProtocolTable(table, errors);
+  rules.protocols = LoadProtocolTable(data_dir / "ics-protocols/protocols.json", errors);
+  EXPECT_EQ(errors, std::vector<std::string>());
   return rules;
+}
+
+// Every advisory in `folder` gives one valid asset per affected product, unique keys, in the
+// benchmark address ranges; returns the share of them exposed to the Internet.
+double ExpectValidAssets(const std::filesystem::path& folder, const ExposureRules& rules,
+                         size_t assets, size_t warnings) {
+  const ReferenceCodes codes = ReferenceCodesFromCsv();
+  const Imported imported = ImportFolder(folder, rules);
+  EXPECT_EQ(imported.errors, std::vector<std::string>());
+  EXPECT_EQ(imported.warnings.size(), warnings);
+  EXPECT_EQ(imported.records.size(), assets);
+
+  std::set<std::string> keys;
+  size_t exposed = 0;
+  for (const v1::Record& record : imported.records) {
+    EXPECT_TRUE(record.has_asset());
+    const v1::Asset& asset = record.asset();
+    EXPECT_TRUE(keys.insert(asset.asset_key()).second) << asset.asset_key();
+    EXPECT_EQ(ViolationsOf(record, codes), std::vector<std::string>());
+    EXPECT_FALSE(asset.cve_ids().empty()) << asset.asset_key();
+    EXPECT_TRUE(asset.ip().starts_with("198.18.") || asset.ip().starts_with("198.19."));
+    EXPECT_TRUE(asset.has_last_seen_time());
+    exposed += asset.internet_exposed();
+  }
+  return imported.records.empty()
+             ? 0
+             : static_cast<double>(exposed) / static_cast<double>(imported.records.size());
+}
+
+// Three advisories (tests/data/csaf-ics): 1 + 6 + 1 affected products.
+TEST(CsafImporterTest, EveryAffectedProductOfTheFixturesBecomesOneValidAsset) {
+  static_cast<void>(
+      ExpectValidAssets(test::TestDataDir() / "csaf-ics", DatasetRules(test::TestDataDir()), 8, 0));
 }
 
 struct Dataset {
@@ -44,42 +79,29 @@ struct Dataset {
   size_t warnings;  // products listing more than 100 CVE ids
 };
 
-class CsafDatasetTest : public ::testing::TestWithParam<Dataset> {};
+class CsafFullDataTest : public ::testing::TestWithParam<Dataset> {};
 
 // 2023: 302 advisories; 2024: 208 advisories, of which ICSA-24-074-07 lists 157 CVE ids for
 // one product (a record holds at most 100; the rest are dropped with a warning).
-TEST_P(CsafDatasetTest, EveryAffectedProductBecomesOneValidAsset) {
-  const std::filesystem::path folder = SharedDir() / "datasets" / GetParam().folder;
-  const std::optional<ReferenceCodes> codes = ReferenceCodesFromCsv();
-  if (!std::filesystem::exists(folder) || !codes) GTEST_SKIP() << folder << " absent";
-  const Imported imported = ImportFolder(folder, DatasetRules());
-  EXPECT_TRUE(imported.errors.empty()) << imported.errors.front();
-  EXPECT_EQ(imported.warnings.size(), GetParam().warnings);
-  EXPECT_EQ(imported.records.size(), GetParam().assets);
-
-  std::set<std::string> keys;
-  size_t exposed = 0;
-  for (const v1::Record& record : imported.records) {
-    ASSERT_TRUE(record.has_asset());
-    const v1::Asset& asset = record.asset();
-    EXPECT_TRUE(keys.insert(asset.asset_key()).second) << asset.asset_key();
-    EXPECT_EQ(ViolationsOf(record, *codes), std::vector<std::string>());
-    EXPECT_FALSE(asset.cve_ids().empty()) << asset.asset_key();
-    EXPECT_TRUE(asset.ip().starts_with("198.18.") || asset.ip().starts_with("198.19."));
-    EXPECT_TRUE(asset.has_last_seen_time());
-    exposed += asset.internet_exposed();
-  }
-  const double share = static_cast<double>(exposed) / static_cast<double>(imported.records.size());
-  EXPECT_NEAR(share, 0.30, 0.05);
+TEST_P(CsafFullDataTest, EveryAffectedProductBecomesOneValidAsset) {
+  const std::filesystem::path datasets = test::SharedDir() / "datasets";
+  ASSERT_TRUE(test::SharedDataPresent(datasets / GetParam().folder));
+  const double exposed = ExpectValidAssets(datasets / GetParam().folder, DatasetRules(datasets),
+                                           GetParam().assets, GetParam().warnings);
+  EXPECT_NEAR(exposed, 0.30, 0.05);
 }
 
-INSTANTIATE_TEST_SUITE_P(CisaAdvisories, CsafDatasetTest,
+INSTANTIATE_TEST_SUITE_P(CisaAdvisories, CsafFullDataTest,
                          ::testing::Values(Dataset{"csaf-ics-2023", 1919, 0},
-                                           Dataset{"csaf-ics-2024", 667, 1}));
+                                           Dataset{"csaf-ics-2024", 667, 1}),
+                         [](const ::testing::TestParamInfo<Dataset>& info) {
+                           std::string name = info.param.folder;
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
 
 TEST(CsafImporterTest, MapsOneAdvisoryFieldByField) {
-  const std::filesystem::path file = SharedDir() / "datasets/csaf-ics-2024/icsa-24-004-01.json";
-  if (!std::filesystem::exists(file)) GTEST_SKIP() << file << " absent";
+  const std::filesystem::path file = test::TestDataDir() / "csaf-ics/icsa-24-004-01.json";
   ExposureRules rules;
   rules.province = 440000;
   CsafSource source(file, rules);

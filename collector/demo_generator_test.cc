@@ -51,15 +51,14 @@ TEST(DemoGeneratorTest, TheSameSeedGivesTheSameRecords) {
 }
 
 TEST(DemoGeneratorTest, RecordsAreValidWithUniqueKeysInEveryProvince) {
-  const std::optional<ReferenceCodes> codes = ReferenceCodesFromCsv();
-  if (!codes) GTEST_SKIP() << "shared/reference absent";
+  const ReferenceCodes codes = ReferenceCodesFromCsv();
   DemoGenerator generator(Options(1));
   std::set<std::string> keys;
   std::set<uint32_t> provinces;
   std::set<std::string> sectors;
   for (int i = 0; i < 5000; ++i) {
     const v1::Record record = generator.Next();
-    EXPECT_EQ(ViolationsOf(record, *codes), std::vector<std::string>());
+    EXPECT_EQ(ViolationsOf(record, codes), std::vector<std::string>());
     EXPECT_EQ(PreflightCheck(record), std::nullopt);
     const std::string key =
         record.has_incident() ? record.incident().external_id() : record.asset().asset_key();
@@ -109,14 +108,13 @@ TEST(DemoGeneratorTest, ProducesTheConfiguredShareOfDuplicates) {
 }
 
 TEST(DemoGeneratorTest, InvalidRecordsFailTheChecksAndValidOnesPass) {
-  const std::optional<ReferenceCodes> codes = ReferenceCodesFromCsv();
-  if (!codes) GTEST_SKIP() << "shared/reference absent";
+  const ReferenceCodes codes = ReferenceCodesFromCsv();
   DemoOptions options = Options(13);
   options.invalid_share = 0.1;
   DemoGenerator generator(options);
   int invalid = 0;
   for (int i = 0; i < 5000; ++i) {
-    invalid += !ViolationsOf(generator.Next(), *codes).empty();
+    invalid += !ViolationsOf(generator.Next(), codes).empty();
   }
   EXPECT_EQ(static_cast<uint64_t>(invalid), generator.counts().invalid);
   EXPECT_NEAR(invalid / 5000.0, 0.1, 0.015);

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <set>
+#include <string>
 
 #include "collector/reference_fixture.h"
 
@@ -10,11 +13,10 @@ namespace sitrep::collector {
 namespace {
 
 TEST(ProvincesTest, BuiltInListMatchesTheReferenceTable) {
-  const std::optional<ReferenceCodes> codes = ReferenceCodesFromCsv();
-  if (!codes) GTEST_SKIP() << "shared/reference absent";
-  ASSERT_EQ(codes->provinces.size(), kProvinceCodes.size());
+  const ReferenceCodes codes = ReferenceCodesFromCsv();
+  ASSERT_EQ(codes.provinces.size(), kProvinceCodes.size());
   size_t i = 0;
-  for (const auto& [code, province] : codes->provinces) {
+  for (const auto& [code, province] : codes.provinces) {
     EXPECT_EQ(kProvinceCodes[i], code);
     EXPECT_EQ(kProvinceNames[i].code, code);
     EXPECT_EQ(kProvinceNames[i].zh, province.name_zh());
@@ -33,6 +35,20 @@ TEST(ProvincesTest, HashSpreadReachesEveryProvince) {
   EXPECT_EQ(seen.size(), kProvinceCodes.size());
   EXPECT_FALSE(IsProvinceCode(710000));  // Taiwan: no provincial administration under MIIT
   EXPECT_EQ(ProvinceNameOf(440000).en, "Guangdong");
+}
+
+// tests/data/reference holds copies of the reference tables; they must not drift from the
+// originals in ../shared/reference.
+TEST(ReferenceFullDataTest, TheFixturesAreCopiesOfTheSharedReferenceTables) {
+  for (const char* name : {"provinces.csv", "sectors.csv"}) {
+    const std::filesystem::path original = test::SharedDir() / "reference" / name;
+    ASSERT_TRUE(test::SharedDataPresent(original));
+    const auto read = [](const std::filesystem::path& path) {
+      std::ifstream file(path, std::ios::binary);
+      return std::string(std::istreambuf_iterator<char>(file), {});
+    };
+    EXPECT_EQ(read(test::TestDataDir() / "reference" / name), read(original)) << name;
+  }
 }
 
 }  // namespace

@@ -3,18 +3,21 @@
 #include <charconv>
 #include <chrono>
 #include <fstream>
+#include <stdexcept>
 
 #include "collector/csv_reader.h"
 #include "domain/record_checks.h"
+#include "tests/support/test_data.h"
 
 namespace sitrep::collector {
 
-std::filesystem::path SharedDir() { return SITREP_SHARED_DIR; }
-
-std::optional<ReferenceCodes> ReferenceCodesFromCsv() {
-  std::ifstream provinces(SharedDir() / "reference" / "provinces.csv", std::ios::binary);
-  std::ifstream sectors(SharedDir() / "reference" / "sectors.csv", std::ios::binary);
-  if (!provinces || !sectors) return std::nullopt;
+ReferenceCodes ReferenceCodesFromCsv() {
+  const std::filesystem::path folder = test::TestDataDir() / "reference";
+  std::ifstream provinces(folder / "provinces.csv", std::ios::binary);
+  std::ifstream sectors(folder / "sectors.csv", std::ios::binary);
+  if (!provinces || !sectors) {
+    throw std::runtime_error("cannot read provinces.csv and sectors.csv in " + folder.string());
+  }
   ReferenceCodes codes;
   std::vector<std::string> row;
   std::string error;

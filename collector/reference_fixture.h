@@ -1,22 +1,19 @@
 #pragma once
 
 #include <filesystem>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "domain/reference_codes.h"
 #include "sitrep/v1/records.pb.h"
+#include "tests/support/test_data.h"  // TestDataDir, SharedDir, SharedDataPresent
 
 namespace sitrep::collector {
 
-// Test support: the shared folder beside the repository (the data sets and the reference
-// tables), located at build time.
-[[nodiscard]] std::filesystem::path SharedDir();
-
-// The ReferenceCodes the server seeds, read from shared/reference/provinces.csv and
-// sectors.csv; nullopt when those files are absent.
-[[nodiscard]] std::optional<ReferenceCodes> ReferenceCodesFromCsv();
+// Test support. The ReferenceCodes the server seeds, read from tests/data/reference/
+// provinces.csv and sectors.csv (copies of shared/reference). Throws std::runtime_error when
+// they cannot be read, so a test using them fails instead of passing on nothing.
+[[nodiscard]] ReferenceCodes ReferenceCodesFromCsv();
 
 // Every violation CheckIncident / CheckAsset finds in `record`, as "key: field REASON" lines.
 [[nodiscard]] std::vector<std::string> ViolationsOf(const v1::Record& record,

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/support/test_data.h"
+
 namespace sitrep::escalation {
 namespace {
 
@@ -73,11 +75,27 @@ TEST(KevCatalogTest, AMissingFileCannotBeRead) {
   EXPECT_EQ(error, "cannot be read");
 }
 
-// The real catalog in shared/datasets, when the checkout has it beside the repository.
-TEST(KevCatalogTest, LoadsTheSharedDataset) {
-  const std::filesystem::path path = std::filesystem::path(SITREP_SHARED_DIR) /
-                                     "datasets/kev/known_exploited_vulnerabilities.json";
-  if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " is not there";
+// A cut of CISA's file (tests/data/kev): its header and six of its entries, byte for byte.
+TEST(KevCatalogTest, LoadsTheCisaFileFormat) {
+  std::string error;
+  const auto catalog =
+      KevCatalog::Load(test::TestDataDir() / "kev/known_exploited_vulnerabilities.json", error);
+  ASSERT_TRUE(catalog) << error;
+  EXPECT_EQ(catalog->version(), "2025.08.25");
+  EXPECT_EQ(catalog->size(), 6u);
+  const KevEntry* unitronics = catalog->Find("CVE-2023-6448");
+  ASSERT_NE(unitronics, nullptr);
+  EXPECT_EQ(unitronics->vendor_project, "Unitronics");
+  EXPECT_EQ(unitronics->product, "Vision PLC and HMI");
+  EXPECT_NE(catalog->Find("CVE-2025-48384"), nullptr);
+  EXPECT_EQ(catalog->Find("CVE-2022-45788"), nullptr);
+}
+
+// The whole catalog in ../shared/datasets.
+TEST(KevCatalogFullDataTest, LoadsTheSharedDataset) {
+  const std::filesystem::path path =
+      test::SharedDir() / "datasets/kev/known_exploited_vulnerabilities.json";
+  ASSERT_TRUE(test::SharedDataPresent(path));
   std::string error;
   const auto catalog = KevCatalog::Load(path, error);
   ASSERT_TRUE(catalog) << error;

@@ -503,15 +503,27 @@ void EmbeddedCluster::Restart() {
   running_ = true;
   std::ofstream(layout.started_by) << getpid() << '\n';
 
+  if (!DatabaseExists(options_.database)) CreateDatabase(options_.database);
+}
+
+bool EmbeddedCluster::DatabaseExists(const std::string& name) const {
   try {
     pqxx::connection connection(UrlFor("postgres"));
     pqxx::nontransaction tx(connection);
-    if (tx.exec_params("SELECT 1 FROM pg_database WHERE datname = $1", options_.database).empty()) {
-      tx.exec("CREATE DATABASE " + tx.quote_name(options_.database));
-    }
+    return !tx.exec_params("SELECT 1 FROM pg_database WHERE datname = $1", name).empty();
   } catch (const pqxx::failure& error) {
-    throw StartupError("cannot create database " + options_.database + ": " +
-                       TellingLine(error.what()));
+    throw StartupError("cannot look for database " + name + ": " + TellingLine(error.what()));
+  }
+}
+
+void EmbeddedCluster::CreateDatabase(const std::string& name, const std::string& template_name) {
+  try {
+    pqxx::connection connection(UrlFor("postgres"));
+    pqxx::nontransaction tx(connection);
+    tx.exec("CREATE DATABASE " + tx.quote_name(name) +
+            (template_name.empty() ? "" : " TEMPLATE " + tx.quote_name(template_name)));
+  } catch (const pqxx::failure& error) {
+    throw StartupError("cannot create database " + name + ": " + TellingLine(error.what()));
   }
 }
 

@@ -45,6 +45,10 @@ class EmbeddedCluster final {
   [[nodiscard]] std::string url() const { return UrlFor(options_.database); }
   [[nodiscard]] std::string UrlFor(std::string_view database) const;
 
+  // Creates database `name` on the running cluster, as a copy of `template_name` (empty:
+  // template1, PostgreSQL's pristine default). Throws StartupError when PostgreSQL refuses.
+  void CreateDatabase(const std::string& name, const std::string& template_name = "");
+
   // `pg_ctl stop -m fast`, waiting until it is down. Idempotent.
   void Stop();
   // Starts a stopped cluster again (tests stop and restart PostgreSQL under a live server).
@@ -62,6 +66,7 @@ class EmbeddedCluster final {
 
  private:
   explicit EmbeddedCluster(Options options);
+  [[nodiscard]] bool DatabaseExists(const std::string& name) const;
 
   Options options_;
   bool running_ = false;

@@ -17,6 +17,7 @@
 #include "storage/migrations.h"
 #include "storage/pool.h"
 #include "tests/support/test_cluster.h"
+#include "tests/support/test_data.h"
 
 namespace sitrep::storage {
 namespace {
@@ -29,7 +30,8 @@ int64_t CountOf(const std::string& url, const std::string& sql) {
   return tx.exec1(sql)[0].as<int64_t>();
 }
 
-// The CSV files of shared/reference as code → the other columns. They hold no quoted commas.
+// The reference CSV files (tests/data/reference) as code → the other columns. They hold no quoted
+// commas.
 std::map<std::string, std::vector<std::string>> ReadCsv(const std::filesystem::path& path) {
   std::map<std::string, std::vector<std::string>> rows;
   std::ifstream in(path);
@@ -48,9 +50,10 @@ std::map<std::string, std::vector<std::string>> ReadCsv(const std::filesystem::p
   return rows;
 }
 
-const std::filesystem::path kShared = SITREP_SHARED_DIR;
 const std::filesystem::path kStorage = SITREP_STORAGE_DIR;
 const std::filesystem::path kSnapshot = kStorage / "schema" / "baseline_v27.snapshot.sql";
+// Copies of shared/reference, always in the checkout.
+const std::filesystem::path kReference = test::TestDataDir() / "reference";
 
 // What a command printed on its standard output; fails the test when it exits non-zero.
 std::string OutputOf(const std::string& command) {
@@ -281,9 +284,8 @@ TEST(MigrationsPgTest, ProvincesAreSeededFromTheReferenceList) {
   EXPECT_EQ(CountOf(url, "SELECT count(*) FROM provinces"), 32);
   EXPECT_EQ(CountOf(url, "SELECT count(*) FROM provinces WHERE code = 660000"), 1);
 
-  const std::filesystem::path csv = kShared / "reference" / "provinces.csv";
-  if (!std::filesystem::exists(csv)) GTEST_SKIP() << csv << " not found";
-  const auto expected = ReadCsv(csv);
+  const auto expected = ReadCsv(kReference / "provinces.csv");
+  ASSERT_FALSE(expected.empty());
   pqxx::connection connection(url);
   pqxx::nontransaction tx(connection);
   std::map<std::string, std::vector<std::string>> seeded;
@@ -303,9 +305,8 @@ TEST(MigrationsPgTest, SectorsAreSeededFromTheReferenceList) {
   EXPECT_EQ(CountOf(url, "SELECT count(*) FROM sectors"), 23);
   EXPECT_EQ(CountOf(url, "SELECT count(*) FROM sectors WHERE key_sector"), 4);
 
-  const std::filesystem::path csv = kShared / "reference" / "sectors.csv";
-  if (!std::filesystem::exists(csv)) GTEST_SKIP() << csv << " not found";
-  const auto expected = ReadCsv(csv);
+  const auto expected = ReadCsv(kReference / "sectors.csv");
+  ASSERT_FALSE(expected.empty());
   pqxx::connection connection(url);
   pqxx::nontransaction tx(connection);
   std::map<std::string, std::vector<std::string>> seeded;

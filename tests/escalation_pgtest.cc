@@ -1,14 +1,21 @@
 // Automatic escalation (SPEC §5, issue #5): records pushed and amended through the real gRPC
 // API raise notices in the same transaction, exactly once, with the configured deadlines.
-// Notices are read from PostgreSQL as its owner (past row-level security): these tests count
-// what is stored; who may read it is the notification tests' concern.
+// Notices are read through ListNotifications / GetNotification from the inboxes of their
+// recipients, the national centre and Guangdong's regulators (every record here is
+// Guangdong's): these tests count what is raised; who else may read it is the notification
+// tests' concern.
+#include <google/protobuf/util/time_util.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
-#include <pqxx/pqxx>
+#include <map>
+#include <set>
 #include <thread>
 
+#include "sitrep/v1/feed.grpc.pb.h"
 #include "sitrep/v1/ingest.grpc.pb.h"
+#include "sitrep/v1/notification.grpc.pb.h"
 #include "sitrep/v1/report.grpc.pb.h"
 #include "tests/push_client.h"
 #include "tests/record_samples.h"
@@ -21,7 +28,11 @@ using namespace std::chrono_literals;
 
 constexpr uint32_t kGuangdong = 440000;
 
-// One stored rule notice with its single target.
+using google::protobuf::util::TimeUtil;
+
+// One rule notice with its single target, as the API shows it. `key` names what the rule
+// raised it for, built from the notice's fields the way the rules build their escalation keys:
+// "incident:<id>:sev<grade>[:national]" or "asset:<id>:kev:<CVE id>".
 struct StoredNotice {
   std::string key;
   std::string origin;
@@ -72,7 +83,10 @@ class EscalationTest : public ServerFixture {
   void Start() {
     StartServer();
     reports_ = v1::ReportService::NewStub(channel_);
+    feeds_ = v1::FeedService::NewStub(channel_);
+    notifications_ = v1::NotificationService::NewStub(channel_);
     collector_token_ = TokenFor(v1::ROLE_COLLECTOR, kGuangdong);
+    recipients_ = {TokenFor(v1::ROLE_NATIONAL), TokenFor(v1::ROLE_PROVINCIAL, kGuangdong)};
   }
 
   void WriteKev(const std::vector<std::string>& cves) {
@@ -100,14 +114,92 @@ class EscalationTest : public ServerFixture {
     EXPECT_EQ(result.acks[0].rejected(), 0u) << result.acks[0].DebugString();
   }
 
+  // The id the server gave the incident `external_id` (ListIncidents as the admin).
   int64_t IncidentId(const std::string& external_id) {
-    return QueryInt(server_->database_url(),
-                    "SELECT id FROM incidents WHERE external_id = '" + external_id + "'");
+    for (const v1::Incident& incident : AllIncidents()) {
+      if (incident.external_id() == external_id) return incident.id();
+    }
+    ADD_FAILURE() << "no incident " << external_id;
+    return 0;
   }
 
+  // The id the server gave the asset `asset_key` (ListAssets as the admin).
   int64_t AssetId(const std::string& asset_key) {
-    return QueryInt(server_->database_url(),
-                    "SELECT id FROM assets WHERE asset_key = '" + asset_key + "'");
+    v1::ListAssetsRequest request;
+    request.set_page_size(1000);  // one page: these tests store a handful
+    v1::ListAssetsResponse response;
+    const grpc::Status status = feeds_->ListAssets(As(admin_token_).get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    for (const v1::Asset& asset : response.assets()) {
+      if (asset.asset_key() == asset_key) return asset.id();
+    }
+    ADD_FAILURE() << "no asset " << asset_key;
+    return 0;
+  }
+
+  std::vector<v1::Incident> AllIncidents() {
+    std::vector<v1::Incident> incidents;
+    v1::ListIncidentsRequest request;
+    request.set_page_size(1000);
+    do {
+      v1::ListIncidentsResponse response;
+      const grpc::Status status = feeds_->ListIncidents(As(admin_token_).get(), request, &response);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      if (!status.ok()) break;
+      incidents.insert(incidents.end(), response.incidents().begin(), response.incidents().end());
+      // A feed's token is never empty; an empty page means the end.
+      if (response.incidents().empty()) break;
+      request.set_page_token(response.next_page_token());
+    } while (true);
+    return incidents;
+  }
+
+  // Every notice in the inboxes of the national centre and of Guangdong's regulators, read
+  // in full (GetNotification, with each target's history) by the recipient.
+  std::vector<v1::Notification> AllNotices() {
+    std::vector<v1::Notification> notices;
+    for (const std::string& recipient : recipients_) {
+      v1::ListNotificationsRequest request;
+      request.set_page_size(1000);
+      do {
+        v1::ListNotificationsResponse response;
+        const grpc::Status status =
+            notifications_->ListNotifications(As(recipient).get(), request, &response);
+        EXPECT_TRUE(status.ok()) << status.error_message();
+        if (!status.ok()) break;
+        for (const v1::Notification& listed : response.notifications()) {
+          notices.push_back(Full(recipient, listed.id()));
+        }
+        if (response.notifications().empty()) break;
+        request.set_page_token(response.next_page_token());
+      } while (!request.page_token().empty());
+    }
+    return notices;
+  }
+
+  v1::Notification Full(const std::string& recipient, int64_t id) {
+    v1::GetNotificationRequest request;
+    request.set_id(id);
+    v1::Notification notice;
+    const grpc::Status status =
+        notifications_->GetNotification(As(recipient).get(), request, &notice);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return notice;
+  }
+
+  // The principal the rules issue as ("sitrep-rules", holding no token).
+  int64_t RulesPrincipalId() {
+    v1::ListPrincipalsRequest request;
+    request.set_page_size(1000);
+    v1::ListPrincipalsResponse response;
+    const grpc::Status status =
+        registry_->ListPrincipals(As(admin_token_).get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    for (const v1::Principal& principal : response.principals()) {
+      if (principal.name() == "sitrep-rules") return principal.id();
+    }
+    ADD_FAILURE() << "no sitrep-rules principal";
+    return -1;
   }
 
   grpc::Status Amend(int64_t id, v1::AmendmentKind kind, const v1::Incident& values,
@@ -123,46 +215,51 @@ class EscalationTest : public ServerFixture {
 
   // Every rule notice whose key starts with `prefix`, in key order.
   std::vector<StoredNotice> Notices(const std::string& prefix = "") {
-    pqxx::connection connection(server_->database_url());
-    pqxx::nontransaction tx(connection);
+    const int64_t rules = RulesPrincipalId();
     std::vector<StoredNotice> notices;
-    for (const pqxx::row& row : tx.exec_params(
-             "SELECT n.escalation_key, n.origin, n.priority, sitrep_micros(n.created_at), "
-             "  extract(epoch FROM n.response_deadline - n.created_at)::bigint, "
-             "  t.province, t.national, t.state, "
-             "  array_to_string(n.incident_ids, ','), array_to_string(n.asset_ids, ','), "
-             "  (SELECT count(*) FROM notification_targets x WHERE x.notification_id = n.id), "
-             "  (SELECT count(*) FROM notification_events e WHERE e.target_id = t.id), "
-             "  n.issuer_id = (SELECT id FROM principals WHERE name = 'sitrep-rules') "
-             "FROM notifications n JOIN notification_targets t ON t.notification_id = n.id "
-             "WHERE n.escalation_key LIKE $1 || '%' ORDER BY n.escalation_key",
-             prefix)) {
-      EXPECT_EQ(row[10].as<int64_t>(), 1) << "one target per rule notice";
-      // Delivery is the target's creation (migration 0017); nothing acts on these targets.
-      EXPECT_EQ(row[11].as<int64_t>(), 0) << "no event row for a delivered target";
-      EXPECT_TRUE(row[12].as<bool>()) << "issued by the rules' principal";
-      StoredNotice notice;
-      notice.key = row[0].as<std::string>();
-      notice.origin = row[1].as<std::string>();
-      notice.priority = row[2].as<int>();
-      notice.created_micros = row[3].as<int64_t>();
-      notice.deadline_seconds = row[4].as<int64_t>();
-      notice.province = row[5].as<uint32_t>();
-      notice.national = row[6].as<bool>();
-      notice.state = row[7].as<std::string>();
-      for (int column : {8, 9}) {
-        std::vector<int64_t>& ids = column == 8 ? notice.incident_ids : notice.asset_ids;
-        const std::string text = row[column].as<std::string>();
-        if (!text.empty()) ids.push_back(std::stoll(text));
-      }
-      notices.push_back(notice);
+    for (const v1::Notification& notice : AllNotices()) {
+      EXPECT_EQ(notice.targets_size(), 1) << "one target per rule notice";
+      if (notice.targets_size() != 1) continue;
+      const v1::NotificationTarget& target = notice.targets(0);
+      // Delivery is the target's creation; nothing has acted on these targets since.
+      EXPECT_EQ(target.history_size(), 1) << "no step after delivery";
+      EXPECT_EQ(notice.issuer_id(), rules) << "issued by the rules' principal";
+      StoredNotice stored;
+      stored.key = KeyOf(notice);
+      if (!stored.key.starts_with(prefix)) continue;
+      stored.origin = v1::NotificationOrigin_Name(notice.origin()).substr(20);
+      stored.priority = notice.priority();
+      stored.created_micros = TimeUtil::TimestampToMicroseconds(notice.create_time());
+      stored.deadline_seconds = TimeUtil::TimestampToSeconds(notice.response_deadline()) -
+                                TimeUtil::TimestampToSeconds(notice.create_time());
+      stored.province = target.province();
+      stored.national = target.national();
+      stored.state = v1::TargetState_Name(target.state()).substr(13);
+      stored.incident_ids.assign(notice.incident_ids().begin(), notice.incident_ids().end());
+      stored.asset_ids.assign(notice.asset_ids().begin(), notice.asset_ids().end());
+      notices.push_back(stored);
     }
+    std::sort(notices.begin(), notices.end(),
+              [](const StoredNotice& a, const StoredNotice& b) { return a.key < b.key; });
     return notices;
   }
 
-  int64_t CountNotices() {
-    return QueryInt(server_->database_url(), "SELECT count(*) FROM notifications");
+  // What the rules raised `notice` for, spelled as their escalation key.
+  static std::string KeyOf(const v1::Notification& notice) {
+    const bool national = notice.targets_size() == 1 && notice.targets(0).national();
+    if (notice.origin() == v1::NOTIFICATION_ORIGIN_KEV_RULE && notice.asset_ids_size() == 1 &&
+        notice.cve_ids_size() == 1) {
+      return "asset:" + std::to_string(notice.asset_ids(0)) + ":kev:" + notice.cve_ids(0);
+    }
+    if (notice.origin() == v1::NOTIFICATION_ORIGIN_INCIDENT_RULE &&
+        notice.incident_ids_size() == 1) {
+      return "incident:" + std::to_string(notice.incident_ids(0)) + ":sev" +
+             std::to_string(notice.priority()) + (national ? ":national" : "");
+    }
+    return "unexpected:" + notice.ShortDebugString();
   }
+
+  int64_t CountNotices() { return static_cast<int64_t>(AllNotices().size()); }
 
   int64_t NowMicros() {
     return std::chrono::duration_cast<std::chrono::microseconds>(clock_.Now().time_since_epoch())
@@ -172,7 +269,10 @@ class EscalationTest : public ServerFixture {
   std::filesystem::path kev_dir_;
   bool delay_start_ = false;
   std::unique_ptr<v1::ReportService::Stub> reports_;
+  std::unique_ptr<v1::FeedService::Stub> feeds_;
+  std::unique_ptr<v1::NotificationService::Stub> notifications_;
   std::string collector_token_;
+  std::vector<std::string> recipients_;  // national centre, Guangdong's regulators
 };
 
 TEST_F(EscalationTest, ASeverityIIEnergyIncidentInGuangdongRaisesOneNoticeDueInTwoHours) {
@@ -197,13 +297,11 @@ TEST_F(EscalationTest, ANoticeCarriesTheIncidentTitleExactlyWhateverItsCharacter
   const std::string title = "\"勒索\" attack on C:\\SCADA\\hmi — {x: [1]}";
   incident.set_title(title);
   Push({incident});
-  pqxx::connection connection(server_->database_url());
-  pqxx::nontransaction tx(connection);
-  const pqxx::row row =
-      tx.exec1("SELECT title, body FROM notifications WHERE escalation_key LIKE 'incident:%'");
-  EXPECT_EQ(row[0].as<std::string>(), "Grade II 重大 incident: " + title);
-  EXPECT_NE(row[1].as<std::string>().find("(gd-quoted-1) of grade II 重大"), std::string::npos)
-      << row[1].as<std::string>();
+  const std::vector<v1::Notification> notices = AllNotices();
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_EQ(notices[0].title(), "Grade II 重大 incident: " + title);
+  EXPECT_NE(notices[0].body().find("(gd-quoted-1) of grade II 重大"), std::string::npos)
+      << notices[0].body();
 }
 
 TEST_F(EscalationTest, ASeverityIIncidentRaisesANoticeToItsProvinceAndOneToTheNationalCentre) {
@@ -413,14 +511,21 @@ TEST_F(EscalationTest, ConcurrentResendsOnFourStreamsRaiseEachNoticeOnce) {
     });
   }
   for (std::thread& stream : streams) stream.join();
-  EXPECT_EQ(CountNotices(), expected);
-  EXPECT_EQ(QueryInt(server_->database_url(),
-                     "SELECT count(*) FROM incidents i WHERE i.severity <= 2 AND NOT EXISTS ("
-                     "SELECT 1 FROM notifications n "
-                     "WHERE n.escalation_key = 'incident:' || i.id || ':sev' || i.severity)"),
-            0);
-  EXPECT_EQ(QueryInt(server_->database_url(), "SELECT count(*) FROM notification_targets"),
-            expected);
+  const std::vector<v1::Notification> notices = AllNotices();
+  EXPECT_EQ(static_cast<int>(notices.size()), expected);
+  std::set<std::string> keys;
+  int targets = 0;
+  for (const v1::Notification& notice : notices) {
+    EXPECT_TRUE(keys.insert(KeyOf(notice)).second) << KeyOf(notice);
+    targets += notice.targets_size();
+  }
+  EXPECT_EQ(targets, expected);
+  for (const v1::Incident& incident : AllIncidents()) {
+    if (incident.severity() > v1::SEVERITY_II) continue;
+    EXPECT_TRUE(keys.contains("incident:" + std::to_string(incident.id()) + ":sev" +
+                              std::to_string(incident.severity())))
+        << incident.external_id();
+  }
 }
 
 }  // namespace

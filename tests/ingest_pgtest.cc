@@ -2,10 +2,10 @@
 // and permission, limits, and PostgreSQL going away (issue #3).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <future>
-#include <pqxx/pqxx>
 #include <thread>
 
 #include "domain/time_convert.h"
@@ -13,6 +13,8 @@
 #include "google/rpc/status.pb.h"
 #include "ingest/group_commit_writer.h"
 #include "server/status_mapping.h"
+#include "sitrep/v1/feed.grpc.pb.h"
+#include "storage/owner_query.h"
 #include "storage/pool.h"
 #include "tests/push_client.h"
 #include "tests/record_samples.h"
@@ -40,11 +42,71 @@ class IngestTest : public ServerFixture {
     return PushAll(*channel_, token.empty() ? guangdong_collector_ : token, batches);
   }
 
-  int64_t Count(const std::string& table) {
-    return QueryInt(server_->database_url(), "SELECT count(*) FROM " + table);
+  // What is stored, as the admin reads it through the feed API.
+  std::vector<v1::Incident> StoredIncidents() {
+    std::vector<v1::Incident> all;
+    ListAll<v1::ListIncidentsRequest, v1::ListIncidentsResponse>(
+        [&](auto& context, auto& request, auto& response) {
+          return feeds_->ListIncidents(&context, request, &response);
+        },
+        [&](const v1::ListIncidentsResponse& page) {
+          all.insert(all.end(), page.incidents().begin(), page.incidents().end());
+          return !page.incidents().empty();
+        });
+    return all;
+  }
+  std::vector<v1::Asset> StoredAssets() {
+    std::vector<v1::Asset> all;
+    ListAll<v1::ListAssetsRequest, v1::ListAssetsResponse>(
+        [&](auto& context, auto& request, auto& response) {
+          return feeds_->ListAssets(&context, request, &response);
+        },
+        [&](const v1::ListAssetsResponse& page) {
+          all.insert(all.end(), page.assets().begin(), page.assets().end());
+          return !page.assets().empty();
+        });
+    return all;
+  }
+  int64_t Count(const std::string& kind) {
+    return static_cast<int64_t>(kind == "incidents" ? StoredIncidents().size()
+                                                    : StoredAssets().size());
+  }
+
+  // Calls `list` as the admin page after page, handing each page to `take`, until `take`
+  // says the page was the last.
+  template <typename Request, typename Response, typename List, typename Take>
+  void ListAll(List list, Take take) {
+    if (feeds_ == nullptr) feeds_ = v1::FeedService::NewStub(channel_);
+    Request request;
+    request.set_page_size(1000);
+    do {
+      Response response;
+      const grpc::Status status = list(*As(admin_token_), request, response);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      if (!status.ok()) return;
+      // A feed's token is never empty; an empty page means the end.
+      if (!take(response)) return;
+      request.set_page_token(response.next_page_token());
+    } while (true);
+  }
+
+  // The principal TokenFor made last.
+  int64_t NewestPrincipalId() {
+    v1::ListPrincipalsRequest request;
+    request.set_page_size(1000);
+    v1::ListPrincipalsResponse response;
+    const grpc::Status status =
+        registry_->ListPrincipals(As(admin_token_).get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    int64_t newest = 0;
+    for (const v1::Principal& principal : response.principals()) {
+      newest = std::max(newest, principal.id());
+    }
+    return newest;
   }
 
   std::string guangdong_collector_;
+  std::unique_ptr<v1::FeedService::Stub> feeds_;
 };
 
 v1::PushBatch Batch(uint64_t sequence, std::vector<v1::Incident> incidents,
@@ -68,11 +130,14 @@ TEST_F(IngestTest, StoresABatchAndAcksItAfterCommit) {
   EXPECT_EQ(Count("incidents"), 3);
   EXPECT_EQ(Count("assets"), 2);
   // What went in comes out: escaping of tabs, quotes, braces and UTF-8 survived COPY.
-  EXPECT_EQ(QueryInt(server_->database_url(),
-                     "SELECT count(*) FROM incidents WHERE attributes->>'plant' = "
-                     "E'2号机组 \"unit 2\"\\t{a,b}' AND cve_ids = '{CVE-2023-3595}' "
-                     "AND indicators->0->>'value' = '203.0.113.7' AND severity = 3"),
-            3);
+  for (const v1::Incident& stored : StoredIncidents()) {
+    EXPECT_EQ(stored.attributes().at("plant"), "2号机组 \"unit 2\"\t{a,b}");
+    EXPECT_EQ(std::vector<std::string>(stored.cve_ids().begin(), stored.cve_ids().end()),
+              std::vector<std::string>{"CVE-2023-3595"});
+    ASSERT_GE(stored.indicators_size(), 1);
+    EXPECT_EQ(stored.indicators(0).value(), "203.0.113.7");
+    EXPECT_EQ(stored.severity(), v1::SEVERITY_III);
+  }
 }
 
 TEST_F(IngestTest, AcksManyPipelinedBatchesInOrder) {
@@ -104,7 +169,9 @@ TEST_F(IngestTest, ResendingAWholeBatchAddsNothing) {
   }
   EXPECT_EQ(Count("incidents"), 2);
   EXPECT_EQ(Count("assets"), 1);
-  EXPECT_EQ(QueryInt(server_->database_url(), "SELECT times_seen FROM assets"), 1);
+  const std::vector<v1::Asset> assets = StoredAssets();
+  ASSERT_EQ(assets.size(), 1u);
+  EXPECT_EQ(assets[0].times_seen(), 1);
 }
 
 TEST_F(IngestTest, TheSameKeyTwiceInOneBatchIsStoredOnce) {
@@ -124,11 +191,11 @@ TEST_F(IngestTest, ANewObservationUpdatesTheAssetAndCountsIt) {
   const PushResult result = Push({Batch(2, {}, {later})});
   ASSERT_TRUE(result.status.ok());
   EXPECT_EQ(result.acks.at(0).accepted(), 1u);
-  EXPECT_EQ(QueryInt(server_->database_url(),
-                     "SELECT times_seen FROM assets WHERE version = '3.51' "
-                     "AND first_seen < last_seen"),
-            2);
-  EXPECT_EQ(Count("assets"), 1);
+  const std::vector<v1::Asset> assets = StoredAssets();
+  ASSERT_EQ(assets.size(), 1u);
+  EXPECT_EQ(assets[0].version(), "3.51");
+  EXPECT_EQ(assets[0].times_seen(), 2);
+  EXPECT_LT(FromTimestamp(assets[0].first_seen_time()), FromTimestamp(assets[0].last_seen_time()));
 }
 
 struct BadIncident {
@@ -362,10 +429,11 @@ TEST_F(IngestTest, AControlCharacterInAnyIncidentStringIsRejectedInThatRecordAlo
       [](std::vector<I> incidents) { return Batch(0, std::move(incidents)); },
       [&](const std::vector<v1::PushBatch>& sent) { return Push(sent); });
   EXPECT_EQ(Count("incidents"), 40 * batches);
-  EXPECT_EQ(QueryInt(server_->database_url(),
-                     "SELECT count(*) FROM incidents WHERE strpos(title || description || "
-                     "external_id, chr(1)) > 0 OR strpos(title, chr(127)) > 0"),
-            0);
+  for (const v1::Incident& stored : StoredIncidents()) {
+    EXPECT_EQ((stored.title() + stored.description() + stored.external_id()).find('\x01'),
+              std::string::npos);
+    EXPECT_EQ(stored.title().find('\x7f'), std::string::npos) << stored.external_id();
+  }
 }
 
 TEST_F(IngestTest, AControlCharacterInAnyAssetStringIsRejectedInThatRecordAlone) {
@@ -390,9 +458,7 @@ TEST_F(IngestTest, AControlCharacterInAnyAssetStringIsRejectedInThatRecordAlone)
       [](std::vector<A> assets) { return Batch(0, {}, std::move(assets)); },
       [&](const std::vector<v1::PushBatch>& sent) { return Push(sent); });
   EXPECT_EQ(Count("assets"), 40 * batches);
-  EXPECT_EQ(QueryInt(server_->database_url(),
-                     "SELECT count(*) FROM assets WHERE host(ip) <> '198.51.100.23'"),
-            0);
+  for (const v1::Asset& stored : StoredAssets()) EXPECT_EQ(stored.ip(), "198.51.100.23");
 }
 
 // A batch as PrepareBatch would make it, but without its checks: what a gap in them would let
@@ -448,7 +514,7 @@ TEST_F(IngestTest, ARecordPostgreSQLRefusesIsRejectedAloneAndTheRestOfItsGroupIs
   storage::Pool pool(server_->database_url(), 2);
   ingest::GroupCommitWriter writer(pool, clock_, {.writers = 1});
   Principal collector;
-  collector.id = QueryInt(server_->database_url(), "SELECT max(id) FROM principals");
+  collector.id = NewestPrincipalId();
   collector.role = v1::ROLE_COLLECTOR;
   collector.province = 440000;
   int serial = 0;
@@ -565,13 +631,8 @@ TEST_F(IngestTest, AConnectionLostDuringCopyEndsTheStreamWithUnavailableAndRetry
   std::atomic<bool> stop = false;
   std::atomic<int> terminated = 0;
   std::thread killer([&] {
-    pqxx::connection connection(server_->database_url());
-    pqxx::nontransaction tx(connection);
     while (!stop) {
-      terminated += static_cast<int>(
-          tx.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> "
-                  "pg_backend_pid() AND state = 'active' AND query LIKE 'COPY %staging%'")
-              .size());
+      terminated += storage::TerminateActiveBackends(server_->database_url(), "COPY %staging%");
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
   });

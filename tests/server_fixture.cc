@@ -7,12 +7,12 @@
 
 #include <atomic>
 #include <fstream>
-#include <pqxx/pqxx>
 #include <sstream>
 
 #include "domain/credit_code.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "storage/owner_query.h"
 #include "tests/support/test_cluster.h"
 
 namespace sitrep::testing {
@@ -112,6 +112,23 @@ std::string ServerFixture::TokenFor(v1::Role role, uint32_t province, int64_t en
   return token.secret();
 }
 
+std::vector<v1::AuditEntry> ServerFixture::AuditEntries(const std::string& method) {
+  std::vector<v1::AuditEntry> entries;
+  v1::ListAuditEntriesRequest request;
+  request.set_page_size(1000);
+  request.set_method(method);
+  do {
+    v1::ListAuditEntriesResponse response;
+    const grpc::Status status =
+        registry_->ListAuditEntries(As(admin_token_).get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    if (!status.ok()) break;
+    entries.insert(entries.end(), response.entries().begin(), response.entries().end());
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  return entries;
+}
+
 std::vector<std::string> ViolatedFields(const grpc::Status& status) {
   google::rpc::Status details;
   std::vector<std::string> fields;
@@ -151,9 +168,7 @@ std::string FetchMetrics(int port) {
 }
 
 int64_t QueryInt(const std::string& database_url, const std::string& sql) {
-  pqxx::connection connection(database_url);
-  pqxx::nontransaction tx(connection);
-  return tx.exec1(sql)[0].as<int64_t>();
+  return storage::QueryIntAsOwner(database_url, sql);
 }
 
 }  // namespace sitrep::testing

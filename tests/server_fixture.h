@@ -37,6 +37,11 @@ class ServerFixture : public ::testing::Test {
   // secret for it.
   std::string TokenFor(v1::Role role, uint32_t province = 0, int64_t enterprise_id = 0);
 
+  // The audit entries of the full gRPC method `method` (e.g.
+  // "/sitrep.v1.NotificationService/Acknowledge"), newest first, read through
+  // ListAuditEntries as the bootstrap admin.
+  std::vector<v1::AuditEntry> AuditEntries(const std::string& method);
+
   // A valid unified social credit code, different on every call.
   [[nodiscard]] static std::string NextCreditCode();
 

@@ -10,7 +10,6 @@
 #include <fstream>
 #include <memory>
 #include <mutex>
-#include <pqxx/pqxx>
 #include <stdexcept>
 #include <system_error>
 
@@ -76,10 +75,7 @@ class Owner final {
     std::lock_guard lock(mu_);
     storage::EmbeddedCluster& cluster = StartedLocked();
     const std::string name = "test_" + std::to_string(++databases_);
-    pqxx::connection connection(cluster.UrlFor("postgres"));
-    pqxx::nontransaction tx(connection);
-    tx.exec("CREATE DATABASE " + tx.quote_name(name) +
-            (template_name.empty() ? "" : " TEMPLATE " + tx.quote_name(template_name)));
+    cluster.CreateDatabase(name, template_name);
     return cluster.UrlFor(name);
   }
 
