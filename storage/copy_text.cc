@@ -1,7 +1,6 @@
 #include "storage/copy_text.h"
 
 #include <charconv>
-#include <cstdio>
 #include <utility>
 
 namespace sitrep::storage {
@@ -130,34 +129,6 @@ std::string RefusedField(std::string_view error) {
     if (column == staged) return std::string(field);
   }
   return column;
-}
-
-std::string JsonString(std::string_view value) {
-  std::string json;
-  AppendJsonString(json, value);
-  return json;
-}
-
-void AppendJsonString(std::string& json, std::string_view value) {
-  json += '"';
-  for (;;) {
-    const size_t special = FindFirst(value, [](char c) {
-      return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
-    });
-    json.append(value.substr(0, special));
-    if (special == value.size()) break;
-    const char c = value[special];
-    if (c == '"' || c == '\\') {
-      json += '\\';
-      json += c;
-    } else {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned char>(c));
-      json += escaped;
-    }
-    value.remove_prefix(special + 1);
-  }
-  json += '"';
 }
 
 }  // namespace sitrep::storage

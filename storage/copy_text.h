@@ -6,6 +6,7 @@
 
 #include "google/protobuf/map.h"
 #include "google/protobuf/repeated_ptr_field.h"
+#include "logging/json_string.h"
 
 // Building rows of COPY's text format, for the bulk writes of the ingest path; internal to
 // storage/. A row is fields separated by tabs, appended straight to the buffer of the whole
@@ -13,10 +14,6 @@
 
 namespace sitrep::storage {
 
-// `value` as a JSON string literal, quotes included.
-[[nodiscard]] std::string JsonString(std::string_view value);
-// Appends JsonString(value) to `json`.
-void AppendJsonString(std::string& json, std::string_view value);
 // `values` as a text[] literal, every element quoted: {"a","b"}.
 [[nodiscard]] std::string ArrayLiteral(
     const google::protobuf::RepeatedPtrField<std::string>& values);
