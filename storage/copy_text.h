@@ -17,7 +17,7 @@ namespace sitrep::storage {
 // `values` as a text[] literal, every element quoted: {"a","b"}.
 [[nodiscard]] std::string ArrayLiteral(
     const google::protobuf::RepeatedPtrField<std::string>& values);
-// `values` as a JSON object of strings.
+// `values` as a JSON object of strings, keys in byte order.
 [[nodiscard]] std::string JsonObjectText(
     const google::protobuf::Map<std::string, std::string>& values);
 
@@ -43,6 +43,9 @@ class CopyRow final {
   CopyRow& JsonObject(const google::protobuf::Map<std::string, std::string>& values) {
     return Text(JsonObjectText(values));
   }
+  // A time as microseconds since the Unix epoch: staging columns are bigint, turned into
+  // timestamptz by sitrep_time() (storage/sql_types.h).
+  CopyRow& Micros(int64_t micros) { return Int(micros); }
   // Already-encoded JSON text (a jsonb column).
   CopyRow& Json(std::string_view json) { return Text(json); }
 

@@ -56,6 +56,9 @@ TEST(JsonObjectTextTest, WritesEveryPair) {
   EXPECT_EQ(JsonObjectText(values), "{}");
   values["k\"ey"] = "v\\al";
   EXPECT_EQ(JsonObjectText(values), R"({"k\"ey":"v\\al"})");
+  values["b"] = "2";
+  values["a"] = "1";
+  EXPECT_EQ(JsonObjectText(values), R"({"a":"1","b":"2","k\"ey":"v\\al"})");
 }
 
 }  // namespace
