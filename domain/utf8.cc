@@ -2,33 +2,6 @@
 
 namespace sitrep {
 
-size_t DecodeUtf8(std::string_view text, size_t pos, uint32_t& code_point) {
-  const auto byte = [&](size_t i) { return static_cast<uint8_t>(text[pos + i]); };
-  const uint8_t lead = byte(0);
-  size_t length = 0;
-  uint32_t min = 0;
-  if (lead < 0x80) {
-    code_point = lead;
-    return 1;
-  } else if ((lead & 0xE0) == 0xC0) {
-    length = 2, min = 0x80, code_point = lead & 0x1F;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3, min = 0x800, code_point = lead & 0x0F;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4, min = 0x10000, code_point = lead & 0x07;
-  } else {
-    return 0;
-  }
-  if (pos + length > text.size()) return 0;
-  for (size_t i = 1; i < length; ++i) {
-    if ((byte(i) & 0xC0) != 0x80) return 0;
-    code_point = (code_point << 6) | (byte(i) & 0x3F);
-  }
-  const bool surrogate = code_point >= 0xD800 && code_point <= 0xDFFF;
-  if (code_point < min || surrogate || code_point > 0x10FFFF) return 0;
-  return length;
-}
-
 void AppendUtf8(uint32_t code_point, std::string& out) {
   if (code_point < 0x80) {
     out.push_back(static_cast<char>(code_point));
