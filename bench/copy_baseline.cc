@@ -14,7 +14,7 @@ constexpr const char* kTable = "bench_copy_target";
 
 void Copy(PqConnection& connection, const std::vector<std::string_view>& row_chunks,
           uint64_t rows) {
-  connection.BeginCopy(std::string("COPY ") + kTable + " (" + std::string(kIncidentCopyColumns) +
+  connection.BeginCopy(std::string("COPY ") + kTable + " (" + IncidentCopyColumns() +
                        ") FROM STDIN (FORMAT binary)");
   connection.PutCopyData(BinaryCopyHeader());
   for (const std::string_view chunk : row_chunks) connection.PutCopyData(chunk);

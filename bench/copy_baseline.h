@@ -16,7 +16,7 @@ struct CopyBaselineResult {
 
 // Over one direct connection to `database_url`: creates bench_copy_target LIKE incidents
 // INCLUDING ALL (indexes, constraints, defaults; dropping a leftover first), then in one
-// transaction COPYs into its kIncidentCopyColumns (incident_copy_row.h) the binary COPY rows
+// transaction COPYs into its IncidentCopyColumns() (incident_copy_row.h) the binary COPY rows
 // `row_chunks` (encoded rows, without header or trailer, `rows` in all), commits, and drops
 // the table again. Blocking. Throws BenchFailure with PostgreSQL's message when a step fails
 // (the table is dropped then too, when the connection still works).

@@ -129,7 +129,7 @@ IncidentLoadResult LoadIncidents(const std::string& database_url,
   PieceGenerator pieces(spec, result.reporter_id, result.present_before, options.incidents,
                         threads);
   const std::string copy_sql =
-      "COPY incidents (" + std::string(kIncidentCopyColumns) + ") FROM STDIN (FORMAT binary)";
+      "COPY incidents (" + IncidentCopyColumns() + ") FROM STDIN (FORMAT binary)";
 
   const Clock::time_point start = Clock::now();
   try {

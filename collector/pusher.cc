@@ -6,6 +6,7 @@
 
 #include "collector/retry_policy.h"
 #include "logging/log.h"
+#include "proto/status_code_name.h"
 
 namespace sitrep::collector {
 namespace {
@@ -17,31 +18,9 @@ constexpr milliseconds kPollInterval{100};
 // After WritesDone the server ends the stream once its last ack is out; this long, at most.
 constexpr milliseconds kGracefulEnd{5'000};
 
-std::string CodeName(grpc::StatusCode code) {
-  static const char* const kNames[] = {"OK",
-                                       "CANCELLED",
-                                       "UNKNOWN",
-                                       "INVALID_ARGUMENT",
-                                       "DEADLINE_EXCEEDED",
-                                       "NOT_FOUND",
-                                       "ALREADY_EXISTS",
-                                       "PERMISSION_DENIED",
-                                       "RESOURCE_EXHAUSTED",
-                                       "FAILED_PRECONDITION",
-                                       "ABORTED",
-                                       "OUT_OF_RANGE",
-                                       "UNIMPLEMENTED",
-                                       "INTERNAL",
-                                       "UNAVAILABLE",
-                                       "DATA_LOSS",
-                                       "UNAUTHENTICATED"};
-  const int index = static_cast<int>(code);
-  return index >= 0 && index < 17 ? kNames[index] : "CODE_" + std::to_string(index);
-}
-
 std::string FatalMessage(const grpc::Status& status) {
   const std::string detail =
-      " (" + CodeName(status.error_code()) + ": " + status.error_message() + ")";
+      " (" + StatusCodeName(status.error_code()) + ": " + status.error_message() + ")";
   switch (status.error_code()) {
     case grpc::StatusCode::UNAUTHENTICATED:
       return "the server refused the token" + detail + "; check --token-file or SITREP_TOKEN";
@@ -101,7 +80,7 @@ PushResult Pusher::Run() {
     ++attempt;
     ++reconnects_;
     Log(LogLevel::kWarn, "push_stream_failed",
-        {{"code", CodeName(end.status.error_code())},
+        {{"code", StatusCodeName(end.status.error_code())},
          {"message", end.status.error_message()},
          {"retry_in_ms", std::to_string(delay.count())},
          {"unacked_batches", std::to_string(unacked)}});

@@ -5,11 +5,12 @@
 #include <string>
 #include <string_view>
 
+#include "domain/utf8.h"
+
 namespace sitrep::collector {
 
-// The byte offset of the first byte of `text` that does not start a well-formed UTF-8 sequence
-// (overlongs, surrogates and code points above U+10FFFF included), or nullopt when all is UTF-8.
-[[nodiscard]] std::optional<size_t> FirstInvalidUtf8(std::string_view text);
+// Cleaning of outside text for record fields. Decoding is domain/utf8.h's, which the server's
+// checks use too: FirstInvalidUtf8 finds what the server would refuse.
 
 // `text` made fit for a one-line record field (vendor, product, title): runs of whitespace and
 // line breaks become one space, other control characters go, ends are trimmed, bytes that are

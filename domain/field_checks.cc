@@ -2,36 +2,10 @@
 
 #include <cstdint>
 
+#include "domain/utf8.h"
+
 namespace sitrep {
 namespace {
-
-// Decodes one code point at `pos`; returns its length in bytes, or 0 when malformed.
-size_t DecodeUtf8(std::string_view text, size_t pos, uint32_t& code_point) {
-  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(pos);
-  size_t length = 0;
-  uint32_t min = 0;
-  if (lead < 0x80) {
-    code_point = lead;
-    return 1;
-  } else if ((lead & 0xE0) == 0xC0) {
-    length = 2, min = 0x80, code_point = lead & 0x1F;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3, min = 0x800, code_point = lead & 0x0F;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4, min = 0x10000, code_point = lead & 0x07;
-  } else {
-    return 0;
-  }
-  if (pos + length > text.size()) return 0;
-  for (size_t i = 1; i < length; ++i) {
-    if ((byte(pos + i) & 0xC0) != 0x80) return 0;
-    code_point = (code_point << 6) | (byte(pos + i) & 0x3F);
-  }
-  const bool surrogate = code_point >= 0xD800 && code_point <= 0xDFFF;
-  if (code_point < min || surrogate || code_point > 0x10FFFF) return 0;
-  return length;
-}
 
 bool IsUnstorable(const std::string& text) {
   return text.find('\0') != std::string::npos || !IsValidUtf8(text);
@@ -69,27 +43,7 @@ std::string UnstorableIn(const google::protobuf::Message& message, const std::st
   return "";
 }
 
-bool IsControl(uint32_t code_point) {
-  return code_point < 0x20 || code_point == 0x7F || (code_point >= 0x80 && code_point < 0xA0);
-}
-
 }  // namespace
-
-bool IsValidUtf8(std::string_view text) {
-  uint32_t code_point = 0;
-  for (size_t pos = 0; pos < text.size();) {
-    const size_t length = DecodeUtf8(text, pos, code_point);
-    if (length == 0) return false;
-    pos += length;
-  }
-  return true;
-}
-
-size_t Utf8Length(std::string_view text) {
-  size_t count = 0;
-  for (const char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return count;
-}
 
 bool CheckText(std::string_view text, const std::string& field, size_t min_chars, size_t max_chars,
                FieldViolations& violations, bool multiline) {
@@ -103,7 +57,7 @@ bool CheckText(std::string_view text, const std::string& field, size_t min_chars
     }
     const bool allowed_whitespace =
         multiline && (code_point == '\n' || code_point == '\t' || code_point == '\r');
-    if (IsControl(code_point) && !allowed_whitespace) {
+    if (IsControlCharacter(code_point) && !allowed_whitespace) {
       violations.push_back({field, "CONTROL_CHARACTER", field + " contains a control character."});
       return false;
     }

@@ -8,18 +8,13 @@
 #include <string_view>
 
 #include "domain/field_violation.h"
+#include "domain/utf8.h"
 #include "google/protobuf/message.h"
 
 namespace sitrep {
 
 // Small building blocks for the Check* functions: each appends a violation for `field` when
 // the value is wrong and returns whether it was right.
-
-// True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points > U+10FFFF).
-[[nodiscard]] bool IsValidUtf8(std::string_view text);
-
-// Number of code points of well-formed UTF-8 `text`.
-[[nodiscard]] size_t Utf8Length(std::string_view text);
 
 // Checks that `text` is valid UTF-8 without control characters (tab and newline allowed when
 // `multiline`) and holds between `min_chars` and `max_chars` code points.

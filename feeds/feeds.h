@@ -47,12 +47,6 @@ class Feeds final {
                                              const std::function<bool()>& stopped);
 
  private:
-  template <class Record, class Response, class Filter>
-  int64_t Watch(const Principal& caller, const Filter& filter, FeedPosition position,
-                storage::FeedListener::Table table, const char* feed,
-                const std::function<bool(const Response&)>& send,
-                const std::function<bool()>& stopped);
-
   storage::FeedStore& store_;
   storage::FeedListener& listener_;
   const ReferenceCodes& codes_;

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "logging/json_string.h"
+
 namespace sitrep {
 namespace {
 
@@ -22,38 +24,6 @@ const char* LevelName(LogLevel level) {
       return "error";
   }
   return "info";
-}
-
-void AppendJsonString(std::string& out, std::string_view text) {
-  out += '"';
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-          out += escaped;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
 }
 
 std::string NowUtc() {

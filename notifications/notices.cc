@@ -1,21 +1,17 @@
 #include "notifications/notices.h"
 
-#include <algorithm>
-#include <chrono>
 #include <string>
-#include <thread>
 
 #include "domain/field_checks.h"
 #include "domain/page_token.h"
 #include "domain/time_convert.h"
+#include "feeds/feed_watch.h"
 #include "notifications/notice_rules.h"
 
 namespace sitrep::notifications {
 namespace {
 
 constexpr const char* kInboxFeed = "notification-inbox";
-constexpr auto kHeartbeat = std::chrono::seconds(5);
-constexpr auto kWakeCheck = std::chrono::milliseconds(1000);
 
 // Page tokens of one box are refused by the other: their keys mean different lists.
 const char* PageList(storage::NoticeBox box) {
@@ -176,46 +172,12 @@ Outcome<int64_t> Notices::Watch(const Principal& caller,
   if (!request.cursor().empty() && IsBeyondFeedEnd(*from, store_.InboxEnd(caller))) {
     return InvalidArgument({CursorBeyondEnd("cursor")});
   }
-  FeedPosition position = request.cursor().empty() ? store_.InboxNow(caller) : *from;
-  constexpr auto kTable = storage::FeedListener::Table::kNotificationTargets;
-  int64_t sent = 0;
-  auto last_message = std::chrono::steady_clock::now();
-  auto held_back_wait = std::chrono::milliseconds(2);
-  while (!stopped()) {
-    // Taken before the query, so a change heard while it runs wakes the wait below at once.
-    const uint64_t generation = listener_.generation(kTable);
-    storage::FeedPage<v1::Notification> page =
-        store_.Inbox(caller, position, kWatchPageSize, clock_.Now());
-    if (!page.records.empty()) {
-      v1::WatchNotificationsResponse response;
-      for (size_t i = 0; i < page.records.size(); ++i) {
-        position = page.positions[i];
-        page.records[i].set_cursor(EncodeFeedCursor(kInboxFeed, position));
-        *response.add_notifications() = std::move(page.records[i]);
-      }
-      response.set_cursor(EncodeFeedCursor(kInboxFeed, position));
-      sent += response.notifications_size();
-      if (!send(response)) break;
-      last_message = std::chrono::steady_clock::now();
-      held_back_wait = std::chrono::milliseconds(2);
-      continue;  // a full page may have more behind it
-    }
-    // A change heard to commit lies at or past the horizon: an older transaction still running
-    // holds it back (storage/feed_store.h). Look again shortly rather than wait for a wake-up.
-    if (listener_.latest_xid(kTable) >= page.horizon) {
-      std::this_thread::sleep_for(held_back_wait);
-      held_back_wait = std::min(held_back_wait * 2, std::chrono::milliseconds(200));
-      continue;
-    }
-    if (std::chrono::steady_clock::now() - last_message >= kHeartbeat) {
-      v1::WatchNotificationsResponse heartbeat;
-      heartbeat.set_cursor(EncodeFeedCursor(kInboxFeed, position));
-      if (!send(heartbeat)) break;
-      last_message = std::chrono::steady_clock::now();
-    }
-    listener_.WaitForChange(kTable, generation, kWakeCheck);
-  }
-  return sent;
+  const FeedPosition start = request.cursor().empty() ? store_.InboxNow(caller) : *from;
+  return feeds::WatchFeed(
+      listener_, storage::FeedListener::Table::kNotificationTargets, kInboxFeed, start,
+      [&](FeedPosition after) { return store_.Inbox(caller, after, kWatchPageSize, clock_.Now()); },
+      [](v1::WatchNotificationsResponse& response) { return response.mutable_notifications(); },
+      send, stopped);
 }
 
 std::vector<storage::NoticeBacklog> Notices::Backlog() {

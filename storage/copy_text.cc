@@ -1,8 +1,9 @@
 #include "storage/copy_text.h"
 
+#include <algorithm>
 #include <charconv>
-#include <cstdio>
 #include <utility>
+#include <vector>
 
 namespace sitrep::storage {
 namespace {
@@ -95,14 +96,19 @@ std::string ArrayLiteral(const google::protobuf::RepeatedPtrField<std::string>& 
 }
 
 std::string JsonObjectText(const google::protobuf::Map<std::string, std::string>& values) {
+  // A protobuf map iterates in an order that changes from process to process; sorted keys make
+  // the text a function of the map (sitrep-bench's loads are the same bytes for the same seed).
+  std::vector<const google::protobuf::MapPair<std::string, std::string>*> pairs;
+  pairs.reserve(values.size());
+  for (const auto& pair : values) pairs.push_back(&pair);
+  std::sort(pairs.begin(), pairs.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
   std::string json = "{";
-  bool first = true;
-  for (const auto& [key, value] : values) {
-    if (!first) json += ',';
-    first = false;
-    AppendJsonString(json, key);
+  for (const auto* pair : pairs) {
+    if (json.size() > 1) json += ',';
+    AppendJsonString(json, pair->first);
     json += ':';
-    AppendJsonString(json, value);
+    AppendJsonString(json, pair->second);
   }
   json += '}';
   return json;
@@ -130,34 +136,6 @@ std::string RefusedField(std::string_view error) {
     if (column == staged) return std::string(field);
   }
   return column;
-}
-
-std::string JsonString(std::string_view value) {
-  std::string json;
-  AppendJsonString(json, value);
-  return json;
-}
-
-void AppendJsonString(std::string& json, std::string_view value) {
-  json += '"';
-  for (;;) {
-    const size_t special = FindFirst(value, [](char c) {
-      return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
-    });
-    json.append(value.substr(0, special));
-    if (special == value.size()) break;
-    const char c = value[special];
-    if (c == '"' || c == '\\') {
-      json += '\\';
-      json += c;
-    } else {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned char>(c));
-      json += escaped;
-    }
-    value.remove_prefix(special + 1);
-  }
-  json += '"';
 }
 
 }  // namespace sitrep::storage

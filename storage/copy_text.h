@@ -6,6 +6,7 @@
 
 #include "google/protobuf/map.h"
 #include "google/protobuf/repeated_ptr_field.h"
+#include "logging/json_string.h"
 
 // Building rows of COPY's text format, for the bulk writes of the ingest path; internal to
 // storage/. A row is fields separated by tabs, appended straight to the buffer of the whole
@@ -13,14 +14,10 @@
 
 namespace sitrep::storage {
 
-// `value` as a JSON string literal, quotes included.
-[[nodiscard]] std::string JsonString(std::string_view value);
-// Appends JsonString(value) to `json`.
-void AppendJsonString(std::string& json, std::string_view value);
 // `values` as a text[] literal, every element quoted: {"a","b"}.
 [[nodiscard]] std::string ArrayLiteral(
     const google::protobuf::RepeatedPtrField<std::string>& values);
-// `values` as a JSON object of strings.
+// `values` as a JSON object of strings, keys in byte order.
 [[nodiscard]] std::string JsonObjectText(
     const google::protobuf::Map<std::string, std::string>& values);
 
@@ -46,6 +43,9 @@ class CopyRow final {
   CopyRow& JsonObject(const google::protobuf::Map<std::string, std::string>& values) {
     return Text(JsonObjectText(values));
   }
+  // A time as microseconds since the Unix epoch: staging columns are bigint, turned into
+  // timestamptz by sitrep_time() (storage/sql_types.h).
+  CopyRow& Micros(int64_t micros) { return Int(micros); }
   // Already-encoded JSON text (a jsonb column).
   CopyRow& Json(std::string_view json) { return Text(json); }
 

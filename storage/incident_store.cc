@@ -8,6 +8,7 @@
 
 #include "storage/bulk_copy.h"
 #include "storage/copy_text.h"
+#include "storage/incident_columns.h"
 #include "storage/record_rows.h"
 #include "storage/sql_types.h"
 #include "storage/transaction.h"
@@ -26,38 +27,11 @@ constexpr const char* kStagingDefinition =
     "title text, description text, indicators text, cve_ids text[], "
     "attack_technique_ids text[], affected_asset_keys text[], attributes text)";
 
+// The staging columns are ord and then kFirstReportColumns, times in microseconds.
 void AppendStagingRow(BulkCopy& copy, int ord, const IncidentWrite& write) {
-  const v1::Incident& incident = *write.incident;
   CopyRow row = copy.Row();
-  row.Int(ord)
-      .Int(incident.province())
-      .Int(write.reporter_id)
-      .Text(incident.external_id())
-      .IdOrNull(incident.enterprise_id())
-      .Text(incident.sector())
-      .Text(EnumText(incident.category()))
-      .Text(incident.subcategory())
-      .Int(incident.severity())
-      .Text(EnumText(incident.tlp()))
-      .Text(EnumText(incident.sharing_scope()))  // defaults: ingest/record_writer.cc
-      .Text(EnumText(incident.status()));
-  if (incident.has_occur_time()) {
-    row.Int(ToMicros(incident.occur_time()));
-  } else {
-    row.Null();
-  }
-  if (incident.has_detect_time()) {
-    row.Int(ToMicros(incident.detect_time()));
-  } else {
-    row.Null();
-  }
-  row.Text(incident.title())
-      .Text(incident.description())
-      .Json(IndicatorsJson(incident))
-      .TextArray(incident.cve_ids())
-      .TextArray(incident.attack_technique_ids())
-      .TextArray(incident.affected_asset_keys())
-      .JsonObject(incident.attributes());
+  row.Int(ord);
+  AppendFirstReport(row, *write.incident, write.reporter_id, write.incident->external_id());
 }
 
 // The rows of one reporter in the staging table, and whether any of them is to be returned.
