@@ -571,28 +571,20 @@ void HttpEdge::HandleRpc(Request&& request, const std::shared_ptr<Exchange>& exc
 
   const pb::Descriptor* output_type = method->output_type();
   if (watch) {
-    auto started = std::make_shared<bool>(false);  // touched only by the call's callbacks, in turn
-    const std::chrono::milliseconds heartbeat = options_.heartbeat;
+    // The event stream opens at once (an EventSource waits for it; a feed's first heartbeat may
+    // be seconds away). A refusal by the service then comes as an "error" event, like the end
+    // of a stream whose credential ended; the edge's own refusals above are plain HTTP errors.
+    Response head(bhttp::status::ok, 11);
+    head.set(bhttp::field::content_type, "text/event-stream");
+    exchange->StartStream(std::move(head), options_.heartbeat);
     auto cancel = Call::Start(
         *this, path, identity.metadata, std::chrono::milliseconds(0), std::move(requests),
-        [exchange, output_type, started, heartbeat](const grpc::ByteBuffer& buffer) {
+        [exchange, output_type](const grpc::ByteBuffer& buffer) {
           std::unique_ptr<pb::Message> message = NewMessage(output_type);
-          if (!FromBuffer(buffer, *message)) return;
-          if (!*started) {
-            *started = true;
-            Response head(bhttp::status::ok, 11);
-            head.set(bhttp::field::content_type, "text/event-stream");
-            exchange->StartStream(std::move(head), heartbeat);
-          }
-          exchange->Send(SseEvent(*message));
+          if (FromBuffer(buffer, *message)) exchange->Send(SseEvent(*message));
         },
-        [exchange, started, heartbeat](const grpc::Status& status) {
-          if (!*started) {
-            if (!status.ok()) return exchange->Reply(StatusResponse(status));
-            Response head(bhttp::status::ok, 11);
-            head.set(bhttp::field::content_type, "text/event-stream");
-            exchange->StartStream(std::move(head), heartbeat);
-          } else if (!status.ok()) {
+        [exchange](const grpc::Status& status) {
+          if (!status.ok()) {
             exchange->Send("event: error\ndata: " + ErrorJson(status).dump() + "\n\n");
           }
           exchange->End();

@@ -50,8 +50,8 @@ fi
 cat <<MSG
 
 sitrepd is running on 127.0.0.1:7443 (metrics: http://127.0.0.1:9464/metrics).
-The web console: http://127.0.0.1:8080/ — sign in with a token from $data_dir/tokens/, e.g.
-  national-centre.token, guangdong-regulator.token or guangdong-enterprise.token.
+Web console and HTTP/JSON API: http://127.0.0.1:8080/ — sign in with a token from
+  $data_dir/tokens/, e.g. national-centre.token, guangdong-regulator.token or guangdong-enterprise.token.
 The admin token is in $data_dir/admin.token; demo tokens of every role are in $data_dir/tokens/.
 Try, in another terminal:
   $bin/cli/sitrep --token-file $data_dir/admin.token enterprises list
