@@ -33,6 +33,10 @@ ResultLine& ResultLine::Milliseconds(std::string_view key,
   return Rounded(key, millis, 1000);
 }
 
+ResultLine& ResultLine::Micros(std::string_view key, std::optional<double> micros) {
+  return Rounded(key, micros, 1);
+}
+
 ResultLine& ResultLine::Rounded(std::string_view key, std::optional<double> value,
                                 double per_unit) {
   // JSON has no NaN or infinity: a figure that cannot be computed is null, like one not taken.
