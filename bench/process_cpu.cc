@@ -81,8 +81,7 @@ std::optional<StatCpu> ParseProcStat(std::string_view stat, int64_t ticks_per_se
   }
 }
 
-ServerCpuMeter::ServerCpuMeter(const ConnectionOptions& connection)
-    : metrics_(connection.metrics) {
+ServerCpuMeter::ServerCpuMeter(const ConnectionOptions& connection) : metrics_(connection.metrics) {
   PqConnection database(DatabaseUrl(connection), "finding the PostgreSQL cluster");
   const int64_t backend = std::stoll(database.Query("SELECT pg_backend_pid()")[0][0]);
   const std::optional<StatCpu> stat = ReadStat(backend);
@@ -129,8 +128,8 @@ std::string CpuText(const ServerCpu& cpu, uint64_t units, std::string_view unit)
     return std::to_string(static_cast<int64_t>(MicrosPer(part, units)));
   };
   return "CPU server " + micros(cpu.server + cpu.database) + " us (sitrepd " + micros(cpu.server) +
-         ", PostgreSQL " + micros(cpu.database) + "), client " + micros(cpu.client) +
-         " us per " + std::string(unit);
+         ", PostgreSQL " + micros(cpu.database) + "), client " + micros(cpu.client) + " us per " +
+         std::string(unit);
 }
 
 double MicrosPer(std::chrono::nanoseconds cpu, uint64_t units) {

@@ -1,7 +1,8 @@
-#include "bench/process_cpu.h"
 #include "bench/prometheus_text.h"
 
 #include <gtest/gtest.h>
+
+#include "bench/process_cpu.h"
 
 namespace sitrep::bench {
 namespace {

@@ -118,7 +118,7 @@ class SituationWorker final {
 
 struct CallerRun {
   std::vector<std::chrono::nanoseconds> latencies;
-  ServerCpu cpu;        // spent over the measured calls, the warm-up calls excluded
+  ServerCpu cpu;       // spent over the measured calls, the warm-up calls excluded
   v1::Situation last;  // a reply, to show what the caller sees
 };
 
@@ -260,7 +260,8 @@ void RunSituationBench(const ConnectionOptions& connection, const SituationOptio
       .Milliseconds("p99_ms", overall.p99)
       .Count("requests", overall.count)
       .Count("concurrency", options.concurrency)
-      .Micros("situation_server_cpu_us_per_call", MicrosPer(cpu.server + cpu.database, overall.count))
+      .Micros("situation_server_cpu_us_per_call",
+              MicrosPer(cpu.server + cpu.database, overall.count))
       .Micros("situation_sitrepd_cpu_us_per_call", MicrosPer(cpu.server, overall.count))
       .Micros("situation_postgres_cpu_us_per_call", MicrosPer(cpu.database, overall.count))
       .Micros("situation_client_cpu_us_per_call", MicrosPer(cpu.client, overall.count));
