@@ -4,8 +4,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <variant>
 
 #include "domain/clock.h"
@@ -23,12 +26,24 @@ struct Credential {
   std::optional<std::chrono::system_clock::time_point> expires_at;  // none: never
 };
 
+// Whether a credential notice (storage/migrations/0025: "token:<id>", "principal:<id>",
+// "enterprise:<id>"; anything else concerns every credential) concerns `credential`.
+[[nodiscard]] bool NoticeConcerns(const std::string& notice, const Credential& credential);
+
 // Turns the `authorization: Bearer <secret>` metadata of a call into its Principal.
-// Thread-safe.
+//
+// Valid tokens are kept in memory, so a call costs no query: the cache is trusted only while
+// `listening()` says the credential notices (storage/credential_listener.h) are heard, and
+// every notice drops the tokens it concerns (Forget) before anything else acts on it. Changes
+// made through this server's API are forgotten before the API answers; changes made behind
+// its back (another server, an operator's UPDATE) arrive as a NOTIFY within milliseconds. A
+// lookup that a notice overtook is not cached. Expiry is judged on every call. Thread-safe.
 class Authenticator final {
  public:
-  Authenticator(storage::PrincipalStore& principals, const Clock& clock)
-      : principals_(principals), clock_(clock) {}
+  // `listening`: whether credential notices are heard now; nullptr: never (no cache).
+  Authenticator(storage::PrincipalStore& principals, const Clock& clock,
+                std::function<bool()> listening = nullptr)
+      : principals_(principals), clock_(clock), listening_(std::move(listening)) {}
 
   // The caller, or UNAUTHENTICATED saying what is wrong (no header, not a bearer token,
   // unknown, revoked or expired token). Throws when PostgreSQL fails.
@@ -43,11 +58,23 @@ class Authenticator final {
   // when PostgreSQL fails.
   [[nodiscard]] std::variant<Credential, grpc::Status> Recheck(const Credential& credential) const;
 
+  // A credential notice ("token:<id>", "principal:<id>", "enterprise:<id>"; anything else
+  // concerns every token, "" too: after a reconnect, when notices may have been lost): drops
+  // the cached tokens it concerns.
+  void Forget(const std::string& notice) const;
+
  private:
+  // The credential of `token_sha256`: from the cache, or looked up (and cached when valid).
+  [[nodiscard]] std::variant<Credential, grpc::Status> Cached(std::string token_sha256) const;
   [[nodiscard]] std::variant<Credential, grpc::Status> Lookup(std::string token_sha256) const;
 
   storage::PrincipalStore& principals_;
   const Clock& clock_;
+  const std::function<bool()> listening_;
+
+  mutable std::mutex mu_;
+  mutable std::unordered_map<std::string, Credential> cache_;  // guarded by mu_, by token hash
+  mutable uint64_t generation_ = 0;  // guarded by mu_: counts Forget calls
 };
 
 }  // namespace sitrep
