@@ -34,7 +34,10 @@ ResultLine& ResultLine::Milliseconds(std::string_view key,
 }
 
 ResultLine& ResultLine::Micros(std::string_view key, std::optional<double> micros) {
-  return Rounded(key, micros, 1);
+  if (!micros || !std::isfinite(*micros)) return Rounded(key, std::nullopt, 1);
+  // An integer, so that JSON prints 812 rather than 812.0.
+  fields_[std::string(key)] = static_cast<int64_t>(std::llround(*micros));
+  return *this;
 }
 
 ResultLine& ResultLine::Rounded(std::string_view key, std::optional<double> value,
