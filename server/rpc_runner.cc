@@ -86,8 +86,10 @@ grpc::Status RpcRunner::Finish(const grpc::ServerContextBase& context, std::stri
   entry.peer = context.peer();
   if (status.ok() && IsRead(method)) {
     if (!audit_.WriteBeforeReply(entry)) {
-      status = grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                            "the read could not be audited (the database is unavailable); retry");
+      // Like PostgreSQL being away anywhere else: UNAVAILABLE with a RetryInfo.
+      status = RetryLaterStatus(grpc::StatusCode::UNAVAILABLE,
+                                "the read could not be audited (the database is unavailable)",
+                                std::chrono::seconds(1));
       entry.rows = 0;
       entry.status = StatusCodeName(status.error_code());
       audit_.Write(std::move(entry));

@@ -250,6 +250,10 @@ TEST_F(AuthTest, AReadWhoseAuditEntryCannotBeWrittenGetsNoRows) {
     v1::ListPrincipalsResponse refused;
     const grpc::Status status = registry_->ListPrincipals(As(admin_token_).get(), {}, &refused);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+    google::rpc::Status details;
+    ASSERT_TRUE(details.ParseFromString(status.error_details()));
+    ASSERT_EQ(details.details_size(), 1);
+    EXPECT_TRUE(details.details(0).Is<google::rpc::RetryInfo>());
     EXPECT_EQ(refused.principals_size(), 0);
     ASSERT_EQ(QueryInt(server_->database_url(), std::string(failure.remove) + "; SELECT 1"), 1);
 
