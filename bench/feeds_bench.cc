@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <map>
@@ -20,6 +21,7 @@
 #include "bench/latency_percentiles.h"
 #include "bench/loaded_database_options.h"
 #include "bench/pq_connection.h"
+#include "bench/process_cpu.h"
 #include "bench/result_line.h"
 #include "bench/watch_latency.h"
 #include "domain/page_token.h"
@@ -138,38 +140,23 @@ class PageWorker final {
   Follower followers_[2];  // national, provincial
 };
 
-// Runs options.requests calls on options.concurrency workers, the queries in turn, after one
-// unmeasured call of each query per worker.
-std::vector<PageSample> MeasurePages(const ConnectionOptions& connection,
-                                     const BenchPrincipal& national,
-                                     const BenchPrincipal& provincial,
-                                     const std::vector<std::string>& cursors,
-                                     const FeedsOptions& options) {
-  std::vector<std::unique_ptr<PageWorker>> workers;
-  for (uint32_t i = 0; i < options.concurrency; ++i) {
-    workers.push_back(
-        std::make_unique<PageWorker>(connection, national, provincial, cursors, options, i + 1));
-    if (!workers.back()->Connect()) {
-      throw BenchFailure("cannot connect to " + connection.server + " within 10 s");
-    }
-  }
-  std::atomic<uint32_t> next{0};
+struct PagePhase {
+  std::vector<PageSample> samples;
+  ServerCpu cpu;  // spent over the measured calls, the warm-up calls excluded
+};
+
+// Runs `body(worker)` on every worker at once, each on its own thread; the first failure
+// stops the others (through `stop`) and is thrown once all have ended.
+template <class Body>
+void OnEveryWorker(const std::vector<std::unique_ptr<PageWorker>>& workers, Body body) {
   std::mutex mu;
-  std::vector<PageSample> samples;  // guarded by mu
-  std::string failure;              // guarded by mu
+  std::string failure;  // guarded by mu
   std::vector<std::thread> threads;
   for (const auto& worker : workers) {
     threads.emplace_back([&, worker = worker.get()] {
       try {
-        for (const FeedQuery query : kFeedQueries) (void)worker->Call(query);
-        std::vector<PageSample> mine;
-        for (uint32_t i = next++; i < options.requests; i = next++) {
-          mine.push_back(worker->Call(kFeedQueries[i % kFeedQueries.size()]));
-        }
-        std::lock_guard lock(mu);
-        samples.insert(samples.end(), mine.begin(), mine.end());
+        body(*worker);
       } catch (const std::exception& error) {
-        next = options.requests;  // the others stop too
         std::lock_guard lock(mu);
         if (failure.empty()) failure = error.what();
       }
@@ -177,7 +164,44 @@ std::vector<PageSample> MeasurePages(const ConnectionOptions& connection,
   }
   for (std::thread& thread : threads) thread.join();
   if (!failure.empty()) throw BenchFailure(failure);
-  return samples;
+}
+
+// Runs options.requests calls on `concurrency` workers, the queries in turn, after one
+// unmeasured call of each query per worker; the CPU is read between the two.
+PagePhase MeasurePages(const ConnectionOptions& connection, const ServerCpuMeter& meter,
+                       const BenchPrincipal& national, const BenchPrincipal& provincial,
+                       const std::vector<std::string>& cursors, const FeedsOptions& options,
+                       uint32_t concurrency) {
+  std::vector<std::unique_ptr<PageWorker>> workers;
+  for (uint32_t i = 0; i < concurrency; ++i) {
+    workers.push_back(
+        std::make_unique<PageWorker>(connection, national, provincial, cursors, options, i + 1));
+    if (!workers.back()->Connect()) {
+      throw BenchFailure("cannot connect to " + connection.server + " within 10 s");
+    }
+  }
+  OnEveryWorker(workers, [](PageWorker& worker) {
+    for (const FeedQuery query : kFeedQueries) (void)worker.Call(query);
+  });
+  std::atomic<uint32_t> next{0};
+  std::mutex mu;
+  PagePhase phase;  // samples guarded by mu
+  const ServerCpu before = meter.Read();
+  OnEveryWorker(workers, [&](PageWorker& worker) {
+    std::vector<PageSample> mine;
+    try {
+      for (uint32_t i = next++; i < options.requests; i = next++) {
+        mine.push_back(worker.Call(kFeedQueries[i % kFeedQueries.size()]));
+      }
+    } catch (...) {
+      next = options.requests;  // the others stop too
+      throw;
+    }
+    std::lock_guard lock(mu);
+    phase.samples.insert(phase.samples.end(), mine.begin(), mine.end());
+  });
+  phase.cpu = meter.Read() - before;
+  return phase;
 }
 
 std::string LatencyText(const LatencySummary& summary) {
@@ -254,16 +278,32 @@ void RunFeedsBench(const ConnectionOptions& connection, const FeedsOptions& opti
   const BenchPrincipal collector =
       CreateBenchCollector(registry, admin_token, "bench-feeds-collector-" + suffix);
 
-  err << "sitrep-bench: " << incidents << " incidents; " << options.requests
-      << " ListIncidents calls (page_size " << options.page_size << ") on " << options.concurrency
-      << " connections, " << kFeedQueries.size() << " queries in turn" << std::endl;
-  const std::vector<PageSample> samples =
-      MeasurePages(connection, national, provincial, cursors, options);
-  ReportPerQuery(samples, err);
-  std::vector<std::chrono::nanoseconds> page_latencies;
-  for (const PageSample& sample : samples) page_latencies.push_back(sample.latency);
-  const LatencySummary pages = Summarize(page_latencies);
-  err << "sitrep-bench: all pages: " << LatencyText(pages) << std::endl;
+  const ServerCpuMeter meter(connection);
+  // The page phase at rising concurrency: 1 shows a page's own latency, 2 the machine's two
+  // cores both busy, options.concurrency (8) the queueing target of SPEC §7.
+  std::vector<uint32_t> levels = {1, 2, options.concurrency};
+  std::sort(levels.begin(), levels.end());
+  levels.erase(std::unique(levels.begin(), levels.end()), levels.end());
+  std::map<uint32_t, LatencySummary> by_level;
+  ServerCpu cpu;
+  uint64_t measured = 0;
+  for (const uint32_t concurrency : levels) {
+    err << "sitrep-bench: " << incidents << " incidents; " << options.requests
+        << " ListIncidents calls (page_size " << options.page_size << ") on " << concurrency
+        << " connections, " << kFeedQueries.size() << " queries in turn" << std::endl;
+    const PagePhase phase =
+        MeasurePages(connection, meter, national, provincial, cursors, options, concurrency);
+    ReportPerQuery(phase.samples, err);
+    std::vector<std::chrono::nanoseconds> page_latencies;
+    for (const PageSample& sample : phase.samples) page_latencies.push_back(sample.latency);
+    by_level[concurrency] = Summarize(page_latencies);
+    err << "sitrep-bench: all pages at concurrency " << concurrency << ": "
+        << LatencyText(by_level[concurrency]) << "; " << CpuText(phase.cpu, phase.samples.size())
+        << std::endl;
+    cpu = cpu + phase.cpu;
+    measured += phase.samples.size();
+  }
+  const LatencySummary& pages = by_level[options.concurrency];
 
   WatchLoad watch_load;
   watch_load.duration = std::chrono::seconds(options.watch_seconds);
@@ -288,7 +328,14 @@ void RunFeedsBench(const ConnectionOptions& connection, const FeedsOptions& opti
       .Count("requests", pages.count)
       .Count("concurrency", options.concurrency)
       .Count("watch_deliveries", after_ack.count)
-      .Milliseconds("watch_after_push_p99_ms", after_push.p99);
+      .Milliseconds("watch_after_push_p99_ms", after_push.p99)
+      .Milliseconds("page_p99_ms_c1", by_level[1].p99)
+      .Milliseconds("page_p99_ms_c2", by_level[2].p99)
+      .Milliseconds("page_p50_ms_c1", by_level[1].p50)
+      .Micros("server_cpu_us_per_page", MicrosPer(cpu.server + cpu.database, measured))
+      .Micros("sitrepd_cpu_us_per_page", MicrosPer(cpu.server, measured))
+      .Micros("postgres_cpu_us_per_page", MicrosPer(cpu.database, measured))
+      .Micros("client_cpu_us_per_page", MicrosPer(cpu.client, measured));
   result.Print(out);
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "bench/process_cpu.h"
+
 namespace sitrep::bench {
 namespace {
 
@@ -42,6 +44,24 @@ TEST(ParseSampleValueTest, RefusesWhatIsNotANumber) {
   EXPECT_EQ(ParseSampleValue("m 12abc\n", "m"), std::nullopt);
   EXPECT_EQ(ParseSampleValue("m\n", "m"), std::nullopt);
   EXPECT_EQ(ParseSampleValue("", "m"), std::nullopt);
+}
+
+// The CPU figures read PostgreSQL's processes from /proc/<pid>/stat (bench/process_cpu.h): the
+// command name may hold spaces and parentheses, so the fields are counted after the last ')'.
+TEST(ParseProcStatTest, ReadsParentAndCpuAfterTheCommandName) {
+  const std::optional<StatCpu> cpu = ParseProcStat(
+      "4242 (postgres: app (x) idle) S 17 4242 4242 0 -1 4194560 100 0 0 0 250 50 7 3 20 0 1 0",
+      100);
+  ASSERT_TRUE(cpu.has_value());
+  EXPECT_EQ(cpu->parent_pid, 17);
+  EXPECT_EQ(cpu->own, std::chrono::milliseconds(3000));
+  EXPECT_EQ(cpu->reaped_children, std::chrono::milliseconds(100));
+}
+
+TEST(ParseProcStatTest, RefusesATruncatedOrGarbledLine) {
+  EXPECT_EQ(ParseProcStat("4242 (postgres) S 17 4242", 100), std::nullopt);
+  EXPECT_EQ(ParseProcStat("4242 postgres S 17", 100), std::nullopt);
+  EXPECT_EQ(ParseProcStat("4242 (p) S x 1 1 0 -1 0 0 0 0 0 a b c d 20 0", 100), std::nullopt);
 }
 
 }  // namespace

@@ -33,6 +33,13 @@ ResultLine& ResultLine::Milliseconds(std::string_view key,
   return Rounded(key, millis, 1000);
 }
 
+ResultLine& ResultLine::Micros(std::string_view key, std::optional<double> micros) {
+  if (!micros || !std::isfinite(*micros)) return Rounded(key, std::nullopt, 1);
+  // An integer, so that JSON prints 812 rather than 812.0.
+  fields_[std::string(key)] = static_cast<int64_t>(std::llround(*micros));
+  return *this;
+}
+
 ResultLine& ResultLine::Rounded(std::string_view key, std::optional<double> value,
                                 double per_unit) {
   // JSON has no NaN or infinity: a figure that cannot be computed is null, like one not taken.

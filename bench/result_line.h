@@ -28,6 +28,9 @@ class ResultLine final {
   // A duration in milliseconds, to three decimals (latency percentiles).
   ResultLine& Milliseconds(std::string_view key, std::optional<std::chrono::nanoseconds> value);
 
+  // A CPU cost in microseconds per unit of work, to the microsecond.
+  ResultLine& Micros(std::string_view key, std::optional<double> micros);
+
   // The object on one line, without the newline.
   [[nodiscard]] std::string Text() const;
   // Writes Text() and a newline to `out` and flushes it.

@@ -27,6 +27,13 @@ TEST(ResultLineTest, WritesNullForAFigureThatCannotBeComputed) {
   EXPECT_EQ(line.Text(), R"({"bench":"ingest","ratio_vs_copy":null,"records_per_s":null})");
 }
 
+TEST(ResultLineTest, RoundsCpuCostsToTheMicrosecond) {
+  ResultLine line("feeds");
+  line.Micros("server_cpu_us_per_page", 812.4).Micros("client_cpu_us_per_page", std::nullopt);
+  EXPECT_EQ(line.Text(),
+            R"({"bench":"feeds","server_cpu_us_per_page":812,"client_cpu_us_per_page":null})");
+}
+
 TEST(ResultLineTest, PrintsOneLine) {
   std::ostringstream out;
   ResultLine("feeds").Count("pages", 3).Print(out);

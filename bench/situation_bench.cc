@@ -6,7 +6,9 @@
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <cstdio>
+#include <latch>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,6 +19,7 @@
 #include "bench/latency_percentiles.h"
 #include "bench/loaded_database_options.h"
 #include "bench/pq_connection.h"
+#include "bench/process_cpu.h"
 #include "bench/result_line.h"
 #include "sitrep/v1/feed.grpc.pb.h"
 
@@ -116,13 +119,14 @@ class SituationWorker final {
 
 struct CallerRun {
   std::vector<std::chrono::nanoseconds> latencies;
+  ServerCpu cpu;       // spent over the measured calls, the warm-up calls excluded
   v1::Situation last;  // a reply, to show what the caller sees
 };
 
 // Makes options.requests calls as `caller` on options.concurrency connections, after one
 // unmeasured call per connection.
-CallerRun MeasureCaller(const ConnectionOptions& connection, const BenchPrincipal& caller,
-                        const SituationOptions& options) {
+CallerRun MeasureCaller(const ConnectionOptions& connection, const ServerCpuMeter& meter,
+                        const BenchPrincipal& caller, const SituationOptions& options) {
   std::vector<std::unique_ptr<SituationWorker>> workers;
   for (uint32_t i = 0; i < options.concurrency; ++i) {
     workers.push_back(std::make_unique<SituationWorker>(connection, caller));
@@ -134,12 +138,22 @@ CallerRun MeasureCaller(const ConnectionOptions& connection, const BenchPrincipa
   std::mutex mu;
   CallerRun run;        // guarded by mu
   std::string failure;  // guarded by mu
+  // Every worker warms up, then waits until the CPU has been read before the measured calls.
+  std::latch warmed(static_cast<std::ptrdiff_t>(workers.size()));
+  std::latch measuring(1);
   std::vector<std::thread> threads;
   for (const auto& worker : workers) {
     threads.emplace_back([&, worker = worker.get()] {
       try {
         v1::Situation situation;
-        (void)worker->Call(situation);
+        try {
+          (void)worker->Call(situation);
+        } catch (...) {
+          warmed.count_down();
+          throw;
+        }
+        warmed.count_down();
+        measuring.wait();
         std::vector<std::chrono::nanoseconds> mine;
         for (uint32_t i = next++; i < options.requests; i = next++) {
           mine.push_back(worker->Call(situation));
@@ -154,8 +168,19 @@ CallerRun MeasureCaller(const ConnectionOptions& connection, const BenchPrincipa
       }
     });
   }
+  warmed.wait();
+  std::optional<ServerCpu> before;
+  try {
+    before = meter.Read();
+  } catch (const std::exception& error) {
+    next = options.requests;
+    std::lock_guard lock(mu);
+    failure = error.what();
+  }
+  measuring.count_down();
   for (std::thread& thread : threads) thread.join();
   if (!failure.empty()) throw BenchFailure(failure);
+  run.cpu = meter.Read() - *before;
   return run;
 }
 
@@ -209,18 +234,22 @@ void RunSituationBench(const ConnectionOptions& connection, const SituationOptio
   err << "sitrep-bench: " << incidents << " incidents; " << options.requests
       << " GetSituation calls (30 days, day buckets) per caller on " << options.concurrency
       << " connections" << std::endl;
+  const ServerCpuMeter meter(connection);
   std::vector<std::chrono::nanoseconds> all;
+  ServerCpu cpu;
   ResultLine result("situation");
   std::vector<std::pair<std::string, LatencySummary>> per_caller;
   for (const auto& [label, caller] :
        {std::pair<std::string, const BenchPrincipal*>{"national", &national},
         std::pair<std::string, const BenchPrincipal*>{"provincial", &provincial}}) {
-    CallerRun run = MeasureCaller(connection, *caller, options);
+    CallerRun run = MeasureCaller(connection, meter, *caller, options);
     const LatencySummary summary = Summarize(run.latencies);
     err << "sitrep-bench: " << label << ": " << summary.count << " calls, " << LatencyText(summary)
         << "; sees " << run.last.total_incidents() << " incidents in the range ("
         << run.last.previous_period_total_incidents() << " in the 30 days before), "
-        << run.last.incidents_size() << " bucket cells" << std::endl;
+        << run.last.incidents_size() << " bucket cells; " << CpuText(run.cpu, summary.count, "call")
+        << std::endl;
+    cpu = cpu + run.cpu;
     all.insert(all.end(), run.latencies.begin(), run.latencies.end());
     per_caller.emplace_back(label, summary);
   }
@@ -231,7 +260,12 @@ void RunSituationBench(const ConnectionOptions& connection, const SituationOptio
       .Milliseconds("p50_ms", overall.p50)
       .Milliseconds("p99_ms", overall.p99)
       .Count("requests", overall.count)
-      .Count("concurrency", options.concurrency);
+      .Count("concurrency", options.concurrency)
+      .Micros("situation_server_cpu_us_per_call",
+              MicrosPer(cpu.server + cpu.database, overall.count))
+      .Micros("situation_sitrepd_cpu_us_per_call", MicrosPer(cpu.server, overall.count))
+      .Micros("situation_postgres_cpu_us_per_call", MicrosPer(cpu.database, overall.count))
+      .Micros("situation_client_cpu_us_per_call", MicrosPer(cpu.client, overall.count));
   for (const auto& [label, summary] : per_caller) {
     result.Milliseconds(label + "_p50_ms", summary.p50)
         .Milliseconds(label + "_p99_ms", summary.p99);

@@ -189,14 +189,21 @@ class RunningServer final : public Server {
                            error.what());
       }
     }
-    authenticator_ = std::make_unique<Authenticator>(*principals_, *clock_);
+    // Tokens are cached only while the credential notices that invalidate them are heard.
+    authenticator_ = std::make_unique<Authenticator>(*principals_, *clock_, [this] {
+      return credential_listener_ != nullptr && credential_listener_->listening();
+    });
     audit_writer_ = std::make_unique<AuditWriter>(
         *audit_, *metrics_,
         AuditWriter::Options{.max_entries = config_.audit_buffer_entries,
                              .max_bytes = config_.audit_buffer_bytes});
     live_calls_ = std::make_unique<LiveCalls>(
-        *clock_, [authenticator = authenticator_.get()](const Credential& credential) {
+        *clock_,
+        [authenticator = authenticator_.get()](const Credential& credential) {
           return authenticator->Recheck(credential);
+        },
+        [authenticator = authenticator_.get()](const std::string& notice) {
+          authenticator->Forget(notice);
         });
     rpc_ = std::make_unique<RpcRunner>(
         *authenticator_, *live_calls_,

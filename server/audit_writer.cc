@@ -10,8 +10,9 @@
 namespace sitrep {
 namespace {
 
-// Entries written per transaction while draining: short transactions, few round trips.
-constexpr size_t kDrainBatch = 500;
+// Entries written per transaction: one statement either way (storage::AuditStore::Append), so
+// this only bounds the statement's size.
+constexpr size_t kBatch = 1'000;
 
 size_t BytesOf(const storage::AuditRecord& record) {
   return sizeof record + record.method.size() + record.target.size() + record.status.size() +
@@ -33,37 +34,31 @@ AuditWriter::~AuditWriter() {
 }
 
 void AuditWriter::Write(storage::AuditRecord record) {
-  {
-    std::lock_guard lock(mu_);
-    if (!pending_.empty()) {
-      Keep(std::move(record));
-      return;
-    }
-  }
-  std::string error;
-  try {
-    store_.Append({record});
-  } catch (const std::exception& failure) {
-    error = failure.what();
-  }
-  std::lock_guard lock(mu_);
-  if (error.empty()) {
-    if (in_outage_ && pending_.empty()) EndOutage();
-    return;
-  }
-  if (!in_outage_) {
-    in_outage_ = true;
-    Log(LogLevel::kWarn, "audit.buffering",
-        {{"error", error.substr(0, error.find('\n'))},
-         {"max_entries", std::to_string(options_.max_entries)},
-         {"max_bytes", std::to_string(options_.max_bytes)}});
-  }
-  Keep(std::move(record));
-  wake_.notify_one();
+  (void)Enqueue(std::move(record), /*keep=*/true);
 }
 
-void AuditWriter::Keep(storage::AuditRecord record) {
-  const size_t bytes = BytesOf(record);
+bool AuditWriter::WriteBeforeReply(storage::AuditRecord record) {
+  return Enqueue(std::move(record), /*keep=*/false);
+}
+
+bool AuditWriter::Enqueue(storage::AuditRecord record, bool keep) {
+  Waiter waiter;
+  std::unique_lock lock(mu_);
+  if (in_outage_ || stopping_) {
+    // The database is away (or the writer is going): a read is refused at once rather than
+    // after the next attempt; anything else waits in the buffer, behind older entries.
+    if (keep) Keep(Entry{std::move(record), nullptr, true});
+    return false;
+  }
+  pending_bytes_ += BytesOf(record);
+  pending_.push_back(Entry{std::move(record), &waiter, keep});
+  wake_.notify_one();
+  committed_.wait(lock, [&] { return waiter.done; });
+  return waiter.written;
+}
+
+void AuditWriter::Keep(Entry entry) {
+  const size_t bytes = BytesOf(entry.record);
   if (pending_.size() >= options_.max_entries || pending_bytes_ + bytes > options_.max_bytes) {
     if (dropped_in_outage_++ == 0) {
       Log(LogLevel::kError, "audit.buffer_full",
@@ -74,7 +69,7 @@ void AuditWriter::Keep(storage::AuditRecord record) {
     return;
   }
   pending_bytes_ += bytes;
-  pending_.push_back(std::move(record));
+  pending_.push_back(std::move(entry));
   metrics_.SetAuditBuffered(pending_.size());
 }
 
@@ -90,6 +85,7 @@ void AuditWriter::Loop() {
   while (!pending_.empty() && WriteOldest(lock)) {
   }
   if (!pending_.empty()) {
+    Refuse("the server is stopping");
     Log(LogLevel::kError, "audit.lost", {{"count", std::to_string(pending_.size())}});
     metrics_.CountAuditDropped(pending_.size());
     pending_.clear();
@@ -99,27 +95,69 @@ void AuditWriter::Loop() {
 }
 
 bool AuditWriter::WriteOldest(std::unique_lock<std::mutex>& lock) {
-  // Entries leave the buffer only once committed, so calls finishing meanwhile see it
-  // non-empty and queue behind them rather than overtaking them.
-  const size_t count = std::min(pending_.size(), kDrainBatch);
-  const std::vector<storage::AuditRecord> batch(pending_.begin(), pending_.begin() + count);
+  // Entries leave the queue only once committed, so entries queued meanwhile wait behind
+  // them rather than overtaking them.
+  const size_t count = std::min(pending_.size(), kBatch);
+  std::vector<storage::AuditRecord> batch;
+  batch.reserve(count);
+  for (size_t i = 0; i < count; ++i) batch.push_back(pending_[i].record);
   lock.unlock();
-  bool written = true;
+  std::string error;
   try {
     store_.Append(batch);
-  } catch (const std::exception&) {
-    written = false;  // the database is still away; "audit.buffering" said why
+  } catch (const std::exception& failure) {
+    error = failure.what();
+    if (error.empty()) error = "unknown failure";
   }
   lock.lock();
-  if (!written) return false;
+  if (!error.empty()) {
+    Refuse(error);
+    return false;
+  }
   for (size_t i = 0; i < count; ++i) {
-    pending_bytes_ -= BytesOf(pending_.front());
+    if (Waiter* waiter = pending_.front().waiter) *waiter = Waiter{.done = true, .written = true};
+    pending_bytes_ -= BytesOf(pending_.front().record);
     pending_.pop_front();
   }
-  written_in_outage_ += count;
-  metrics_.SetAuditBuffered(pending_.size());
-  if (pending_.empty()) EndOutage();
+  committed_.notify_all();
+  if (in_outage_) {
+    written_in_outage_ += count;
+    metrics_.SetAuditBuffered(pending_.size());
+    if (pending_.empty()) EndOutage();
+  }
   return true;
+}
+
+void AuditWriter::Refuse(const std::string& error) {
+  if (!in_outage_) {
+    in_outage_ = true;
+    Log(LogLevel::kWarn, "audit.buffering",
+        {{"error", error.substr(0, error.find('\n'))},
+         {"max_entries", std::to_string(options_.max_entries)},
+         {"max_bytes", std::to_string(options_.max_bytes)}});
+  }
+  std::deque<Entry> kept;
+  size_t kept_bytes = 0;
+  for (Entry& entry : pending_) {
+    if (entry.waiter)
+      *std::exchange(entry.waiter, nullptr) = Waiter{.done = true, .written = false};
+    if (!entry.keep) continue;
+    const size_t bytes = BytesOf(entry.record);
+    if (kept.size() >= options_.max_entries || kept_bytes + bytes > options_.max_bytes) {
+      if (dropped_in_outage_++ == 0) {
+        Log(LogLevel::kError, "audit.buffer_full",
+            {{"entries", std::to_string(kept.size())}, {"bytes", std::to_string(kept_bytes)}});
+      }
+      metrics_.CountAuditDropped(1);
+      continue;
+    }
+    kept_bytes += bytes;
+    kept.push_back(std::move(entry));
+  }
+  pending_ = std::move(kept);
+  pending_bytes_ = kept_bytes;
+  committed_.notify_all();
+  metrics_.SetAuditBuffered(pending_.size());
 }
 
 void AuditWriter::EndOutage() {
@@ -129,6 +167,7 @@ void AuditWriter::EndOutage() {
   in_outage_ = false;
   written_in_outage_ = 0;
   dropped_in_outage_ = 0;
+  metrics_.SetAuditBuffered(0);
 }
 
 }  // namespace sitrep

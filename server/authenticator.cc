@@ -1,6 +1,7 @@
 #include "server/authenticator.h"
 
 #include <openssl/crypto.h>
+#include <charconv>
 
 #include "registry/token_secret.h"
 
@@ -10,6 +11,12 @@ namespace {
 grpc::Status Unauthenticated(const std::string& message) {
   return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, message);
 }
+
+// Cached tokens beyond this are dropped all at once: only issued, valid tokens are cached, so
+// the bound is never reached in practice, but memory stays bounded whatever happens.
+constexpr size_t kMaxCachedTokens = 100'000;
+
+grpc::Status Expired() { return Unauthenticated("the token has expired"); }
 
 bool SameBinding(const Principal& a, const Principal& b) {
   return a.id == b.id && a.name == b.name && a.role == b.role && a.province == b.province &&
@@ -25,8 +32,26 @@ std::optional<std::string_view> Metadata(const grpc::ServerContextBase& context,
 
 }  // namespace
 
-Authenticator::Authenticator(storage::PrincipalStore& principals, const Clock& clock)
-    : principals_(principals), clock_(clock), edge_key_(registry::NewTokenSecret()) {}
+bool NoticeConcerns(const std::string& notice, const Credential& credential) {
+  const size_t colon = notice.find(':');
+  if (colon == std::string::npos) return true;
+  int64_t id = 0;
+  const char* end = notice.data() + notice.size();
+  const auto parsed = std::from_chars(notice.data() + colon + 1, end, id);
+  if (parsed.ec != std::errc() || parsed.ptr != end) return true;
+  const std::string_view kind(notice.data(), colon);
+  if (kind == "token") return credential.token_id == id;
+  if (kind == "principal") return credential.principal.id == id;
+  if (kind == "enterprise") return credential.principal.enterprise_id == id;
+  return true;
+}
+
+Authenticator::Authenticator(storage::PrincipalStore& principals, const Clock& clock,
+                             std::function<bool()> listening)
+    : principals_(principals),
+      clock_(clock),
+      edge_key_(registry::NewTokenSecret()),
+      listening_(std::move(listening)) {}
 
 bool Authenticator::FromEdge(const grpc::ServerContextBase& context) const {
   const std::optional<std::string_view> key = Metadata(context, kEdgeKeyMetadata);
@@ -66,7 +91,39 @@ std::variant<Credential, grpc::Status> Authenticator::AuthenticateCredential(
       value.size() > 512) {
     return Unauthenticated("the authorization metadata must be 'Bearer <token>'");
   }
-  return Lookup(registry::Sha256Hex(value.substr(kScheme.size())));
+  return Cached(registry::Sha256Hex(value.substr(kScheme.size())));
+}
+
+std::variant<Credential, grpc::Status> Authenticator::Cached(std::string token_sha256) const {
+  const bool trusted = listening_ && listening_();
+  uint64_t generation = 0;
+  if (trusted) {
+    std::lock_guard lock(mu_);
+    if (const auto found = cache_.find(token_sha256); found != cache_.end()) {
+      if (found->second.expires_at && *found->second.expires_at <= clock_.Now()) {
+        cache_.erase(found);
+        return Expired();
+      }
+      return found->second;
+    }
+    generation = generation_;
+  }
+  std::variant<Credential, grpc::Status> looked_up = Lookup(std::move(token_sha256));
+  if (const auto* credential = std::get_if<Credential>(&looked_up); trusted && credential) {
+    std::lock_guard lock(mu_);
+    // A notice heard during the lookup may concern this token: the answer is used once, not kept.
+    if (generation == generation_) {
+      if (cache_.size() >= kMaxCachedTokens) cache_.clear();
+      cache_.emplace(credential->token_sha256, *credential);
+    }
+  }
+  return looked_up;
+}
+
+void Authenticator::Forget(const std::string& notice) const {
+  std::lock_guard lock(mu_);
+  ++generation_;
+  std::erase_if(cache_, [&](const auto& entry) { return NoticeConcerns(notice, entry.second); });
 }
 
 std::variant<Credential, grpc::Status> Authenticator::Recheck(const Credential& credential) const {
@@ -92,7 +149,7 @@ std::variant<Credential, grpc::Status> Authenticator::Lookup(std::string token_s
     case storage::TokenState::kRevoked:
       return Unauthenticated("the token has been revoked");
     case storage::TokenState::kExpired:
-      return Unauthenticated("the token has expired");
+      return Expired();
     case storage::TokenState::kUnknown:
       break;
   }

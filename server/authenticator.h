@@ -4,8 +4,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <variant>
 
 #include "domain/clock.h"
@@ -31,11 +34,24 @@ inline constexpr char kEdgeKeyMetadata[] = "x-sitrep-edge-key";
 inline constexpr char kEdgeTokenMetadata[] = "x-sitrep-edge-token-sha256";
 inline constexpr char kEdgePeerMetadata[] = "x-sitrep-edge-peer";
 
+// Whether a credential notice (storage/migrations/0025: "token:<id>", "principal:<id>",
+// "enterprise:<id>"; anything else concerns every credential) concerns `credential`.
+[[nodiscard]] bool NoticeConcerns(const std::string& notice, const Credential& credential);
+
 // Turns the `authorization: Bearer <secret>` metadata of a call (or a session's token from the
-// HTTP edge) into its Principal. Thread-safe.
+// HTTP edge) into its Principal.
+//
+// Valid tokens are kept in memory, so a call costs no query: the cache is trusted only while
+// `listening()` says the credential notices (storage/credential_listener.h) are heard, and
+// every notice drops the tokens it concerns (Forget) before anything else acts on it. Changes
+// made through this server's API are forgotten before the API answers; changes made behind
+// its back (another server, an operator's UPDATE) arrive as a NOTIFY within milliseconds. A
+// lookup that a notice overtook is not cached. Expiry is judged on every call. Thread-safe.
 class Authenticator final {
  public:
-  Authenticator(storage::PrincipalStore& principals, const Clock& clock);
+  // `listening`: whether credential notices are heard now; nullptr: never (no cache).
+  Authenticator(storage::PrincipalStore& principals, const Clock& clock,
+                std::function<bool()> listening = nullptr);
 
   // The key the HTTP edge puts in kEdgeKeyMetadata.
   [[nodiscard]] const std::string& edge_key() const { return edge_key_; }
@@ -61,12 +77,24 @@ class Authenticator final {
   // when PostgreSQL fails.
   [[nodiscard]] std::variant<Credential, grpc::Status> Recheck(const Credential& credential) const;
 
+  // A credential notice ("token:<id>", "principal:<id>", "enterprise:<id>"; anything else
+  // concerns every token, "" too: after a reconnect, when notices may have been lost): drops
+  // the cached tokens it concerns.
+  void Forget(const std::string& notice) const;
+
  private:
+  // The credential of `token_sha256`: from the cache, or looked up (and cached when valid).
+  [[nodiscard]] std::variant<Credential, grpc::Status> Cached(std::string token_sha256) const;
   [[nodiscard]] std::variant<Credential, grpc::Status> Lookup(std::string token_sha256) const;
 
   storage::PrincipalStore& principals_;
   const Clock& clock_;
   const std::string edge_key_;
+  const std::function<bool()> listening_;
+
+  mutable std::mutex mu_;
+  mutable std::unordered_map<std::string, Credential> cache_;  // guarded by mu_, by token hash
+  mutable uint64_t generation_ = 0;  // guarded by mu_: counts Forget calls
 };
 
 }  // namespace sitrep

@@ -1,6 +1,5 @@
 #include "server/live_calls.h"
 
-#include <charconv>
 #include <optional>
 
 #include "logging/log.h"
@@ -34,22 +33,6 @@ grpc::Status Expired() {
   return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "the token has expired");
 }
 
-// Which calls a notice concerns: "token:<id>" the calls of that token, "principal:<id>" and
-// "enterprise:<id>" the calls of principals bound to them; anything else every call.
-bool Concerns(const std::string& notice, const Credential& credential) {
-  const size_t colon = notice.find(':');
-  if (colon == std::string::npos) return true;
-  int64_t id = 0;
-  const char* end = notice.data() + notice.size();
-  const auto parsed = std::from_chars(notice.data() + colon + 1, end, id);
-  if (parsed.ec != std::errc() || parsed.ptr != end) return true;
-  const std::string_view kind(notice.data(), colon);
-  if (kind == "token") return credential.token_id == id;
-  if (kind == "principal") return credential.principal.id == id;
-  if (kind == "enterprise") return credential.principal.enterprise_id == id;
-  return true;
-}
-
 }  // namespace
 
 LiveCalls::Call::~Call() { calls_.Unregister(entry_); }
@@ -61,8 +44,8 @@ grpc::Status LiveCalls::Call::status() const {
   return entry_->status;
 }
 
-LiveCalls::LiveCalls(const Clock& clock, Recheck recheck)
-    : clock_(clock), recheck_(std::move(recheck)) {
+LiveCalls::LiveCalls(const Clock& clock, Recheck recheck, Forget forget)
+    : clock_(clock), recheck_(std::move(recheck)), forget_(std::move(forget)) {
   timer_ = std::thread([this] { RunTimer(); });
 }
 
@@ -115,18 +98,20 @@ void LiveCalls::Unregister(const std::shared_ptr<Entry>& entry) {
 }
 
 void LiveCalls::Heard(const std::string& notice) {
+  if (forget_) forget_(notice);
   std::vector<std::shared_ptr<Entry>> concerned;
   {
     std::lock_guard lock(mu_);
     ++epoch_;
     for (const std::shared_ptr<Entry>& entry : entries_) {
-      if (Concerns(notice, entry->credential)) concerned.push_back(entry);
+      if (NoticeConcerns(notice, entry->credential)) concerned.push_back(entry);
     }
   }
   RecheckEntries(concerned);
 }
 
 void LiveCalls::RecheckAll() {
+  if (forget_) forget_("");
   std::vector<std::shared_ptr<Entry>> all;
   {
     std::lock_guard lock(mu_);

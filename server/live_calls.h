@@ -55,7 +55,10 @@ class LiveCalls final {
     std::shared_ptr<Entry> entry_;
   };
 
-  LiveCalls(const Clock& clock, Recheck recheck);
+  // Told every notice first (RecheckAll tells it ""): for credentials cached elsewhere.
+  using Forget = std::function<void(const std::string& notice)>;
+
+  LiveCalls(const Clock& clock, Recheck recheck, Forget forget = nullptr);
   ~LiveCalls();
 
   // Counts the notices heard so far; read it before authenticating and pass it to Register.
@@ -73,7 +76,8 @@ class LiveCalls final {
                                                OnEnd on_end);
 
   // A credential notice ("token:<id>", "principal:<id>", "enterprise:<id>"; anything else
-  // concerns every call): re-checks the calls it concerns. For the listener thread.
+  // concerns every call): tells `forget`, then re-checks the calls it concerns. For the
+  // listener thread, and for the API that made the change, before it answers.
   void Heard(const std::string& notice);
   // Re-checks every call: notices sent while nobody listened are lost. For the listener
   // thread, after each (re)connect.
@@ -94,6 +98,7 @@ class LiveCalls final {
   // Set at construction.
   const Clock& clock_;
   const Recheck recheck_;
+  const Forget forget_;
 
   mutable std::mutex mu_;
   std::condition_variable timer_changed_;

@@ -62,23 +62,46 @@ void RpcRunner::FinishWithoutBody(const grpc::ServerContextBase& context, std::s
   Finish(context, method, caller, CallRecord{}, status, start);
 }
 
-void RpcRunner::Finish(const grpc::ServerContextBase& context, std::string_view method,
-                       const Principal& caller, const CallRecord& record,
-                       const grpc::Status& status, std::chrono::steady_clock::time_point start) {
-  const std::string code = StatusCodeName(status.error_code());
-  metrics_.ObserveCall(std::string(method), code,
-                       authenticator_.FromEdge(context) ? "http" : "grpc",
-                       std::chrono::steady_clock::now() - start);
+namespace {
+
+// A read hands out what it read: Get and List methods (GetSituation, ListIncidents, …). Watches
+// deliver as they go; their entry is written when they end.
+bool IsRead(std::string_view method) {
+  const std::string_view name = method.substr(method.rfind('/') + 1);
+  return name.starts_with("Get") || name.starts_with("List");
+}
+
+}  // namespace
+
+grpc::Status RpcRunner::Finish(const grpc::ServerContextBase& context, std::string_view method,
+                               const Principal& caller, const CallRecord& record,
+                               grpc::Status status, std::chrono::steady_clock::time_point start) {
   storage::AuditRecord entry;
   entry.time = std::chrono::system_clock::now();
   entry.principal_id = caller.id;
   entry.method = std::string(method);
   entry.target = record.target;
   entry.rows = record.rows;
-  entry.status = code;
+  entry.status = StatusCodeName(status.error_code());
   entry.peer = authenticator_.Peer(context);
-  // A database that cannot take the entry now gets it when it returns (AuditWriter).
-  audit_.Write(std::move(entry));
+  if (status.ok() && IsRead(method)) {
+    if (!audit_.WriteBeforeReply(entry)) {
+      // Like PostgreSQL being away anywhere else: UNAVAILABLE with a RetryInfo.
+      status = RetryLaterStatus(grpc::StatusCode::UNAVAILABLE,
+                                "the read could not be audited (the database is unavailable)",
+                                std::chrono::seconds(1));
+      entry.rows = 0;
+      entry.status = StatusCodeName(status.error_code());
+      audit_.Write(std::move(entry));
+    }
+  } else {
+    // A database that cannot take the entry now gets it when it returns (AuditWriter).
+    audit_.Write(std::move(entry));
+  }
+  metrics_.ObserveCall(std::string(method), StatusCodeName(status.error_code()),
+                       authenticator_.FromEdge(context) ? "http" : "grpc",
+                       std::chrono::steady_clock::now() - start);
+  return status;
 }
 
 }  // namespace sitrep

@@ -57,8 +57,7 @@ class RpcRunner final {
         status = StatusFromCurrentException(method);
       }
     }
-    Finish(*context, method, caller, record, status, start);
-    return status;
+    return Finish(*context, method, caller, record, status, start);
   }
 
   // Run for a long-lived call (a server stream): the body also gets the call's registration
@@ -90,7 +89,10 @@ class RpcRunner final {
 
   // The two halves of Run for calls whose body spans callbacks (callback-API streams):
   // Admit authenticates and checks the role, filling `caller`; Finish writes the audit entry
-  // and the call's metrics once the call's status is known.
+  // and the call's metrics once the call's status is known, and returns the status to answer.
+  // A read (a Get or List method) that succeeded is answered only once its audit entry is
+  // durable: when the entry cannot be written, the answer is UNAVAILABLE, without what was
+  // read, and the entry of that refusal waits for the database instead.
   grpc::Status Admit(const grpc::ServerContextBase& context, std::string_view method,
                      std::initializer_list<v1::Role> roles, Principal& caller);
   // Admit for a long-lived call: also registers its credential in LiveCalls (into `live`), so
@@ -99,9 +101,9 @@ class RpcRunner final {
   grpc::Status AdmitLive(const grpc::ServerContextBase& context, std::string_view method,
                          std::initializer_list<v1::Role> roles, Principal& caller,
                          LiveCalls::OnEnd on_end, std::unique_ptr<LiveCalls::Call>& live);
-  void Finish(const grpc::ServerContextBase& context, std::string_view method,
-              const Principal& caller, const CallRecord& record, const grpc::Status& status,
-              std::chrono::steady_clock::time_point start);
+  grpc::Status Finish(const grpc::ServerContextBase& context, std::string_view method,
+                      const Principal& caller, const CallRecord& record, grpc::Status status,
+                      std::chrono::steady_clock::time_point start);
 
   // Finish for a call that no method ran (gRPC refused its request before): its token, if it
   // authenticates, names the caller in the audit entry; no role is checked.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "storage/copy_text.h"
@@ -200,9 +201,9 @@ FeedPage<v1::Incident> FeedStore::ListIncidents(const Principal& caller,
                                                 FeedPosition after, int limit) {
   return InTransaction(pool_, caller, [&](pqxx::work& tx) {
     FeedPage<v1::Incident> page;
-    // Read before the page: a horizon no later than the page's own (see FeedPage).
-    page.horizon = horizon_.Read(tx);
-    page.end = FeedHorizon::ReadEnd(tx);
+    // Read before the page: a horizon no later than the page's own (see FeedPage); the end
+    // from the same snapshot, in the same round trip.
+    std::tie(page.horizon, page.end) = horizon_.ReadWithEnd(tx);
     FeedPosition start = after;
     if (filter.receive_time().has_start_time()) {
       const FeedPosition since =
@@ -228,8 +229,7 @@ FeedPage<v1::Asset> FeedStore::ListAssets(const Principal& caller, const v1::Ass
                                           FeedPosition after, int limit) {
   return InTransaction(pool_, caller, [&](pqxx::work& tx) {
     FeedPage<v1::Asset> page;
-    page.horizon = horizon_.Read(tx);
-    page.end = FeedHorizon::ReadEnd(tx);
+    std::tie(page.horizon, page.end) = horizon_.ReadWithEnd(tx);
     Conditions conditions;
     AddFeedWindow(conditions, after, page.horizon);
     AddAssetFilter(conditions, filter);

@@ -213,6 +213,139 @@ TEST_F(AuthTest, SituationNeedsATokenOfARegulatorOrEnterprise) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+// How the audit log can fail a read after its rows were read (issue 16): the insert refused,
+// or the connection lost in the middle of it (the backend ends, as when PostgreSQL goes away).
+struct AuditFailure {
+  const char* name;
+  const char* install;  // run as the database owner; undone by `remove`
+  const char* remove;
+};
+
+constexpr AuditFailure kAuditFailures[] = {
+    {"insert refused",
+     "ALTER TABLE audit_entries ADD CONSTRAINT audit_refused CHECK (false) NOT VALID",
+     "ALTER TABLE audit_entries DROP CONSTRAINT audit_refused"},
+    {"connection lost",
+     "CREATE FUNCTION audit_lost() RETURNS trigger LANGUAGE plpgsql AS "
+     "$$BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NEW; END$$; "
+     "CREATE TRIGGER audit_lost BEFORE INSERT ON audit_entries "
+     "FOR EACH ROW EXECUTE FUNCTION audit_lost()",
+     "DROP TRIGGER audit_lost ON audit_entries; DROP FUNCTION audit_lost()"},
+};
+
+// No read escapes the audit log: a reader whose audit entry cannot be made durable gets
+// UNAVAILABLE and none of what was read; the entry of that refusal (no rows) reaches the log
+// once it can be written, and no entry says the read succeeded.
+TEST_F(AuthTest, AReadWhoseAuditEntryCannotBeWrittenGetsNoRows) {
+  for (const AuditFailure& failure : kAuditFailures) {
+    SCOPED_TRACE(failure.name);
+    v1::ListPrincipalsResponse read;
+    ASSERT_TRUE(registry_->ListPrincipals(As(admin_token_).get(), {}, &read).ok());
+    ASSERT_GT(read.principals_size(), 0);  // the admin at least: a read that has rows
+    const int64_t before = QueryInt(server_->database_url(),
+                                    "SELECT count(*) FROM audit_entries WHERE method = "
+                                    "'/sitrep.v1.RegistryService/ListPrincipals'");
+
+    ASSERT_EQ(QueryInt(server_->database_url(), std::string(failure.install) + "; SELECT 1"), 1);
+    v1::ListPrincipalsResponse refused;
+    const grpc::Status status = registry_->ListPrincipals(As(admin_token_).get(), {}, &refused);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+    google::rpc::Status details;
+    ASSERT_TRUE(details.ParseFromString(status.error_details()));
+    ASSERT_EQ(details.details_size(), 1);
+    EXPECT_TRUE(details.details(0).Is<google::rpc::RetryInfo>());
+    EXPECT_EQ(refused.principals_size(), 0);
+    ASSERT_EQ(QueryInt(server_->database_url(), std::string(failure.remove) + "; SELECT 1"), 1);
+
+    // Reads are answered again once the log takes entries again.
+    grpc::Status again;
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      again = registry_->ListPrincipals(As(admin_token_).get(), {}, &read);
+      if (again.ok()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_TRUE(again.ok()) << again.error_message();
+    const std::string since =
+        "SELECT count(*) FROM audit_entries WHERE method = "
+        "'/sitrep.v1.RegistryService/ListPrincipals' AND id > (SELECT "
+        "id FROM audit_entries WHERE method = "
+        "'/sitrep.v1.RegistryService/ListPrincipals' ORDER BY id "
+        "OFFSET " +
+        std::to_string(before - 1) + " LIMIT 1)";
+    // The refused read's entry (and those of reads refused while the log caught up), then the
+    // read that succeeded after it: no entry says a refused read had rows or succeeded.
+    EXPECT_GE(QueryInt(server_->database_url(), since + " AND status = 'UNAVAILABLE'"), 1);
+    EXPECT_EQ(QueryInt(server_->database_url(), since + " AND rows = 0"),
+              QueryInt(server_->database_url(), since + " AND status = 'UNAVAILABLE'"));
+    EXPECT_EQ(QueryInt(server_->database_url(), since + " AND status = 'OK'"), 1);
+  }
+}
+
+// Tokens are cached in memory (server/authenticator.h): a token that worked a moment ago must
+// stop working at once when its credential ends through the API, and within the NOTIFY's
+// delay (milliseconds; one second allowed) when it ends behind the server's back.
+struct CachedTokenEnd {
+  const char* name;
+  bool through_api;
+  std::string (*sql)(int64_t token_id, int64_t principal_id);  // behind the server's back
+  const char* message;
+};
+
+const CachedTokenEnd kCachedTokenEnds[] = {
+    {"revoked through the API", true, nullptr, "the token has been revoked"},
+    {"revoked by an operator's UPDATE", false,
+     +[](int64_t token, int64_t) {
+       return "UPDATE tokens SET revoked_at = now() WHERE id = " + std::to_string(token);
+     },
+     "the token has been revoked"},
+    {"its principal made a collector by an operator's UPDATE", false,
+     +[](int64_t, int64_t principal) {
+       return "UPDATE principals SET role = 'COLLECTOR' WHERE id = " + std::to_string(principal);
+     },
+     nullptr},
+};
+
+TEST_F(AuthTest, ACachedTokenEndsWithItsCredential) {
+  for (const CachedTokenEnd& end : kCachedTokenEnds) {
+    SCOPED_TRACE(end.name);
+    const std::string token = TokenFor(v1::ROLE_NATIONAL);
+    v1::ListEnterprisesResponse list;
+    // Twice: the first call looks the token up, the second finds it cached.
+    ASSERT_TRUE(registry_->ListEnterprises(As(token).get(), {}, &list).ok());
+    ASSERT_TRUE(registry_->ListEnterprises(As(token).get(), {}, &list).ok());
+    v1::ListTokensResponse tokens;
+    ASSERT_TRUE(registry_->ListTokens(As(admin_token_).get(), {}, &tokens).ok());
+    v1::Token newest;
+    for (const v1::Token& t : tokens.tokens()) {
+      if (t.id() > newest.id()) newest = t;
+    }
+    if (end.through_api) {
+      v1::RevokeTokenRequest revoke;
+      revoke.set_token_id(newest.id());
+      v1::Token revoked;
+      ASSERT_TRUE(registry_->RevokeToken(As(admin_token_).get(), revoke, &revoked).ok());
+    } else {
+      ASSERT_EQ(QueryInt(server_->database_url(),
+                         end.sql(newest.id(), newest.principal_id()) + "; SELECT 1"),
+                1);
+    }
+    const auto deadline =
+        std::chrono::steady_clock::now() +
+        (end.through_api ? std::chrono::milliseconds(0) : std::chrono::seconds(1));
+    grpc::Status status;
+    do {
+      status = registry_->ListEnterprises(As(token).get(), {}, &list);
+    } while (status.ok() && std::chrono::steady_clock::now() < deadline);
+    EXPECT_FALSE(status.ok()) << "the cached token outlived its credential";
+    if (end.message != nullptr) {
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+      EXPECT_EQ(status.error_message(), end.message);
+    } else {
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    }
+  }
+}
+
 TEST_F(AuthTest, EveryCallIsAudited) {
   const std::string national = TokenFor(v1::ROLE_NATIONAL);
   v1::ListEnterprisesResponse list;
