@@ -31,9 +31,13 @@ void AuditStore::Append(const std::vector<AuditRecord>& records) {
   // retry after a failure mid-way stores none of them twice. The table has no row-level
   // security, hence no caller settings.
   Pool::Lease connection = pool_.Acquire();
-  pqxx::work tx(*connection);
-  for (const AuditRecord& record : records) Insert(tx, record);
-  tx.commit();
+  try {
+    pqxx::work tx(*connection);
+    for (const AuditRecord& record : records) Insert(tx, record);
+    tx.commit();
+  } catch (...) {
+    RethrowAsStorageError(&*connection);
+  }
 }
 
 Page<v1::AuditEntry> AuditStore::List(const Principal& caller, const AuditQuery& query) {

@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "logging/log.h"
+#include "storage/error_translation.h"
 #include "storage/migration_files.h"
 
 namespace sitrep::storage {
@@ -12,9 +13,7 @@ namespace {
 // followed by a 1, so it cannot collide with the small keys other code may pick.
 constexpr int64_t kMigrationLockKey = 0x7369747265700001;
 
-}  // namespace
-
-int RunMigrations(const std::string& owner_url) {
+int Migrate(const std::string& owner_url) {
   pqxx::connection connection(owner_url);
   {
     // Even the bookkeeping table is created under the lock: two concurrent
@@ -44,6 +43,16 @@ int RunMigrations(const std::string& owner_url) {
     Log(LogLevel::kInfo, "migration_applied", {{"name", std::string(migration.name)}});
   }
   return applied;
+}
+
+}  // namespace
+
+int RunMigrations(const std::string& owner_url) {
+  try {
+    return Migrate(owner_url);
+  } catch (...) {
+    RethrowAsStorageError(nullptr);
+  }
 }
 
 }  // namespace sitrep::storage
