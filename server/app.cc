@@ -19,7 +19,6 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
-#include <pqxx/pqxx>
 #include <sstream>
 #include <thread>
 
@@ -50,6 +49,7 @@
 #include "storage/credential_listener.h"
 #include "storage/embedded_cluster.h"
 #include "storage/enterprise_store.h"
+#include "storage/errors.h"
 #include "storage/feed_listener.h"
 #include "storage/feed_store.h"
 #include "storage/migrations.h"
@@ -335,7 +335,7 @@ class RunningServer final : public Server {
       const int applied = storage::RunMigrations(WithConnectTimeout(database_url_, 5));
       if (applied > 0)
         Log(LogLevel::kInfo, "migrations.applied", {{"count", std::to_string(applied)}});
-    } catch (const pqxx::broken_connection& error) {
+    } catch (const storage::Unavailable& error) {
       std::string reason = error.what();
       reason = reason.substr(0, reason.find('\n'));
       throw StartupError("cannot reach PostgreSQL at " + Redacted(database_url_) + ": " + reason);
@@ -510,7 +510,7 @@ std::unique_ptr<Server> Server::Start(const Config& config, const Clock* clock) 
     return std::make_unique<RunningServer>(config, clock);
   } catch (const StartupError&) {
     throw;
-  } catch (const pqxx::broken_connection& error) {
+  } catch (const storage::Unavailable& error) {
     std::string reason = error.what();
     throw StartupError("lost the database while starting: " + reason.substr(0, reason.find('\n')));
   } catch (const std::exception& error) {

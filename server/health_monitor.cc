@@ -1,9 +1,7 @@
 #include "server/health_monitor.h"
 
-#include <memory>
-#include <pqxx/pqxx>
-
 #include "logging/log.h"
+#include "storage/database_probe.h"
 
 namespace sitrep {
 
@@ -32,24 +30,15 @@ HealthMonitor::~HealthMonitor() {
 }
 
 void HealthMonitor::Loop() {
-  std::unique_ptr<pqxx::connection> connection;
+  storage::DatabaseProbe probe(database_url_);
   bool first = true;
   std::unique_lock lock(mu_);
   while (!stopping_) {
     lock.unlock();
-    bool reachable = false;
-    try {
-      if (!connection || !connection->is_open()) {
-        connection = std::make_unique<pqxx::connection>(database_url_);
-      }
-      pqxx::nontransaction probe(*connection);
-      probe.exec("SELECT 1");
-      reachable = true;
-    } catch (const std::exception& error) {
-      connection.reset();
-      if (serving_.load() || first) {
-        Log(LogLevel::kWarn, "database.unreachable", {{"error", error.what()}});
-      }
+    std::string error;
+    const bool reachable = probe.Reachable(&error);
+    if (!reachable && (serving_.load() || first)) {
+      Log(LogLevel::kWarn, "database.unreachable", {{"error", error}});
     }
     if (first || reachable != serving_.load()) {
       serving_.store(reachable);

@@ -10,9 +10,9 @@
 
 namespace sitrep {
 
-// Asks PostgreSQL `SELECT 1` every `interval` on a connection of its own (so a busy pool
-// cannot make the server look down) and reports each change of reachability to `on_change`,
-// starting with the first answer. Runs its own thread until destroyed.
+// Probes PostgreSQL every `interval` (storage::DatabaseProbe, on a connection of its own, so a
+// busy pool cannot make the server look down) and reports each change of reachability to
+// `on_change`, starting with the first answer. Runs its own thread until destroyed.
 class HealthMonitor final {
  public:
   HealthMonitor(std::string database_url, std::chrono::milliseconds interval,

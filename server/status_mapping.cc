@@ -2,11 +2,11 @@
 
 #include <atomic>
 #include <exception>
-#include <pqxx/pqxx>
 
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "logging/log.h"
+#include "storage/errors.h"
 
 namespace sitrep {
 namespace {
@@ -100,42 +100,26 @@ grpc::Status ToStatus(const Error& error) {
 
 grpc::Status StatusFromCurrentException(std::string_view method) {
   using grpc::StatusCode;
-  // Most derived first: statement_completion_unknown is a transaction_rollback, and
-  // in_doubt_error must not be taken for a plain failure.
+  // storage/errors.h's types are what storage/ throws when PostgreSQL fails; one line each.
   try {
     throw;
-  } catch (const pqxx::in_doubt_error& e) {
+  } catch (const storage::CommitInDoubt& e) {
     return Logged(StatusCode::UNAVAILABLE, method,
                   "the database connection was lost while committing; resending is safe", e);
-  } catch (const pqxx::statement_completion_unknown& e) {
-    return Logged(StatusCode::UNAVAILABLE, method,
-                  "the database connection was lost; resending is safe", e);
-  } catch (const pqxx::broken_connection& e) {
+  } catch (const storage::Unavailable& e) {
     return Logged(StatusCode::UNAVAILABLE, method, "the database is unavailable; retry later", e);
-  } catch (const pqxx::serialization_failure& e) {
+  } catch (const storage::Conflict& e) {
     return Logged(StatusCode::ABORTED, method, "the transaction conflicted; retry", e);
-  } catch (const pqxx::deadlock_detected& e) {
-    return Logged(StatusCode::ABORTED, method, "the transaction conflicted; retry", e);
-  } catch (const pqxx::transaction_rollback& e) {
-    return Logged(StatusCode::ABORTED, method, "the transaction was rolled back; retry", e);
-  } catch (const pqxx::insufficient_privilege& e) {
+  } catch (const storage::RefusedByPolicy& e) {
     // Row-level security refused what the C++ checks allowed: a bug worth an error line.
     return Logged(StatusCode::PERMISSION_DENIED, method, "permission denied", e, LogLevel::kError);
-  } catch (const pqxx::integrity_constraint_violation& e) {
-    return Logged(StatusCode::INVALID_ARGUMENT, method, "the request violates a constraint", e,
-                  LogLevel::kError);
-  } catch (const pqxx::data_exception& e) {
-    return Logged(StatusCode::INVALID_ARGUMENT, method, "the request holds an invalid value", e,
-                  LogLevel::kError);
-  } catch (const pqxx::sql_error& e) {
-    if (e.sqlstate() == "57014") {
-      return Logged(StatusCode::DEADLINE_EXCEEDED, method, "the query took too long", e);
-    }
-    if (e.sqlstate().rfind("08", 0) == 0 || e.sqlstate() == "57P01" ||
-        e.sqlstate() == "57P03") {  // connection errors, admin shutdown, cannot connect now
-      return Logged(StatusCode::UNAVAILABLE, method, "the database is unavailable; retry later", e);
-    }
-    return Logged(StatusCode::INTERNAL, method, "internal error", e, LogLevel::kError);
+  } catch (const storage::RefusedByDatabase& e) {
+    return Logged(
+        StatusCode::INVALID_ARGUMENT, method,
+        e.constraint() ? "the request violates a constraint" : "the request holds an invalid value",
+        e, LogLevel::kError);
+  } catch (const storage::QueryTimeout& e) {
+    return Logged(StatusCode::DEADLINE_EXCEEDED, method, "the query took too long", e);
   } catch (const std::exception& e) {
     return Logged(StatusCode::INTERNAL, method, "internal error", e, LogLevel::kError);
   } catch (...) {

@@ -11,7 +11,8 @@
 
 namespace sitrep {
 
-// The only place where domain outcomes and PostgreSQL failures become gRPC statuses
+// The only place where domain outcomes and storage failures (storage/errors.h) become gRPC
+// statuses
 // (STYLE.md, "Errors: three kinds, three shapes").
 
 // INVALID_ARGUMENT carrying a google.rpc.BadRequest with every violation.

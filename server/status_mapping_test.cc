@@ -2,10 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <pqxx/pqxx>
-
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "storage/errors.h"
 
 namespace sitrep {
 namespace {
@@ -45,29 +44,23 @@ TEST(StatusMappingTest, RetryLaterCarriesTheDelay) {
   EXPECT_EQ(retry.retry_delay().nanos(), 500'000'000);
 }
 
-TEST(StatusMappingTest, PostgresFailuresMapAsTheStyleGuideSays) {
+TEST(StatusMappingTest, StorageFailuresMapAsTheStyleGuideSays) {
+  using namespace storage;
   struct Row {
     std::exception_ptr error;
     grpc::StatusCode code;
   };
   const Row rows[] = {
-      {std::make_exception_ptr(pqxx::broken_connection("gone")), grpc::StatusCode::UNAVAILABLE},
-      {std::make_exception_ptr(pqxx::too_many_connections("full")), grpc::StatusCode::UNAVAILABLE},
-      {std::make_exception_ptr(pqxx::in_doubt_error("commit?")), grpc::StatusCode::UNAVAILABLE},
-      {std::make_exception_ptr(pqxx::statement_completion_unknown("?")),
-       grpc::StatusCode::UNAVAILABLE},
-      {std::make_exception_ptr(pqxx::serialization_failure("s")), grpc::StatusCode::ABORTED},
-      {std::make_exception_ptr(pqxx::deadlock_detected("d")), grpc::StatusCode::ABORTED},
-      {std::make_exception_ptr(pqxx::insufficient_privilege("rls", "SELECT 1")),
-       grpc::StatusCode::PERMISSION_DENIED},
-      {std::make_exception_ptr(pqxx::sql_error("timeout", "SELECT pg_sleep(9)", "57014")),
-       grpc::StatusCode::DEADLINE_EXCEEDED},
-      {std::make_exception_ptr(pqxx::unique_violation("dup", "INSERT")),
+      {std::make_exception_ptr(Unavailable("gone")), grpc::StatusCode::UNAVAILABLE},
+      {std::make_exception_ptr(CommitInDoubt("commit?")), grpc::StatusCode::UNAVAILABLE},
+      {std::make_exception_ptr(Conflict("s")), grpc::StatusCode::ABORTED},
+      {std::make_exception_ptr(RefusedByPolicy("rls")), grpc::StatusCode::PERMISSION_DENIED},
+      {std::make_exception_ptr(QueryTimeout("timeout")), grpc::StatusCode::DEADLINE_EXCEEDED},
+      {std::make_exception_ptr(RefusedByDatabase("dup", "23505", "")),
        grpc::StatusCode::INVALID_ARGUMENT},
-      {std::make_exception_ptr(pqxx::data_exception("bad", "INSERT")),
+      {std::make_exception_ptr(RefusedByDatabase("bad", "22P02", "")),
        grpc::StatusCode::INVALID_ARGUMENT},
-      {std::make_exception_ptr(pqxx::syntax_error("oops", "SELEC secret FROM tokens")),
-       grpc::StatusCode::INTERNAL},
+      {std::make_exception_ptr(StatementFailed("oops", "42601")), grpc::StatusCode::INTERNAL},
       {std::make_exception_ptr(std::runtime_error("boom")), grpc::StatusCode::INTERNAL},
   };
   for (const Row& row : rows) {
@@ -77,8 +70,8 @@ TEST(StatusMappingTest, PostgresFailuresMapAsTheStyleGuideSays) {
 }
 
 TEST(StatusMappingTest, NeverLeaksSqlOrWhat) {
-  const grpc::Status status = MapThrown(std::make_exception_ptr(
-      pqxx::syntax_error("ERROR: syntax error at SELEC", "SELEC secret_sha256 FROM tokens")));
+  const grpc::Status status = MapThrown(std::make_exception_ptr(storage::StatementFailed(
+      "ERROR: syntax error at SELEC\nQuery was: SELEC secret_sha256 FROM tokens", "42601")));
   EXPECT_EQ(status.error_message().find("SELEC"), std::string::npos);
   EXPECT_EQ(status.error_message().find("tokens"), std::string::npos);
   EXPECT_NE(status.error_message().find("ref "), std::string::npos);

@@ -5,6 +5,7 @@
 
 #include "logging/log.h"
 #include "storage/embedded_cluster.h"
+#include "storage/error_translation.h"
 #include "storage/migration_files.h"
 
 namespace sitrep::storage {
@@ -47,9 +48,7 @@ void CreateSchema(pqxx::work& tx) {
   }
 }
 
-}  // namespace
-
-int RunMigrations(const std::string& owner_url) {
+int Migrate(const std::string& owner_url) {
   pqxx::connection connection(owner_url);
   {
     // Even the bookkeeping table is created under the lock: two concurrent
@@ -89,6 +88,16 @@ int RunMigrations(const std::string& owner_url) {
     Log(LogLevel::kInfo, "migration_applied", {{"name", std::string(migration.name)}});
   }
   return applied;
+}
+
+}  // namespace
+
+int RunMigrations(const std::string& owner_url) {
+  try {
+    return Migrate(owner_url);
+  } catch (...) {
+    RethrowAsStorageError(nullptr);
+  }
 }
 
 }  // namespace sitrep::storage

@@ -13,7 +13,7 @@ namespace sitrep::storage {
 // Connects with `owner_url` (the role that owns the schema) and creates the role sitrep_app
 // (NOLOGIN, NOBYPASSRLS) that pooled connections switch to, granted only what the server
 // needs. Returns the number of steps taken: 1 for a new schema, else the migrations applied.
-// Throws pqxx exceptions when PostgreSQL fails.
+// Throws storage/errors.h's types when PostgreSQL fails (Unavailable when it cannot be reached).
 int RunMigrations(const std::string& owner_url);
 
 }  // namespace sitrep::storage

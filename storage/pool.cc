@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "storage/error_translation.h"
+
 namespace sitrep::storage {
 namespace {
 
@@ -28,7 +30,7 @@ Pool::Lease Pool::Acquire(std::chrono::milliseconds timeout) {
   {
     std::unique_lock lock(mu_);
     if (!returned_.wait_for(lock, timeout, [&] { return in_use_ < size_; })) {
-      throw pqxx::broken_connection("database pool exhausted");
+      throw Unavailable("database pool exhausted");
     }
     ++in_use_;
     if (!idle_.empty()) {
@@ -46,7 +48,7 @@ Pool::Lease Pool::Acquire(std::chrono::milliseconds timeout) {
       connection->set_variable("ROLE", kAppRole);
     } catch (...) {
       Return(nullptr);
-      throw;
+      RethrowAsStorageError(connection.get());
     }
   }
   return Lease(this, std::move(connection));

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "storage/errors.h"
+
 namespace sitrep::storage {
 
 // The role every pooled connection switches to before use: neither superuser, owner of the
@@ -24,9 +26,9 @@ class Pool final {
   Pool(std::string url, size_t size);
   ~Pool();
 
-  // Lends a connection; waits up to `timeout` for a free one, then throws
-  // pqxx::broken_connection. Also throws pqxx::broken_connection when PostgreSQL cannot be
-  // reached. The Lease gives it back when destroyed.
+  // Lends a connection; waits up to `timeout` for a free one, then throws Unavailable
+  // (storage/errors.h), as it does when PostgreSQL cannot be reached. The Lease gives it back
+  // when destroyed.
   [[nodiscard]] Lease Acquire(std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
   struct Stats {

@@ -63,7 +63,7 @@ TEST_F(PoolPgTest, AcquireWhenExhaustedThrowsAfterTheTimeout) {
   Pool::Lease held = pool.Acquire();
 
   const auto start = std::chrono::steady_clock::now();
-  EXPECT_THROW(pool.Acquire(milliseconds(50)), pqxx::broken_connection);
+  EXPECT_THROW(pool.Acquire(milliseconds(50)), Unavailable);
   EXPECT_GE(std::chrono::steady_clock::now() - start, milliseconds(50));
 }
 
@@ -83,7 +83,7 @@ TEST_F(PoolPgTest, AcquireWaitsForAConnectionGivenBack) {
 TEST_F(PoolPgTest, UnreachableDatabaseIsABrokenConnectionAndFreesTheSlot) {
   Pool pool(url_ + "_no_such_database", 1);
 
-  EXPECT_THROW(pool.Acquire(), pqxx::broken_connection);
+  EXPECT_THROW(pool.Acquire(), Unavailable);
   EXPECT_EQ(pool.stats().in_use, 0u);
 }
 

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "domain/principal.h"
+#include "storage/error_translation.h"
 #include "storage/pool.h"
 
 namespace sitrep::storage {
@@ -14,20 +15,10 @@ namespace sitrep::storage {
 // sitrep.enterprise_id, sitrep.sector. Policies read them with current_setting().
 void SetCaller(pqxx::work& tx, const Principal& caller);
 
-// Rethrows the exception being handled (call only inside a catch block). A lost connection
-// reaches libpqxx 6.4 in many shapes: broken_connection, but also a plain pqxx::failure when
-// COPY data or its end cannot be sent, a sql_error without SQLSTATE or with 57P01..57P03 (the
-// server shutting down or terminating the backend), or a usage or internal error once the
-// connection is gone. All of these are rethrown as pqxx::broken_connection, the one shape that
-// means "unavailable, retry" (server/status_mapping.cc); in_doubt_error (lost in COMMIT) and
-// statement_completion_unknown keep theirs. Anything else is rethrown unchanged. `connection`
-// is the one the failed work ran on, looked at before any rollback could reconnect it.
-[[noreturn]] void RethrowConnectionLoss(const pqxx::connection_base& connection);
-
 // Runs `body(tx)` in one transaction on a pooled connection, as `caller`, and commits.
-// Retries the whole body up to 3 times on serialization failure or deadlock; a lost
-// connection is thrown as pqxx::broken_connection (RethrowConnectionLoss); everything else is
-// rethrown (libpqxx exceptions are mapped to gRPC statuses in server/).
+// Retries the whole body up to 3 times on serialization failure or deadlock. PostgreSQL's
+// failures are thrown as storage/errors.h's types (RethrowAsStorageError); the body's own
+// exceptions pass unchanged.
 template <class Body>
 auto InTransaction(Pool& pool, const Principal& caller, Body&& body) {
   for (int attempt = 1;; ++attempt) {
@@ -48,11 +39,11 @@ auto InTransaction(Pool& pool, const Principal& caller, Body&& body) {
         return result;
       }
     } catch (const pqxx::serialization_failure&) {
-      if (attempt == 3) throw;
+      if (attempt == 3) RethrowAsStorageError(&*connection);
     } catch (const pqxx::deadlock_detected&) {
-      if (attempt == 3) throw;
+      if (attempt == 3) RethrowAsStorageError(&*connection);
     } catch (...) {
-      RethrowConnectionLoss(*connection);
+      RethrowAsStorageError(&*connection);
     }
   }
 }
@@ -60,7 +51,8 @@ auto InTransaction(Pool& pool, const Principal& caller, Body&& body) {
 // Runs `body(tx)` on a pooled connection without an explicit transaction: every statement
 // commits on its own, in one round trip instead of four (BEGIN, the caller's settings, the
 // statement, COMMIT). No caller settings are made, so only for tables without row-level
-// security; the authentication and the audit line of every call go this way.
+// security; the authentication and the audit line of every call go this way. Throws as
+// InTransaction does.
 template <class Body>
 auto InAutocommit(Pool& pool, Body&& body) {
   Pool::Lease connection = pool.Acquire();
@@ -69,7 +61,7 @@ auto InAutocommit(Pool& pool, Body&& body) {
     tx.emplace(*connection);
     return body(*tx);
   } catch (...) {
-    RethrowConnectionLoss(*connection);
+    RethrowAsStorageError(&*connection);
   }
 }
 
