@@ -14,13 +14,16 @@ set(sitrep_layer_registry registry storage domain logging)
 set(sitrep_layer_escalation escalation storage domain logging)
 set(sitrep_layer_ingest ingest escalation storage domain logging)
 set(sitrep_layer_feeds feeds storage domain logging)
-set(sitrep_layer_notifications notifications storage domain logging)
+set(sitrep_layer_notifications notifications feeds storage domain logging)
+# The HTTP edge calls the services through the server's in-process channel, with the server's
+# edge key (server/authenticator.h); the server starts it.
+set(sitrep_layer_http http server storage domain logging proto grpc)
 set(sitrep_layer_server
-  server registry ingest escalation feeds notifications storage domain logging proto grpc
+  server http registry ingest escalation feeds notifications storage domain logging proto grpc
   grpc-server)
 set(sitrep_layer_cli cli domain logging proto grpc)
 set(sitrep_layer_collector collector domain logging proto grpc)
-set(sitrep_layer_bench bench collector domain logging proto grpc)
+set(sitrep_layer_bench bench collector storage domain logging proto grpc)
 set(sitrep_layer_fuzz fuzz collector ingest feeds domain logging proto)
 set(sitrep_layer_tests
   tests server registry ingest escalation feeds notifications storage domain logging collector cli
@@ -34,23 +37,17 @@ set(sitrep_layer_test_extra tests grpc-server)
 set(sitrep_layer_file_exceptions
   bench/pq_connection.h:pqxx
   bench/pq_connection.cc:pqxx
+  collector/reference_fixture.h:tests
+  collector/reference_fixture.cc:tests
 )
 
 # Files that still break a rule while the work that removes it is under way (issue 15). This
 # list only shrinks: take a file off it once it keeps the rules.
 set(sitrep_layer_pending
-  # The storage Tx type (issue 15 item 5) takes pqxx out of the write path and the escalator.
-  escalation/escalator.h:pqxx
-  escalation/escalator.cc:pqxx
-  ingest/group_commit_writer.cc:pqxx
-  ingest/reports.cc:pqxx
   # Flow tests through the public API instead of SQL (issue 15 item 7).
-  tests/escalation_pgtest.cc:pqxx
   tests/feed_pgtest.cc:pqxx
   tests/ingest_pgtest.cc:pqxx
   tests/notification_pgtest.cc:pqxx
-  tests/server_fixture.cc:pqxx
   tests/situation_pgtest.cc:pqxx
-  tests/support/test_cluster.cc:pqxx
   tests/visibility_pgtest.cc:pqxx
 )
