@@ -3,6 +3,7 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <future>
@@ -452,8 +453,8 @@ class UnparsedRequestTest : public ServerFixture {
 // body protobuf cannot parse is INVALID_ARGUMENT naming the field (or the request), audited
 // under the caller and counted, and protobuf's complaint is a JSON log line.
 TEST_F(UnparsedRequestTest, EveryMethodAnswersInvalidArgumentAndAuditsIt) {
-  const int64_t admin_id =
-      QueryInt(server_->database_url(), "SELECT id FROM principals WHERE name = 'admin'");
+  const int64_t admin_id = PrincipalId("admin");
+  ASSERT_NE(admin_id, 0);
   const google::protobuf::DescriptorPool* pool = google::protobuf::DescriptorPool::generated_pool();
   ::testing::internal::CaptureStderr();
   std::vector<std::pair<std::string, int>> sent;  // method, bodies
@@ -493,10 +494,12 @@ TEST_F(UnparsedRequestTest, EveryMethodAnswersInvalidArgumentAndAuditsIt) {
   const std::string metrics = FetchMetrics(server_->metrics_port());
   for (const auto& [method, bodies] : sent) {
     SCOPED_TRACE(method);
-    EXPECT_EQ(QueryInt(server_->database_url(),
-                       "SELECT count(*) FROM audit_entries WHERE method = '" + method +
-                           "' AND status = 'INVALID_ARGUMENT' AND principal_id = " +
-                           std::to_string(admin_id)),
+    const std::vector<v1::AuditEntry> entries = AuditEntries(method);
+    EXPECT_EQ(std::count_if(entries.begin(), entries.end(),
+                            [&](const v1::AuditEntry& entry) {
+                              return entry.status() == "INVALID_ARGUMENT" &&
+                                     entry.principal_id() == admin_id;
+                            }),
               bodies);
     EXPECT_NE(metrics.find("code=\"INVALID_ARGUMENT\",method=\"" + method +
                            "\",transport=\"grpc\"} " + std::to_string(bodies)),
@@ -833,8 +836,11 @@ TEST_F(LongCallTest, EveryLongLivedCallEndsWithinASecondOfItsCredential) {
       EXPECT_LT(ended->second - ended_credential, milliseconds(1000));
       if (call == LongCall::kPush) {
         EXPECT_FALSE(open.Delivered("ack-2"));
-        EXPECT_EQ(QueryInt(server_->database_url(),
-                           "SELECT count(*) FROM incidents WHERE external_id = '" + after + "'"),
+        const std::vector<v1::Incident> stored = AllIncidents();
+        EXPECT_EQ(std::count_if(stored.begin(), stored.end(),
+                                [&](const v1::Incident& incident) {
+                                  return incident.external_id() == after;
+                                }),
                   0);
       } else {
         EXPECT_FALSE(open.WaitDelivered(after, milliseconds(200)));

@@ -209,7 +209,7 @@ TEST_F(FeedTest, EightWritersCommittingOutOfOrderAreSeenExactlyOnceInCursorOrder
   constexpr int kBatchSize = 250;  // 8 × 25 × 250 = 50,000 records
   constexpr int kTotal = kWriters * kBatches * kBatchSize;
   storage::Pool pool(server_->database_url(), kWriters);
-  const int64_t reporter = QueryInt(server_->database_url(), "SELECT max(id) FROM principals");
+  const int64_t reporter = NewestPrincipalId();
   Principal writer;  // the write policies admit a reporter's rows as that reporter only
   writer.id = reporter;
   writer.role = v1::ROLE_COLLECTOR;  // a national collector (province 0) writes any province

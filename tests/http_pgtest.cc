@@ -247,19 +247,18 @@ TEST_F(HttpTest, EveryMethodRunsThroughTheRpcFrame) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   int64_t audited = 0;
   while (std::chrono::steady_clock::now() < deadline) {
-    audited = QueryInt(server_->database_url(),
-                       "SELECT count(DISTINCT method) FROM audit_entries WHERE peer LIKE "
-                       "'http:127.0.0.1:%'");
+    std::set<std::string> audited_methods;
+    for (const v1::AuditEntry& entry : AuditEntries("")) {
+      if (entry.peer().starts_with("http:127.0.0.1:")) audited_methods.insert(entry.method());
+    }
+    audited = static_cast<int64_t>(audited_methods.size());
     if (audited == static_cast<int64_t>(methods.size())) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_EQ(audited, static_cast<int64_t>(methods.size()));
   if (audited != static_cast<int64_t>(methods.size())) {
     for (const std::string& method : methods) {
-      EXPECT_EQ(QueryInt(server_->database_url(),
-                         "SELECT count(*) FROM audit_entries WHERE method = '" + method + "'"),
-                1)
-          << method;
+      EXPECT_EQ(AuditEntries(method).size(), 1u) << method;
     }
   }
 }
@@ -420,7 +419,7 @@ TEST_F(HttpTest, SessionsUseStrictHttpOnlyCookiesAndCsrfTokens) {
                                     {"Cookie", national_cookie},
                                     {"X-CSRF-Token", national_csrf}};
   EXPECT_EQ(Post("/sitrep.v1.FeedService/ListIncidents", "{}", national_headers).status, 200);
-  const int64_t token_id = QueryInt(server_->database_url(), "SELECT max(id) FROM tokens");
+  const int64_t token_id = NewestTokenId();
   v1::RevokeTokenRequest revoke;
   revoke.set_token_id(token_id);
   v1::Token revoked;
@@ -539,7 +538,7 @@ TEST_F(HttpTest, JsonReadsSeeExactlyWhatGrpcReadsSee) {
 TEST_F(HttpTest, WatchesStreamAsServerSentEventsAndResumeFromLastEventId) {
   const std::string collector = TokenFor(v1::ROLE_COLLECTOR, 440000);
   const std::string national = TokenFor(v1::ROLE_NATIONAL);
-  const int64_t national_token_id = QueryInt(server_->database_url(), "SELECT max(id) FROM tokens");
+  const int64_t national_token_id = NewestTokenId();
   const Headers auth = {{"Authorization", "Bearer " + national}};
   std::string cursor;
   {

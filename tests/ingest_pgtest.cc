@@ -584,7 +584,7 @@ TEST_F(IngestTest, ARecordPostgreSQLRefusesIsRejectedAloneAndTheRestOfItsGroupIs
 // batch being committed still commits.
 TEST_F(IngestTest, ABatchQueuedWhenTheServerStopsHearsThatItIsStopping) {
   Principal collector;
-  collector.id = QueryInt(server_->database_url(), "SELECT max(id) FROM principals");
+  collector.id = NewestPrincipalId();
   collector.role = v1::ROLE_COLLECTOR;
   collector.province = 440000;
   storage::Pool pool(server_->database_url(), 2);

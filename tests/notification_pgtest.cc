@@ -17,9 +17,6 @@
 #include "sitrep/v1/feed.grpc.pb.h"
 #include "sitrep/v1/notification.grpc.pb.h"
 #include "sitrep/v1/report.grpc.pb.h"
-#include "storage/pool.h"
-#include "storage/sql_types.h"
-#include "storage/transaction.h"
 #include "tests/push_client.h"
 #include "tests/record_samples.h"
 #include "tests/server_fixture.h"
@@ -746,59 +743,6 @@ TEST_F(NotificationTest, RuleNoticesShowInTheInboxesOfTheirRecipientsOnly) {
             grpc::StatusCode::PERMISSION_DENIED);
   ASSERT_TRUE(Close(national_, to_guangdong[0], out).ok());
   EXPECT_EQ(out.targets(0).state(), v1::TARGET_STATE_CLOSED);
-}
-
-TEST_F(NotificationTest, RowLevelSecurityIsTheSecondWall) {
-  const v1::Notification bulletin = IssueOk(national_, Bulletin({kGuangdong, kBeijing}));
-  const v1::Notification forwarded = IssueOk(guangdong_, ToEnterprises({plant_.id()}));
-  v1::Notification out;  // a step each, so that each province has an event row of its own
-  ASSERT_TRUE(Acknowledge(beijing_, bulletin.id(), out).ok());
-  ASSERT_TRUE(Acknowledge(guangdong_, bulletin.id(), out).ok());
-  // Plain SQL on the server's own role, with the caller settings of each principal.
-  storage::Pool pool(server_->database_url(), 1);
-  const auto count = [&](const Principal& caller, const std::string& table) {
-    return storage::InTransaction(pool, caller, [&](pqxx::work& tx) {
-      return tx.exec1("SELECT count(*) FROM " + table)[0].as<int64_t>();
-    });
-  };
-  Principal beijing;
-  beijing.role = v1::ROLE_PROVINCIAL;
-  beijing.province = kBeijing;
-  EXPECT_EQ(count(beijing, "notifications"), 1);
-  EXPECT_EQ(count(beijing, "notification_targets"), 1);
-  EXPECT_EQ(count(beijing, "notification_events"), 1);
-  Principal guangdong = beijing;
-  guangdong.province = kGuangdong;
-  EXPECT_EQ(count(guangdong, "notifications"), 2);
-  EXPECT_EQ(count(guangdong, "notification_targets"), 2);  // its own and its enterprise's
-  Principal other;
-  other.role = v1::ROLE_ENTERPRISE;
-  other.province = kGuangdong;
-  other.enterprise_id = other_plant_.id();
-  EXPECT_EQ(count(other, "notifications"), 0);
-  EXPECT_EQ(count(other, "notification_targets"), 0);
-  // And refuses what the C++ rules refuse: an enterprise cannot move another's target.
-  EXPECT_EQ(storage::InTransaction(pool, other,
-                                   [&](pqxx::work& tx) {
-                                     return tx
-                                         .exec_params(
-                                             "UPDATE notification_targets SET state = "
-                                             "'ACKNOWLEDGED' WHERE notification_id = $1",
-                                             forwarded.id())
-                                         .affected_rows();
-                                   }),
-            0u);
-  // Nor may anyone skip a step, whatever the role.
-  Principal platform;
-  platform.role = v1::ROLE_ADMIN;
-  EXPECT_THROW(storage::InTransaction(pool, platform,
-                                      [&](pqxx::work& tx) {
-                                        tx.exec_params(
-                                            "UPDATE notification_targets SET state = "
-                                            "'FEEDBACK_SUBMITTED' WHERE notification_id = $1",
-                                            forwarded.id());
-                                      }),
-               pqxx::check_violation);
 }
 
 }  // namespace

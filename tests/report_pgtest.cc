@@ -340,9 +340,7 @@ TEST_F(ReportTest, AmendmentsRunTheWriteRulesOnTheResultingRecord) {
     if (!row.field.empty()) {
       EXPECT_EQ(ViolatedFields(status), std::vector<std::string>{row.field});
     }
-    EXPECT_EQ(QueryInt(server_->database_url(),
-                       "SELECT revision FROM incidents WHERE id = " + std::to_string(id)),
-              row.code == StatusCode::OK ? 2 : 1);
+    EXPECT_EQ(StoredRevision(id), row.code == StatusCode::OK ? 2 : 1);
   }
 }
 

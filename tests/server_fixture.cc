@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <sstream>
@@ -127,6 +128,84 @@ std::vector<v1::AuditEntry> ServerFixture::AuditEntries(const std::string& metho
     request.set_page_token(response.next_page_token());
   } while (!request.page_token().empty());
   return entries;
+}
+
+std::vector<v1::Incident> ServerFixture::AllIncidents(const v1::IncidentFilter& filter) {
+  const std::unique_ptr<v1::FeedService::Stub> feeds = v1::FeedService::NewStub(channel_);
+  std::vector<v1::Incident> incidents;
+  v1::ListIncidentsRequest request;
+  *request.mutable_filter() = filter;
+  request.set_page_size(1000);
+  // The feed never ends: an empty page means every stored incident has been read.
+  for (;;) {
+    v1::ListIncidentsResponse response;
+    const grpc::Status status = feeds->ListIncidents(As(admin_token_).get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    if (!status.ok() || response.incidents().empty()) break;
+    incidents.insert(incidents.end(), response.incidents().begin(), response.incidents().end());
+    request.set_page_token(response.next_page_token());
+  }
+  return incidents;
+}
+
+int64_t ServerFixture::PrincipalId(const std::string& name) {
+  v1::ListPrincipalsRequest request;
+  request.set_page_size(1000);
+  do {
+    v1::ListPrincipalsResponse response;
+    const grpc::Status status =
+        registry_->ListPrincipals(As(admin_token_).get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    if (!status.ok()) break;
+    for (const v1::Principal& principal : response.principals()) {
+      if (principal.name() == name) return principal.id();
+    }
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  return 0;
+}
+
+int64_t ServerFixture::NewestPrincipalId() {
+  int64_t newest = 0;
+  v1::ListPrincipalsRequest request;
+  request.set_page_size(1000);
+  do {
+    v1::ListPrincipalsResponse response;
+    const grpc::Status status =
+        registry_->ListPrincipals(As(admin_token_).get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    if (!status.ok()) break;
+    for (const v1::Principal& principal : response.principals()) {
+      newest = std::max(newest, principal.id());
+    }
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  return newest;
+}
+
+int64_t ServerFixture::NewestTokenId() {
+  int64_t newest = 0;
+  v1::ListTokensRequest request;
+  request.set_page_size(1000);
+  do {
+    v1::ListTokensResponse response;
+    const grpc::Status status = registry_->ListTokens(As(admin_token_).get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    if (!status.ok()) break;
+    for (const v1::Token& token : response.tokens()) newest = std::max(newest, token.id());
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  return newest;
+}
+
+int64_t ServerFixture::StoredRevision(int64_t id) {
+  const std::unique_ptr<v1::FeedService::Stub> feeds = v1::FeedService::NewStub(channel_);
+  v1::GetIncidentRequest request;
+  request.set_id(id);
+  v1::Incident incident;
+  const grpc::Status status = feeds->GetIncident(As(admin_token_).get(), request, &incident);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return status.ok() ? incident.revision() : 0;
 }
 
 std::vector<std::string> ViolatedFields(const grpc::Status& status) {

@@ -11,6 +11,7 @@
 
 #include "domain/clock.h"
 #include "server/app.h"
+#include "sitrep/v1/feed.grpc.pb.h"
 #include "sitrep/v1/registry.grpc.pb.h"
 
 namespace sitrep::testing {
@@ -37,10 +38,24 @@ class ServerFixture : public ::testing::Test {
   // secret for it.
   std::string TokenFor(v1::Role role, uint32_t province = 0, int64_t enterprise_id = 0);
 
-  // The audit entries of the full gRPC method `method` (e.g.
+  // The audit entries of the full gRPC method `method` (every method when empty; e.g.
   // "/sitrep.v1.NotificationService/Acknowledge"), newest first, read through
   // ListAuditEntries as the bootstrap admin.
   std::vector<v1::AuditEntry> AuditEntries(const std::string& method);
+
+  // Every incident `filter` keeps, in feed order, read through ListIncidents as the bootstrap
+  // admin (who reads every row): tests count what is stored through the public API.
+  std::vector<v1::Incident> AllIncidents(const v1::IncidentFilter& filter = {});
+
+  // The id of the principal named `name`, read through ListPrincipals (0 when none is).
+  int64_t PrincipalId(const std::string& name);
+  // The id of the newest principal and of the newest token (those TokenFor just made), read
+  // through ListPrincipals / ListTokens.
+  int64_t NewestPrincipalId();
+  int64_t NewestTokenId();
+  // The stored revision of incident `id`, read through GetIncident as the bootstrap admin
+  // (0 when it cannot be read).
+  int64_t StoredRevision(int64_t id);
 
   // A valid unified social credit code, different on every call.
   [[nodiscard]] static std::string NextCreditCode();

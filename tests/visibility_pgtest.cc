@@ -136,7 +136,7 @@ class VisibilityTest : public ServerFixture {
       viewer.sector = enterprise->sector();
     }
     viewer.token = TokenFor(role, province, viewer.enterprise_id);
-    viewer.principal_id = QueryInt(server_->database_url(), "SELECT max(id) FROM principals");
+    viewer.principal_id = NewestPrincipalId();
     return viewer;
   }
 };

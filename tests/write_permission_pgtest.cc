@@ -32,7 +32,7 @@ class WritePermissionTest : public ServerFixture {
   Caller MakeCaller(v1::Role role, uint32_t province, int64_t enterprise_id = 0) {
     Caller caller;
     caller.token = TokenFor(role, role == v1::ROLE_ENTERPRISE ? 0 : province, enterprise_id);
-    caller.principal.id = QueryInt(server_->database_url(), "SELECT max(id) FROM principals");
+    caller.principal.id = NewestPrincipalId();
     caller.principal.role = role;
     caller.principal.province = province;  // an enterprise's: its registration's
     caller.principal.enterprise_id = enterprise_id;
@@ -233,9 +233,7 @@ TEST_F(WritePermissionTest, TheApiAndTheAmendPolicyAdmitTheSameAmendments) {
       admitted = false;  // refused by a policy, or no row the actor may update
     }
     EXPECT_EQ(admitted, row.code == grpc::StatusCode::OK);
-    EXPECT_EQ(QueryInt(server_->database_url(), "SELECT revision FROM incidents WHERE id = " +
-                                                    std::to_string(stored[1].id())),
-              admitted ? 2 : 1);
+    EXPECT_EQ(StoredRevision(stored[1].id()), admitted ? 2 : 1);
   }
 }
 
