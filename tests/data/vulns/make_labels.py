@@ -72,6 +72,34 @@ HAND_FORMS = [
     ('<= 01.49.000', '01.50.000', 'no_match'),
     ('>= 6.x | <= 10.x', '10.4', 'match'),
     ('>= 6.x | <= 10.x', '11.0', 'no_match'),
+    # One fixed version per release line (Mitsubishi Electric's MELSEC notation).
+    ('<V33.017_V34.014_V35.013_V36.011', 'V34.010', 'match'),
+    ('<V33.017_V34.014_V35.013_V36.011', 'V34.014', 'no_match'),
+    ('<v36.011_v35.013_v34.014', 'v35.012', 'match'),
+    ('<v36.011_v35.013_v34.014', 'v36.011', 'no_match'),
+    # The advisory's text: "version 2.0.0 up to and including version 2.6.2".
+    ('>= 2.0.0 | 2.6.2', '2.6.2', 'match'),
+    ('>= 2.0.0 | 2.6.2', '2.6.3', 'no_match'),
+    ('All versions < V15.1 Update 8', 'V15.1 Update 7', 'match'),
+    ('All versions < V15.1 Update 8', 'V15.1 Update 8', 'no_match'),
+    # Above a conditional bound is certain; inside it is not (and is not labelled).
+    ('<=A12__without_Special_Modification_Patch_BRD-C62W003-A0_installed', 'A13', 'no_match'),
+    # A single-version field holding "low -high".
+    ('1.265B -1.285X', '1.270A', 'match'),
+    ('1.265B -1.285X', '1.290A', 'no_match'),
+    # A model number as the version.
+    ('A51300', 'A51300', 'match'),
+    ('A51300', 'A51301', 'no_match'),
+]
+
+# Vendors that are not the branch's vendor though their names are close, by hand.
+HAND_VENDOR_NEGATIVES = [
+    ('Mitsubishi Electric India', 'Mitsubishi Electric'),
+    ('Mitsubishi Electric', 'Mitsubishi Electric India'),
+    ('General Electric', 'GE Digital'),
+    ('Hitron Systems', 'Hitachi Energy'),
+    ('Johnson Controls', 'Sensormatic Electronics'),
+    ('Fujitsu Software', 'Fujitsu Limited'),
 ]
 
 SIMPLE_BOUND = re.compile(r'^\s*(<=|>=|<|>)\s*[vV]?(\d+(?:\.\d+)*)\s*$')
@@ -236,6 +264,12 @@ def main():
         leaf = by_expression[expression]
         rows.append(row(leaf['vendor'], leaf['product'], version, leaf, label,
                         'tricky form, labelled by hand'))
+    for asset_vendor, branch_vendor in HAND_VENDOR_NEGATIVES:
+        # A vers:all/* branch where there is one, so only the vendor decides.
+        mine = [l for l in all_leaves if l['vendor'] == branch_vendor]
+        leaf = next((l for l in mine if l['expression'] == 'vers:all/*'), mine[0])
+        rows.append(row(asset_vendor, leaf['product'], '1.0', leaf, 'no_match',
+                        'a close but other vendor, by hand'))
     for r in rows:
         print(json.dumps(r, ensure_ascii=False, sort_keys=True))
 
