@@ -2,8 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
+
+#include "tests/support/test_data.h"
 
 // The vendor spellings of CISA's ICS advisories 2023/2024 that name one vendor, and the
 // product spellings the matcher must treat as one.
@@ -95,6 +102,39 @@ TEST(NormaliseProductTest, FoldsCaseSpacesAndMarks) {
       {"", ""},
   };
   for (const NameCase& c : cases) EXPECT_EQ(NormaliseProduct(c.written), c.expected) << c.written;
+}
+
+void CollectVendors(const nlohmann::json& branch, std::set<std::string>& out) {
+  if (!branch.contains("branches")) return;
+  for (const nlohmann::json& child : branch["branches"]) {
+    if (child.value("category", "") == "vendor") out.insert(child.value("name", ""));
+    CollectVendors(child, out);
+  }
+}
+
+// The data's 210 vendor spellings fold to fewer names, none of them empty.
+TEST(NormaliseVendorFullDataTest, FoldsTheDataSpellings) {
+  std::set<std::string> spellings;
+  for (const char* year : {"csaf-ics-2023", "csaf-ics-2024"}) {
+    const std::filesystem::path dir = test::SharedDir() / "datasets" / year;
+    ASSERT_TRUE(test::SharedDataPresent(dir));
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      if (entry.path().extension() != ".json") continue;
+      std::ifstream in(entry.path());
+      nlohmann::json doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+      ASSERT_FALSE(doc.is_discarded()) << entry.path();
+      if (doc.contains("product_tree")) CollectVendors(doc["product_tree"], spellings);
+    }
+  }
+  std::set<std::string> names;
+  for (const std::string& spelling : spellings) {
+    std::string name = Normalise(spelling);
+    EXPECT_FALSE(name.empty()) << spelling;
+    names.insert(name);
+  }
+  std::cout << spellings.size() << " vendor spellings, " << names.size() << " vendors\n";
+  EXPECT_EQ(spellings.size(), 210u);
+  EXPECT_LT(names.size(), spellings.size());
 }
 
 }  // namespace
