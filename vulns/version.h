@@ -42,14 +42,17 @@
 //    the version is the bound, the rest a condition the engine cannot check, so a version
 //    outside the range is no match and one inside needs review;
 //  - one fixed version per release line: "<V33.017_V34.014_V35.013_V36.011" (each line below
-//    its own fixed version is affected; a line older than all listed is, a newer one is not).
+//    its own fixed version is affected; a line older than all listed is, a newer one is not,
+//    one between listed lines needs review).
 // Constraints are read in order: a lower bound (">", ">=") followed by an upper bound ("<",
 // "<=") or by a bare version (">= 2.0.0 | 2.6.2", whose advisory says "up to and including")
 // is one interval; a lone lower or upper bound is open on the other side; a bare version
 // is itself. A version is in the range when it is in any interval.
-// Anything else is free text (words that are no version qualifier, parentheses, two version
-// lists glued together, an empty bound, an empty interval): ParseRange returns a range with
-// free_text set and the reason, and every match against it is "needs review".
+// Anything else is free text (a product name or prose before the version, a serial number, a
+// commit hash, an empty bound, bounds that enclose nothing, unbalanced parentheses):
+// ParseRange returns a range with free_text set and the reason, and every match against it
+// is "needs review". Of the data's 2,189 product_version_range values 56 are free text
+// (RangeFormFullDataTest counts them).
 namespace sitrep::vulns {
 
 struct VersionToken {
