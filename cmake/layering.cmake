@@ -8,6 +8,8 @@
 # Generated protobuf messages (*.pb.h) and third-party headers may be included anywhere.
 set(sitrep_layer_domain domain)
 set(sitrep_layer_logging logging)
+# The vulnerability base's pure domain (issue 18): version ranges, names, matching.
+set(sitrep_layer_vulns vulns domain logging)
 set(sitrep_layer_proto proto grpc)
 set(sitrep_layer_storage storage domain logging pqxx)
 set(sitrep_layer_registry registry storage domain logging)
