@@ -23,6 +23,9 @@ v1::Incident SampleIncident() {
   incident.set_subcategory("scanning");
   incident.set_severity(v1::SEVERITY_III);
   incident.set_tlp(v1::TLP_AMBER_STRICT);
+  // The ingest writer's defaults (ingest/record_writer.cc) are set by whoever makes the row.
+  incident.set_sharing_scope(v1::SHARING_SCOPE_PROVINCE);
+  incident.set_status(v1::INCIDENT_STATUS_REPORTED);
   incident.mutable_occur_time()->set_seconds(kOccurred / 1'000'000);
   incident.mutable_occur_time()->set_nanos(kOccurred % 1'000'000 * 1000);
   incident.set_title("扫描 / scanning");

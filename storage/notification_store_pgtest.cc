@@ -7,6 +7,7 @@
 
 #include "domain/time_convert.h"
 #include "storage/enterprise_store.h"
+#include "storage/errors.h"
 #include "storage/notification_store.h"
 #include "storage/pool.h"
 #include "storage/principal_store.h"
@@ -149,7 +150,7 @@ TEST_F(NotificationStorePgTest, RowLevelSecurityIsTheSecondWall) {
                                    "'FEEDBACK_SUBMITTED' WHERE notification_id = $1",
                                    forwarded.id());
                              }),
-               pqxx::check_violation);
+               RefusedByDatabase);
 }
 
 }  // namespace
