@@ -45,8 +45,9 @@ struct TransportFigures {
 // Runs the benchmark: tops the database up to options.incidents loaded incidents
 // (incident_loader.h), creates a NATIONAL principal with the admin token, then reads the feed
 // in rounds: options.round pages as POST /sitrep.v1.FeedService/ListIncidents (JSON, bearer
-// token, one kept-alive connection), then the same pages (the same cursors) over gRPC, until
-// each has read options.pages, after one unmeasured round of each. Server CPU is read around
+// token, one kept-alive connection) and the same pages (the same cursors) over gRPC, the two
+// taking turns going first, until each has read options.pages, after one unmeasured round of
+// each. Server CPU is read around
 // every round. Progress goes to `err`, the result line to `out`. Throws BenchFailure when it
 // cannot run, a call fails or the two transports disagree on a page's next cursor.
 void RunHttpBench(const ConnectionOptions& connection, const HttpBenchOptions& options,
