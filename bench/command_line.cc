@@ -7,6 +7,7 @@
 #include "bench/bench_failure.h"
 #include "bench/connection_options.h"
 #include "bench/feeds_bench.h"
+#include "bench/http_bench.h"
 #include "bench/ingest_bench.h"
 #include "bench/situation_bench.h"
 
@@ -42,6 +43,12 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   AddSituationOptions(*situation_command, situation);
   situation_command->callback(
       [&] { chosen = [&] { RunSituationBench(connection, situation, out, err); }; });
+
+  HttpBenchOptions http;
+  CLI::App* http_command = app.add_subcommand(
+      "http", "server CPU of a feed page as JSON over HTTP against the same page over gRPC");
+  AddHttpBenchOptions(*http_command, http);
+  http_command->callback([&] { chosen = [&] { RunHttpBench(connection, http, out, err); }; });
 
   try {
     app.parse(argc, argv);

@@ -636,13 +636,27 @@ void HttpEdge::HandleSession(const Request& request, const std::shared_ptr<Excha
            std::to_string(std::max<int64_t>(0, max_age)) + (exchange->tls() ? "; Secure" : "");
   };
 
+  // Sign-in and sign-out are written to the audit log like calls, whatever their outcome.
+  auto audited = [&](std::string_view method, Response response, const grpc::Status& status,
+                     int64_t principal_id) {
+    if (options_.audit) options_.audit(method, principal_id, status, exchange->peer());
+    exchange->Reply(std::move(response));
+  };
+  auto refused = [&](std::string_view method, grpc::StatusCode code, const std::string& message,
+                     int64_t principal_id = 0) {
+    audited(method, Refusal(code, message), grpc::Status(code, message), principal_id);
+  };
+
   if (path == "/session" && request.method() == bhttp::verb::post) {
+    constexpr std::string_view kSignIn = "/http/session/start";
     if (!IsJson(request)) {
-      Response refused =
-          Refusal(grpc::StatusCode::INVALID_ARGUMENT, "Content-Type must be application/json");
-      refused.result(bhttp::status::unsupported_media_type);
-      return exchange->Reply(std::move(refused));
+      const std::string message = "Content-Type must be application/json";
+      Response response = Refusal(grpc::StatusCode::INVALID_ARGUMENT, message);
+      response.result(bhttp::status::unsupported_media_type);
+      return audited(kSignIn, std::move(response),
+                     grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message), 0);
     }
+    const grpc::Status malformed(grpc::StatusCode::INVALID_ARGUMENT, "malformed sign-in body");
     std::string token;
     try {
       const Json body = Json::parse(request.body());
@@ -650,14 +664,15 @@ void HttpEdge::HandleSession(const Request& request, const std::shared_ptr<Excha
         token = body["token"].get<std::string>();
       }
     } catch (const Json::exception& error) {
-      return exchange->Reply(MalformedJson(error.what()));
+      return audited(kSignIn, MalformedJson(error.what()), malformed, 0);
     }
     if (token.empty() || token.size() > 512) {
-      return exchange->Reply(MalformedJson("the body must be {\"token\": \"<token>\"}", "token"));
+      return audited(kSignIn, MalformedJson("the body must be {\"token\": \"<token>\"}", "token"),
+                     malformed, 0);
     }
     std::variant<SignedIn, grpc::Status> who = lookup_(Sha256Hex(token));
     if (auto* status = std::get_if<grpc::Status>(&who)) {
-      return exchange->Reply(StatusResponse(*status));
+      return audited(kSignIn, StatusResponse(*status), *status, 0);
     }
     const SignedIn& signed_in = std::get<SignedIn>(who);
     auto expires_at = now + options_.session_lifetime;
@@ -672,7 +687,7 @@ void HttpEdge::HandleSession(const Request& request, const std::shared_ptr<Excha
         bhttp::field::set_cookie,
         cookie_header(session_id,
                       std::chrono::duration_cast<std::chrono::seconds>(expires_at - now).count()));
-    return exchange->Reply(std::move(response));
+    return audited(kSignIn, std::move(response), grpc::Status::OK, signed_in.principal.id());
   }
 
   const bool get = path == "/session" && request.method() == bhttp::verb::get;
@@ -683,23 +698,29 @@ void HttpEdge::HandleSession(const Request& request, const std::shared_ptr<Excha
     refused.result(bhttp::status::method_not_allowed);
     return exchange->Reply(std::move(refused));
   }
+  constexpr std::string_view kSignOut = "/http/session/end";
   const std::optional<std::string> cookie = SessionCookie(request);
   const std::optional<storage::HttpSession> session =
       cookie ? sessions_.Find(Sha256Hex(*cookie), now) : std::nullopt;
   if (!session) {
-    return exchange->Reply(
-        Refusal(grpc::StatusCode::UNAUTHENTICATED,
-                cookie ? "the session has ended or expired; sign in again" : "not signed in"));
+    const std::string message =
+        cookie ? "the session has ended or expired; sign in again" : "not signed in";
+    if (end) return refused(kSignOut, grpc::StatusCode::UNAUTHENTICATED, message);
+    return exchange->Reply(Refusal(grpc::StatusCode::UNAUTHENTICATED, message));
   }
   if (end) {
+    // The session's holder, for the audit entry; none when its token has ended meanwhile.
+    const std::variant<SignedIn, grpc::Status> holder = lookup_(session->token_sha256);
+    const int64_t principal_id =
+        std::holds_alternative<SignedIn>(holder) ? std::get<SignedIn>(holder).principal.id() : 0;
     if (!SameHex(Sha256Hex(Header(request, "X-CSRF-Token")), session->csrf_sha256)) {
-      return exchange->Reply(
-          Refusal(grpc::StatusCode::PERMISSION_DENIED, "missing or wrong X-CSRF-Token header"));
+      return refused(kSignOut, grpc::StatusCode::PERMISSION_DENIED,
+                     "missing or wrong X-CSRF-Token header", principal_id);
     }
     sessions_.End(Sha256Hex(*cookie), now);
     Response response = JsonResponse(bhttp::status::ok, "{}");
     response.set(bhttp::field::set_cookie, cookie_header("", 0));
-    return exchange->Reply(std::move(response));
+    return audited(kSignOut, std::move(response), grpc::Status::OK, principal_id);
   }
   std::variant<SignedIn, grpc::Status> who = lookup_(session->token_sha256);
   if (auto* status = std::get_if<grpc::Status>(&who)) {
@@ -771,11 +792,8 @@ void HttpEdge::HandleStatic(const Request& request, const std::shared_ptr<Exchan
                "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
   response.set(bhttp::field::cache_control,
                file.filename() == "index.html" ? "no-cache" : "public, max-age=3600");
+  // For HEAD too: the connection sends the head with this body's length, without the body.
   response.body() = content.str();
-  if (head) {
-    response.prepare_payload();
-    response.body().clear();
-  }
   exchange->Reply(std::move(response));
 }
 

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "http/http_server.h"
@@ -38,6 +39,12 @@ struct EdgeOptions {
   std::chrono::milliseconds call_deadline{30'000};
   std::chrono::milliseconds heartbeat{15'000};  // SSE comment lines
   std::function<std::chrono::system_clock::time_point()> now = std::chrono::system_clock::now;
+  // Writes the audit entry of a sign-in ("/http/session/start") or sign-out
+  // ("/http/session/end"), which are no gRPC calls: principal_id 0 when not known, `address`
+  // the client's "address:port". Empty: not audited.
+  std::function<void(std::string_view method, int64_t principal_id, const grpc::Status& status,
+                     const std::string& address)>
+      audit;
 };
 
 // The HTTP front door: the Connect-style JSON API (POST /sitrep.v1.{Service}/{Method}),

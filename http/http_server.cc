@@ -168,6 +168,7 @@ class Connection final : public Exchange, public std::enable_shared_from_this<Co
   // the request timeout: a slow client cannot keep a half-sent request open for long.
   void ReadRequest() {
     if (closed_) return;
+    head_ = false;  // until a HEAD request is read
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(state_.options.max_header_bytes));
     parser_->body_limit(state_.options.max_body_bytes);
@@ -215,6 +216,7 @@ class Connection final : public Exchange, public std::enable_shared_from_this<Co
     Lowest().expires_never();  // the handler's own deadline bounds the wait for its answer
     Request request = parser_->release();
     keep_alive_ = request.keep_alive();
+    head_ = request.method() == bhttp::verb::head;
     state_.handler(std::move(request), this->shared_from_this());
   }
 
@@ -222,6 +224,9 @@ class Connection final : public Exchange, public std::enable_shared_from_this<Co
     if (closed_ || streaming_) return;
     response.keep_alive(keep_alive_);
     response.prepare_payload();
+    // A HEAD answer carries the length of the body a GET would get, and no body (RFC 9110
+    // §9.3.2): every handler answers HEAD as GET, and this one place drops the body.
+    if (head_) response.body().clear();
     auto message = std::make_shared<Response>(std::move(response));
     Lowest().expires_after(state_.options.request_timeout);
     bhttp::async_write(stream_, *message,
@@ -281,6 +286,7 @@ class Connection final : public Exchange, public std::enable_shared_from_this<Co
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bool keep_alive_ = false;
+  bool head_ = false;  // the request being answered is a HEAD
   bool closed_ = false;
   bool streaming_ = false;
   bool ending_ = false;

@@ -371,6 +371,10 @@ class RunningServer final : public Server {
     options.console_dir = config_.console_dir;
     options.edge_key = authenticator_->edge_key();
     options.now = [clock = clock_] { return clock->Now(); };
+    options.audit = [rpc = rpc_.get()](std::string_view method, int64_t principal_id,
+                                       const grpc::Status& status, const std::string& address) {
+      rpc->Audit(method, principal_id, status, EdgePeer(address));
+    };
     grpc::ChannelArguments arguments;
     arguments.SetMaxReceiveMessageSize(-1);
     session_store_ = std::make_unique<storage::SessionStore>(*pool_);

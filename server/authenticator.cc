@@ -1,6 +1,7 @@
 #include "server/authenticator.h"
 
 #include <openssl/crypto.h>
+
 #include <charconv>
 
 #include "registry/token_secret.h"
@@ -61,7 +62,7 @@ bool Authenticator::FromEdge(const grpc::ServerContextBase& context) const {
 
 std::string Authenticator::Peer(const grpc::ServerContextBase& context) const {
   if (FromEdge(context)) {
-    if (const auto peer = Metadata(context, kEdgePeerMetadata)) return "http:" + std::string(*peer);
+    if (const auto peer = Metadata(context, kEdgePeerMetadata)) return EdgePeer(*peer);
   }
   return context.peer();
 }

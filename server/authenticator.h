@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <variant>
 
@@ -33,6 +34,11 @@ struct Credential {
 inline constexpr char kEdgeKeyMetadata[] = "x-sitrep-edge-key";
 inline constexpr char kEdgeTokenMetadata[] = "x-sitrep-edge-token-sha256";
 inline constexpr char kEdgePeerMetadata[] = "x-sitrep-edge-peer";
+
+// How the audit log names an HTTP client ("http:<address:port>"), for its calls and sessions.
+[[nodiscard]] inline std::string EdgePeer(std::string_view address) {
+  return "http:" + std::string(address);
+}
 
 // Whether a credential notice (storage/migrations/0025: "token:<id>", "principal:<id>",
 // "enterprise:<id>"; anything else concerns every credential) concerns `credential`.

@@ -73,17 +73,30 @@ bool IsRead(std::string_view method) {
 
 }  // namespace
 
-grpc::Status RpcRunner::Finish(const grpc::ServerContextBase& context, std::string_view method,
-                               const Principal& caller, const CallRecord& record,
-                               grpc::Status status, std::chrono::steady_clock::time_point start) {
+storage::AuditRecord RpcRunner::AuditEntry(std::string_view method, int64_t principal_id,
+                                           const CallRecord& record, const grpc::Status& status,
+                                           std::string peer) {
   storage::AuditRecord entry;
   entry.time = std::chrono::system_clock::now();
-  entry.principal_id = caller.id;
+  entry.principal_id = principal_id;
   entry.method = std::string(method);
   entry.target = record.target;
   entry.rows = record.rows;
   entry.status = StatusCodeName(status.error_code());
-  entry.peer = authenticator_.Peer(context);
+  entry.peer = std::move(peer);
+  return entry;
+}
+
+void RpcRunner::Audit(std::string_view method, int64_t principal_id, const grpc::Status& status,
+                      std::string peer) {
+  audit_.Write(AuditEntry(method, principal_id, CallRecord{}, status, std::move(peer)));
+}
+
+grpc::Status RpcRunner::Finish(const grpc::ServerContextBase& context, std::string_view method,
+                               const Principal& caller, const CallRecord& record,
+                               grpc::Status status, std::chrono::steady_clock::time_point start) {
+  storage::AuditRecord entry =
+      AuditEntry(method, caller.id, record, status, authenticator_.Peer(context));
   if (status.ok() && IsRead(method)) {
     if (!audit_.WriteBeforeReply(entry)) {
       // Like PostgreSQL being away anywhere else: UNAVAILABLE with a RetryInfo.

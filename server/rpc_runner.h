@@ -110,7 +110,19 @@ class RpcRunner final {
   void FinishWithoutBody(const grpc::ServerContextBase& context, std::string_view method,
                          const grpc::Status& status, std::chrono::steady_clock::time_point start);
 
+  // Writes the audit entry of what the HTTP edge does for a client outside any call (sign-in,
+  // sign-out), built as a call's is; principal_id 0 when not known, `peer` as
+  // Authenticator::Peer names it. Never throws for a database failure (AuditWriter::Write).
+  void Audit(std::string_view method, int64_t principal_id, const grpc::Status& status,
+             std::string peer);
+
  private:
+  // The audit entry of a call or of an edge event, stamped now.
+  [[nodiscard]] static storage::AuditRecord AuditEntry(std::string_view method,
+                                                       int64_t principal_id,
+                                                       const CallRecord& record,
+                                                       const grpc::Status& status,
+                                                       std::string peer);
   [[nodiscard]] static grpc::Status CheckRole(const Principal& caller, std::string_view method,
                                               std::initializer_list<v1::Role> roles);
 

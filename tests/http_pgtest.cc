@@ -65,6 +65,7 @@ Reply Send(int port, bhttp::verb verb, const std::string& target, const std::str
   beast::flat_buffer buffer;
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(64 << 20);
+  parser.skip(verb == bhttp::verb::head);  // a HEAD answer has a length but no body
   bhttp::read(stream, buffer, parser);
   Reply reply;
   reply.status = static_cast<int>(parser.get().result_int());
@@ -438,6 +439,50 @@ TEST_F(HttpTest, SessionsUseStrictHttpOnlyCookiesAndCsrfTokens) {
   EXPECT_EQ(Send(port_, bhttp::verb::get, "/session").status, 401);
 }
 
+TEST_F(HttpTest, SignInAndSignOutAreAuditedLikeCalls) {
+  const std::string national = TokenFor(v1::ROLE_NATIONAL);
+  const Reply signed_in =
+      Post("/session", Json{{"token", national}}.dump(), {{"Content-Type", "application/json"}});
+  ASSERT_EQ(signed_in.status, 200) << signed_in.body;
+  const int64_t principal_id = std::stoll(signed_in.json()["principal"].value("id", "0"));
+  ASSERT_GT(principal_id, 0);
+  const std::string set_cookie = signed_in.header("set-cookie");
+  const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+  const std::string csrf = signed_in.json()["csrf_token"];
+  const Headers json = {{"Content-Type", "application/json"}};
+  EXPECT_EQ(Post("/session", R"({"token":"wrong"})", json).status, 401);
+  EXPECT_EQ(Post("/session", R"({"token":)", json).status, 400);
+  EXPECT_EQ(Post("/session/end", "", {{"Cookie", cookie}}).status, 403);
+  EXPECT_EQ(Post("/session/end", "", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}).status, 200);
+  EXPECT_EQ(Post("/session/end", "", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}).status, 401);
+
+  struct Case {
+    std::string method, status;
+    int64_t principal_id;  // 0: not known
+  };
+  for (const Case& c : std::vector<Case>{
+           {"/http/session/start", "OK", principal_id},
+           {"/http/session/start", "UNAUTHENTICATED", 0},
+           {"/http/session/start", "INVALID_ARGUMENT", 0},
+           {"/http/session/end", "PERMISSION_DENIED", principal_id},
+           {"/http/session/end", "OK", principal_id},
+           {"/http/session/end", "UNAUTHENTICATED", 0},
+       }) {
+    SCOPED_TRACE(c.method + " " + c.status);
+    const std::string query =
+        "SELECT count(*) FROM audit_entries WHERE method = '" + c.method + "' AND status = '" +
+        c.status + "' AND coalesce(principal_id, 0) = " + std::to_string(c.principal_id) +
+        " AND peer LIKE 'http:127.0.0.1:%'";
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    int64_t found = 0;
+    while ((found = QueryInt(server_->database_url(), query)) == 0 &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_EQ(found, 1);
+  }
+}
+
 TEST_F(HttpTest, JsonReadsSeeExactlyWhatGrpcReadsSee) {
   const v1::Enterprise gd = RegisterEnterprise(440000, "energy");
   const v1::Enterprise bj = RegisterEnterprise(110000, "water");
@@ -629,6 +674,16 @@ TEST_F(HttpTest, ConsoleFilesAreServedWithTheirTypesAndNothingOutside) {
   EXPECT_EQ(script.status, 200);
   EXPECT_EQ(script.header("content-type"), "text/javascript; charset=utf-8");
   EXPECT_EQ(Send(port_, bhttp::verb::get, "/incidents/42").body, index.body);  // console route
+  // HEAD: the length a GET would get, without the body.
+  for (const std::string path : {"/", "/app.js"}) {
+    SCOPED_TRACE(path);
+    const Reply got = Send(port_, bhttp::verb::get, path);
+    const Reply head = Send(port_, bhttp::verb::head, path);
+    EXPECT_EQ(head.status, 200);
+    EXPECT_EQ(head.header("content-length"), std::to_string(got.body.size()));
+    EXPECT_EQ(head.header("content-type"), got.header("content-type"));
+    EXPECT_TRUE(head.body.empty());
+  }
   for (const char* outside : {"/../admin.token", "/%2e%2e/admin.token", "/missing.js"}) {
     EXPECT_EQ(Send(port_, bhttp::verb::get, outside).status, 404) << outside;
   }
