@@ -44,12 +44,15 @@ bool AuditWriter::WriteBeforeReply(storage::AuditRecord record) {
 bool AuditWriter::Enqueue(storage::AuditRecord record, bool keep) {
   Waiter waiter;
   std::unique_lock lock(mu_);
-  if (in_outage_ || stopping_) {
-    // The database is away (or the writer is going): a read is refused at once rather than
-    // after the next attempt; anything else waits in the buffer, behind older entries.
+  if (stopping_ || (in_outage_ && keep)) {
+    // The writer is going, or the database is away: an entry that may wait does so in the
+    // buffer, behind older entries.
     if (keep) Keep(Entry{std::move(record), nullptr, true});
     return false;
   }
+  // A read in an outage asks for an attempt now rather than at the next retry: the database
+  // may be back, and a refused attempt costs one failed connection.
+  if (in_outage_) retry_now_ = true;
   pending_bytes_ += BytesOf(record);
   pending_.push_back(Entry{std::move(record), &waiter, keep});
   wake_.notify_one();
@@ -79,8 +82,9 @@ void AuditWriter::Loop() {
     wake_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
     if (stopping_) break;
     if (!WriteOldest(lock)) {
-      wake_.wait_for(lock, options_.retry_interval, [this] { return stopping_; });
+      wake_.wait_for(lock, options_.retry_interval, [this] { return stopping_ || retry_now_; });
     }
+    retry_now_ = false;
   }
   while (!pending_.empty() && WriteOldest(lock)) {
   }

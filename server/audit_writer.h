@@ -86,6 +86,7 @@ class AuditWriter final {
   size_t written_in_outage_ = 0;       // guarded by mu_
   size_t dropped_in_outage_ = 0;       // guarded by mu_
   bool stopping_ = false;              // guarded by mu_
+  bool retry_now_ = false;             // guarded by mu_: a read waits for an attempt in an outage
   std::thread thread_;
 };
 
