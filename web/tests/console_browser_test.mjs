@@ -227,8 +227,17 @@ async function feedRows(page, hash) {
     if (onPage.length === 0) break;
     rows.push(...onPage);
     const before = await page.evaluate(() => location.hash);
-    await page.click('#next');
-    await page.waitForFunction((h) => location.hash !== h && !!document.querySelector('[data-testid=feed-page]'), before);
+    // A click can land on the button of a page being re-rendered (a late answer or a live row
+    // replaces it) and go nowhere: click again, a few times, before calling it a failure.
+    for (let attempt = 1; ; ++attempt) {
+      await page.click('#next');
+      try {
+        await page.waitForFunction((h) => location.hash !== h && !!document.querySelector('[data-testid=feed-page]'), before, { timeout: 10000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
   }
   return rows;
 }
