@@ -25,6 +25,16 @@ const std::map<std::string, v1::Severity> kSeverityWords = {{"I", v1::SEVERITY_I
                                                             {"III", v1::SEVERITY_III},
                                                             {"IV", v1::SEVERITY_IV}};
 
+// An option whose empty value turns something off. CLI11 counts `--flag ""` as a missing
+// value and `--flag=` as "use the default", so both are read as the empty string here; the
+// default stays in the help text.
+CLI::Option* AddDisablable(CLI::App& app, const std::string& name, std::string& value,
+                           const std::string& description) {
+  return app.add_option(name, value, description + " (default " + value + ")")
+      ->expected(0, 1)
+      ->default_str("");
+}
+
 }  // namespace
 
 std::optional<Config> ParseFlags(int argc, char** argv, int& exit_code) {
@@ -36,17 +46,17 @@ std::optional<Config> ParseFlags(int argc, char** argv, int& exit_code) {
   std::string data_dir = config.data_dir.string();
   std::string pg_bin_dir, tls_cert, tls_key, tls_client_ca;
   app.add_option("--listen", config.listen, "gRPC address (host:port)")->capture_default_str();
-  app.add_option("--metrics-listen", config.metrics_listen,
-                 "Prometheus /metrics address; empty disables it")
-      ->capture_default_str();
+  AddDisablable(app, "--metrics-listen", config.metrics_listen,
+                "Prometheus /metrics address; empty disables it");
   config.http_listen = kDefaultHttpListen;
-  app.add_option("--http-listen", config.http_listen,
-                 "HTTP address of the JSON API and console; empty disables it")
-      ->capture_default_str();
+  AddDisablable(app, "--http-listen", config.http_listen,
+                "HTTP address of the JSON API and console; empty disables it");
   std::optional<std::string> console_dir;
   app.add_option("--console-dir", console_dir,
                  "the web console's files (default: web/dist of the source tree when built); "
-                 "empty: no console");
+                 "empty: no console")
+      ->expected(0, 1)
+      ->default_str("");
   app.add_option("--data-dir", data_dir,
                  "directory for the embedded PostgreSQL cluster, admin.token and database.url")
       ->capture_default_str();

@@ -53,6 +53,31 @@ TEST_F(ConfigTest, EscalationDefaultsAreOnWithTheReferenceDeadlines) {
   EXPECT_EQ(config->escalation.kev_priority, v1::SEVERITY_III);
 }
 
+// Every address or directory flag documented with "empty disables it", in each spelling a
+// shell gives an empty value: `--flag=`, `--flag ""` and a bare `--flag`.
+TEST_F(ConfigTest, AnEmptyValueTurnsOffWhatTheFlagServes) {
+  for (const char* flag : {"--http-listen", "--metrics-listen", "--console-dir"}) {
+    for (const std::vector<std::string>& args :
+         std::vector<std::vector<std::string>>{{std::string(flag) + "="}, {flag, ""}, {flag}}) {
+      SCOPED_TRACE(args[0] + (args.size() > 1 ? " \"\"" : ""));
+      const auto config = Parse(args, exit_code_);
+      ASSERT_TRUE(config);
+      const std::string flag_name = flag;
+      const std::string value = flag_name == "--http-listen"      ? config->http_listen
+                                : flag_name == "--metrics-listen" ? config->metrics_listen
+                                                                  : config->console_dir.string();
+      EXPECT_EQ(value, "");
+    }
+  }
+  const auto defaults = Parse({}, exit_code_);
+  ASSERT_TRUE(defaults);
+  EXPECT_FALSE(defaults->http_listen.empty());
+  EXPECT_FALSE(defaults->metrics_listen.empty());
+  const auto chosen = Parse({"--http-listen=0.0.0.0:9090"}, exit_code_);
+  ASSERT_TRUE(chosen);
+  EXPECT_EQ(chosen->http_listen, "0.0.0.0:9090");
+}
+
 TEST_F(ConfigTest, EscalationFlagsSetTheRules) {
   const auto config = Parse(
       {"--escalation", "off", "--deadline-i", "30m", "--deadline-ii", "90m", "--deadline-iii", "2d",

@@ -8,6 +8,9 @@ namespace sitrep {
 namespace {
 
 constexpr auto kParties = {v1::ROLE_NATIONAL, v1::ROLE_PROVINCIAL, v1::ROLE_ENTERPRISE};
+// SPEC §3: ADMIN sees every notice, as NATIONAL does, but takes no part in the loop.
+constexpr auto kReaders = {v1::ROLE_NATIONAL, v1::ROLE_PROVINCIAL, v1::ROLE_ENTERPRISE,
+                           v1::ROLE_ADMIN};
 constexpr auto kIssuers = {v1::ROLE_NATIONAL, v1::ROLE_PROVINCIAL};
 constexpr size_t kMaxAuditTarget = 1000;
 
@@ -47,7 +50,7 @@ grpc::Status NotificationService::IssueNotification(grpc::ServerContext* context
 grpc::Status NotificationService::ListNotifications(grpc::ServerContext* context,
                                                     const v1::ListNotificationsRequest* request,
                                                     v1::ListNotificationsResponse* response) {
-  return rpc_.Run(context, "/sitrep.v1.NotificationService/ListNotifications", kParties,
+  return rpc_.Run(context, "/sitrep.v1.NotificationService/ListNotifications", kReaders,
                   [&](const Principal& caller, CallRecord& record) {
                     v1::ListNotificationsRequest filter = *request;
                     filter.clear_page_token();
@@ -63,7 +66,7 @@ grpc::Status NotificationService::ListNotifications(grpc::ServerContext* context
 grpc::Status NotificationService::GetNotification(grpc::ServerContext* context,
                                                   const v1::GetNotificationRequest* request,
                                                   v1::Notification* response) {
-  return rpc_.Run(context, "/sitrep.v1.NotificationService/GetNotification", kParties,
+  return rpc_.Run(context, "/sitrep.v1.NotificationService/GetNotification", kReaders,
                   [&](const Principal& caller, CallRecord& record) {
                     record.target = "id=" + std::to_string(request->id());
                     return Reply(notices_.Get(caller, request->id()), response, record);
@@ -74,7 +77,7 @@ grpc::Status NotificationService::WatchNotifications(
     grpc::ServerContext* context, const v1::WatchNotificationsRequest* request,
     grpc::ServerWriter<v1::WatchNotificationsResponse>* writer) {
   return rpc_.RunLive(
-      context, "/sitrep.v1.NotificationService/WatchNotifications", kParties,
+      context, "/sitrep.v1.NotificationService/WatchNotifications", kReaders,
       [&](const Principal& caller, CallRecord& record, const LiveCalls::Call& live) {
         record.target = AuditText(*request);
         // Asked again right before each write: a page read before the credential ended is

@@ -3,6 +3,7 @@
 // province closes; who sees what; illegal steps; overdue by the clock; the audit trail.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <pqxx/pqxx>
@@ -743,6 +744,17 @@ TEST_F(NotificationTest, RuleNoticesShowInTheInboxesOfTheirRecipientsOnly) {
             grpc::StatusCode::PERMISSION_DENIED);
   ASSERT_TRUE(Close(national_, to_guangdong[0], out).ok());
   EXPECT_EQ(out.targets(0).state(), v1::TARGET_STATE_CLOSED);
+
+  // ADMIN reads every notice (SPEC §3) but takes no step in the loop.
+  const std::string admin = TokenFor(v1::ROLE_ADMIN);
+  std::vector<int64_t> seen_by_admin = ListIds(admin);
+  std::sort(seen_by_admin.begin(), seen_by_admin.end());
+  std::vector<int64_t> raised = {to_guangdong[0], to_centre[0]};
+  std::sort(raised.begin(), raised.end());
+  EXPECT_EQ(seen_by_admin, raised);
+  ASSERT_TRUE(Get(admin, to_guangdong[0], out).ok());
+  EXPECT_EQ(Acknowledge(admin, to_centre[0], out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 }  // namespace
