@@ -86,9 +86,9 @@ $$;
 -- SECURITY DEFINER functions that do nothing else; no caller may write them directly.
 
 -- The known-exploited catalog (CISA KEV), loaded by sitrepd from --kev-file at start and on
--- every reload (storage/vuln_store.cc ReplaceKevCatalog, one transaction: readers see the old
--- catalog or the new one). The rules of this file join it; the catalog is public, every role
--- reads it.
+-- every reload (escalation/escalator.cc StoreKnownExploited, one transaction: readers see the
+-- old catalog or the new one). The rules of this file join it; the catalog is public, every
+-- role reads it; only the server's loader (as ADMIN) replaces it.
 CREATE TABLE kev_entries (
   cve_id text PRIMARY KEY,
   vendor_project text NOT NULL DEFAULT '',
@@ -100,7 +100,13 @@ CREATE TABLE kev_entries (
   required_action text NOT NULL DEFAULT '',
   catalog_version text NOT NULL DEFAULT ''
 );
-GRANT SELECT ON kev_entries TO sitrep_app;
+GRANT SELECT, INSERT, DELETE ON kev_entries TO sitrep_app;
+ALTER TABLE kev_entries ENABLE ROW LEVEL SECURITY;
+CREATE POLICY kev_entries_read ON kev_entries FOR SELECT TO sitrep_app USING (true);
+CREATE POLICY kev_entries_load ON kev_entries FOR INSERT TO sitrep_app
+  WITH CHECK (current_setting('sitrep.role', true) = 'ADMIN');
+CREATE POLICY kev_entries_unload ON kev_entries FOR DELETE TO sitrep_app
+  USING (current_setting('sitrep.role', true) = 'ADMIN');
 
 -- The current version of every advisory, one row per tracking id. A stub (from an advisory
 -- index: no document yet) is replaced by the first document; a newer document version replaces
