@@ -146,16 +146,18 @@ GRANT SELECT, INSERT, DELETE ON advisory_products, advisory_vulnerabilities TO s
 GRANT SELECT ON asset_advisory_matches TO sitrep_app;
 
 -- The read rule of advisories for a caller given explicitly (as sitrep_incident_readable):
--- TLP CLEAR for everyone; otherwise the incident rule for a record of no province, enterprise
--- or sector shared PUBLIC, that is NATIONAL and ADMIN all, PROVINCIAL up to TLP AMBER,
--- ENTERPRISE up to GREEN, COLLECTOR what it pushed. NOT FALSE-free: the incident rule answers
--- NULL where a province would be compared, which the policy reads as not visible.
+-- TLP CLEAR for every role; otherwise the incident rule for a record of no province,
+-- enterprise or sector shared PUBLIC, that is NATIONAL and ADMIN all, PROVINCIAL up to TLP
+-- AMBER, ENTERPRISE up to GREEN, COLLECTOR what it pushed. The incident rule answers NULL where
+-- it compares a province, which counts as not visible. A caller without a role (a transaction
+-- that forgot its settings) sees nothing, as everywhere.
 CREATE FUNCTION sitrep_advisory_readable(caller_role text, caller_province bigint,
                                          caller_enterprise_id bigint, caller_sector text,
                                          caller_principal_id bigint, reporter_id bigint,
                                          tlp text) RETURNS boolean
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  RETURN tlp = 'CLEAR'
+  RETURN (tlp = 'CLEAR'
+          AND caller_role IN ('ADMIN', 'NATIONAL', 'PROVINCIAL', 'ENTERPRISE', 'COLLECTOR'))
     OR coalesce(sitrep_incident_readable(caller_role, caller_province, caller_enterprise_id,
                                          caller_sector, caller_principal_id, NULL, reporter_id,
                                          NULL, NULL, tlp, 'PUBLIC'), false);
