@@ -319,6 +319,15 @@ TEST_P(CsafBrokenTest, NamesThePathAndTheRule) {
 INSTANTIATE_TEST_SUITE_P(EveryRule, CsafBrokenTest, ::testing::ValuesIn(BrokenCases()),
                          [](const auto& info) { return info.param.name; });
 
+TEST(CsafParseTest, ReasonCodesOfTheRules) {
+  EXPECT_EQ(CsafReasonCode("schema: pattern"), "CSAF_SCHEMA");
+  EXPECT_EQ(CsafReasonCode("6.1.14 Sorted Revision History"), "CSAF_TEST_6_1_14");
+  EXPECT_EQ(CsafReasonCode("6.1.27.4 Product Tree"), "CSAF_TEST_6_1_27_4");
+  EXPECT_EQ(CsafReasonCode("limit: nesting depth"), "CSAF_TOO_LARGE");
+  EXPECT_EQ(CsafReasonCode("JSON syntax"), "CSAF_NOT_JSON");
+  EXPECT_EQ(CsafReasonCode("sitrep: tracking id length"), "CSAF_INVALID");
+}
+
 struct HostileCase {
   std::string name;
   std::string document;
