@@ -24,7 +24,7 @@ set(sitrep_layer_server
   server http registry ingest escalation feeds notifications storage domain logging proto grpc
   grpc-server)
 set(sitrep_layer_cli cli domain logging proto grpc)
-set(sitrep_layer_collector collector domain logging proto grpc)
+set(sitrep_layer_collector collector vulns domain logging proto grpc)
 set(sitrep_layer_bench bench collector storage domain logging proto grpc)
 set(sitrep_layer_fuzz fuzz collector ingest vulns feeds domain logging proto)
 set(sitrep_layer_tests

@@ -1,23 +1,27 @@
 #include "collector/advisories_importer.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <fstream>
 #include <stdexcept>
 
-#include "collector/advisory_fields.h"
+#include "collector/csv_reader.h"
 #include "collector/utf8_text.h"
-#include "domain/record_checks.h"
 #include "domain/time_convert.h"
 
 namespace sitrep::collector {
 namespace {
 
-constexpr size_t kChunkRecords = 1000;
-constexpr const char* kAttribution =
-    "ICS Advisory Project, https://github.com/icsadvprj/ICS-Advisory-Project (ODbL 1.0)";
-const std::vector<std::string> kRequiredColumns = {"icsad_ID", "ICS-CERT_Number", "Vendor",
-                                                   "Product", "CVE_Number"};
+// The server's limits of a stub (ingest/advisory_checks.cc): longer values are cut here rather
+// than losing the whole advisory there.
+constexpr size_t kMaxTrackingIdChars = 128;
+constexpr size_t kMaxTitleChars = 1000;
+constexpr size_t kMaxNameChars = 300;
+constexpr int kMaxNames = 200;
+const std::vector<std::string> kRequiredColumns = {"ICS-CERT_Number", "ICS-CERT_Advisory_Title",
+                                                   "Vendor", "Product", "Original_Release_Date"};
 
 // "8/20/2026" as midnight UTC; nullopt for anything else.
 std::optional<std::chrono::sys_days> ParseUsDate(std::string_view text) {
@@ -38,16 +42,28 @@ std::optional<std::chrono::sys_days> ParseUsDate(std::string_view text) {
   return std::chrono::sys_days(date);
 }
 
+void AddName(google::protobuf::RepeatedPtrField<std::string>& names, std::string name) {
+  if (name.empty() || names.size() >= kMaxNames ||
+      std::find(names.begin(), names.end(), name) != names.end()) {
+    return;
+  }
+  names.Add(std::move(name));
+}
+
+std::string PageOf(const std::string& tracking_id) {
+  std::string lower = tracking_id;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return "https://www.cisa.gov/news-events/ics-advisories/" + lower;
+}
+
 }  // namespace
 
-AdvisoriesSource::AdvisoriesSource(const std::filesystem::path& path, InputProgress start,
-                                   ExposureRules rules)
-    : AdvisoriesSource(path.string(), std::make_unique<std::ifstream>(path, std::ios::binary),
-                       start, std::move(rules)) {}
+AdvisoriesSource::AdvisoriesSource(const std::filesystem::path& path)
+    : AdvisoriesSource(path.string(), std::make_unique<std::ifstream>(path, std::ios::binary)) {}
 
-AdvisoriesSource::AdvisoriesSource(std::string name, std::unique_ptr<std::istream> in,
-                                   InputProgress start, ExposureRules rules)
-    : name_(std::move(name)), rules_(std::move(rules)), in_(std::move(in)) {
+AdvisoriesSource::AdvisoriesSource(std::string name, std::unique_ptr<std::istream> in)
+    : name_(std::move(name)), in_(std::move(in)) {
   if (!*in_) throw std::runtime_error("cannot read " + name_);
   CsvReader header_reader(*in_);
   std::vector<std::string> header;
@@ -63,16 +79,8 @@ AdvisoriesSource::AdvisoriesSource(std::string name, std::unique_ptr<std::istrea
       throw std::runtime_error(name_ + ":1: the header has no " + column + " column");
     }
   }
-  uint64_t offset = header_reader.offset();
-  uint64_t line = header_reader.line();
-  if (start.offset > offset) {
-    in_->clear();
-    in_->seekg(static_cast<std::streamoff>(start.offset));
-    offset = start.offset;
-    line = start.line;
-  }
-  reader_ = std::make_unique<CsvReader>(*in_, offset, line);
-  done_ = start.complete;
+  header_offset_ = header_reader.offset();
+  header_line_ = header_reader.line();
 }
 
 const std::string& AdvisoriesSource::Column(const std::vector<std::string>& row,
@@ -82,9 +90,7 @@ const std::string& AdvisoriesSource::Column(const std::vector<std::string>& row,
   return column == columns_.end() ? kEmpty : row[column->second];
 }
 
-std::optional<std::string> AdvisoriesSource::ToAsset(const std::vector<std::string>& row,
-                                                     v1::Asset& asset,
-                                                     std::vector<std::string>& warnings) const {
+std::optional<std::string> AdvisoriesSource::AddRow(const std::vector<std::string>& row) {
   if (row.size() != column_count_) {
     return "expected " + std::to_string(column_count_) + " fields, found " +
            std::to_string(row.size());
@@ -95,74 +101,51 @@ std::optional<std::string> AdvisoriesSource::ToAsset(const std::vector<std::stri
              std::to_string(*bad + 1);
     }
   }
-  const std::string id = CleanLine(Column(row, "icsad_ID"), 20);
-  const std::string advisory = CleanLine(Column(row, "ICS-CERT_Number"), 40);
-  if (id.empty() || advisory.empty()) return "icsad_ID or ICS-CERT_Number is empty";
-  asset.set_vendor(CleanLine(Column(row, "Vendor"), kMaxAssetTextChars));
-  asset.set_product(CleanLine(Column(row, "Product"), kMaxAssetTextChars));
-  if (asset.vendor().empty() && asset.product().empty()) return "neither Vendor nor Product";
-
-  asset.set_asset_key("icsadv:" + advisory + ":" + id);
-  asset.set_type(AssetTypeFromProduct(asset.product()));
-  asset.set_sector(SectorFromCisaSectors(Column(row, "Critical_Infrastructure_Sector")));
-  const CveList cves = ParseCveList(Column(row, "CVE_Number"));
-  for (const std::string& cve : cves.ids) asset.add_cve_ids(cve);
-  if (cves.dropped > 0) {
-    warnings.push_back(std::to_string(cves.dropped) + " invalid CVE token(s) dropped from \"" +
-                       CleanLine(Column(row, "CVE_Number"), 200) + "\"");
+  const std::string tracking_id = CleanLine(Column(row, "ICS-CERT_Number"), kMaxTrackingIdChars);
+  if (tracking_id.empty()) return "ICS-CERT_Number is empty";
+  auto [found, added] = stub_of_.emplace(tracking_id, stubs_.size());
+  if (added) stubs_.emplace_back();
+  v1::Advisory& stub = *stubs_[found->second].mutable_advisory();
+  if (added) {
+    stub.set_tracking_id(tracking_id);
+    stub.set_title(CleanLine(Column(row, "ICS-CERT_Advisory_Title"), kMaxTitleChars));
+    stub.set_url(PageOf(tracking_id));
+    if (auto released = ParseUsDate(Column(row, "Original_Release_Date"))) {
+      *stub.mutable_published_time() = ToTimestamp(*released);
+    }
   }
-  if (cves.truncated > 0) {
-    warnings.push_back(std::to_string(cves.truncated) + " CVE id(s) beyond the first " +
-                       std::to_string(kMaxCveIds) + " dropped");
-  }
-  std::optional<std::chrono::sys_days> seen = ParseUsDate(Column(row, "Last_Updated"));
-  if (!seen) seen = ParseUsDate(Column(row, "Original_Release_Date"));
-  if (seen) *asset.mutable_last_seen_time() = ToTimestamp(*seen);
-
-  auto& attributes = *asset.mutable_attributes();
-  attributes["advisory"] = advisory;
-  attributes["source"] = kAttribution;
-  const auto put = [&](const char* key, const std::string& column) {
-    std::string value = CleanLine(Column(row, column), kMaxAttributeValueChars);
-    if (!value.empty()) attributes[key] = std::move(value);
-  };
-  put("title", "ICS-CERT_Advisory_Title");
-  put("products_affected", "Products_Affected");
-  put("cvss", "Cumulative_CVSS");
-  put("cvss_severity", "CVSS_Severity");
-  SynthesizeExposure(asset.asset_key(), rules_, asset);
+  AddName(*stub.mutable_vendors(), CleanLine(Column(row, "Vendor"), kMaxNameChars));
+  AddName(*stub.mutable_products(), CleanLine(Column(row, "Product"), kMaxNameChars));
   return std::nullopt;
 }
 
 bool AdvisoriesSource::Next(ImportChunk& chunk) {
   chunk.Clear();
   if (done_) return false;
+  done_ = true;
+  CsvReader reader(*in_, header_offset_, header_line_);
   std::vector<std::string> row;
   std::string error;
-  while (chunk.records.size() < kChunkRecords) {
-    const CsvReader::Result result = reader_->Next(row, error);
-    if (result == CsvReader::Result::kEnd) {
-      done_ = true;
-      chunk.progress.complete = true;
+  while (true) {
+    const CsvReader::Result result = reader.Next(row, error);
+    if (result == CsvReader::Result::kEnd) break;
+    if (reader.offset() > kMaxAdvisoryIndexBytes) {
+      chunk.errors.push_back(name_ + ": larger than " + std::to_string(kMaxAdvisoryIndexBytes) +
+                             " bytes; the rest is not read");
       break;
     }
-    const std::string where = name_ + ":" + std::to_string(reader_->record_line()) + ": ";
+    const std::string where = name_ + ":" + std::to_string(reader.record_line()) + ": ";
     if (result == CsvReader::Result::kError) {
       chunk.errors.push_back(where + error);
       continue;
     }
     if (row.size() == 1 && row[0].empty()) continue;  // a blank line
-    v1::Record record;
-    std::vector<std::string> warnings;
-    if (std::optional<std::string> skipped = ToAsset(row, *record.mutable_asset(), warnings)) {
-      chunk.errors.push_back(where + *skipped);
-      continue;
-    }
-    for (const std::string& warning : warnings) chunk.warnings.push_back(where + warning);
-    chunk.records.push_back(std::move(record));
+    if (std::optional<std::string> skipped = AddRow(row)) chunk.errors.push_back(where + *skipped);
   }
-  chunk.progress.offset = reader_->offset();
-  chunk.progress.line = reader_->line();
+  chunk.records = std::move(stubs_);
+  chunk.progress.complete = true;
+  chunk.progress.offset = reader.offset();
+  chunk.progress.line = reader.line();
   return true;
 }
 

@@ -70,9 +70,9 @@ std::optional<CollectorConfig> ParseCollectorFlags(int argc, const char* const* 
   app.add_option("INPUT", config.inputs,
                  "files to read; a folder of CSAF files for csaf; - for stdin (jsonl)");
   app.add_option("--format", format,
-                 "jsonl: sitrep.v1.Record per line in proto JSON; csaf: CISA CSAF 2.0 advisories; "
-                 "advisories: ICS Advisory Project CSV; attack: ATT&CK for ICS STIX bundle; "
-                 "demo: generated records")
+                 "jsonl: sitrep.v1.Record per line in proto JSON; csaf: CSAF 2.0 advisory files, "
+                 "pushed as advisories; advisories: ICS Advisory Project CSV, pushed as advisory "
+                 "stubs; attack: ATT&CK for ICS STIX bundle; demo: generated records")
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"jsonl", "csaf", "advisories", "attack", "demo"}))
       ->capture_default_str();

@@ -1,190 +1,118 @@
 #include "collector/csaf_importer.h"
 
-#include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <fstream>
-#include <set>
+#include <sstream>
 
-#include "collector/protocol_table.h"
-#include "collector/reference_fixture.h"
+#include "collector/record_preflight.h"
+#include "tests/support/test_data.h"
+#include "vulns/csaf.h"
 
+// --format csaf: each file one advisory record carrying the document unchanged, checked
+// locally as the server checks it.
 namespace sitrep::collector {
 namespace {
 
-struct Imported {
+std::string FileBytes(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+struct Read {
   std::vector<v1::Record> records;
   std::vector<std::string> errors;
-  std::vector<std::string> warnings;
-  size_t files = 0;
+  std::vector<std::filesystem::path> files;
 };
 
-Imported ImportFolder(const std::filesystem::path& folder, const ExposureRules& rules) {
-  Imported imported;
-  for (const std::filesystem::path& file : CsafFiles(folder)) {
-    CsafSource source(file, rules);
-    std::vector<v1::Record> records = ReadAllRecords(source, imported.errors, &imported.warnings);
-    imported.records.insert(imported.records.end(), records.begin(), records.end());
-    ++imported.files;
+Read ReadFolder(const std::filesystem::path& folder) {
+  Read read;
+  read.files = CsafFiles(folder);
+  for (const std::filesystem::path& file : read.files) {
+    CsafSource source(file);
+    std::vector<v1::Record> records = ReadAllRecords(source, read.errors);
+    EXPECT_EQ(records.size(), 1U) << file;
+    read.records.insert(read.records.end(), records.begin(), records.end());
   }
-  return imported;
+  return read;
 }
 
-// The protocol table of `data_dir` (tests/data or ../shared/datasets).
-ExposureRules DatasetRules(const std::filesystem::path& data_dir) {
-  ExposureRules rules;
-  std::vector<std::string> errors;
-  rules.protocols = LoadProtocolTable(data_dir / "ics-protocols/protocols.json", errors);
-  EXPECT_EQ(errors, std::vector<std::string>());
-  return rules;
-}
-
-// Every advisory in `folder` gives one valid asset per affected product, unique keys, in the
-// benchmark address ranges; returns the share of them exposed to the Internet.
-double ExpectValidAssets(const std::filesystem::path& folder, const ExposureRules& rules,
-                         size_t assets, size_t warnings) {
-  const ReferenceCodes codes = ReferenceCodesFromCsv();
-  const Imported imported = ImportFolder(folder, rules);
-  EXPECT_EQ(imported.errors, std::vector<std::string>());
-  EXPECT_EQ(imported.warnings.size(), warnings);
-  EXPECT_EQ(imported.records.size(), assets);
-
-  std::set<std::string> keys;
-  size_t exposed = 0;
-  for (const v1::Record& record : imported.records) {
-    EXPECT_TRUE(record.has_asset());
-    const v1::Asset& asset = record.asset();
-    EXPECT_TRUE(keys.insert(asset.asset_key()).second) << asset.asset_key();
-    EXPECT_EQ(ViolationsOf(record, codes), std::vector<std::string>());
-    EXPECT_FALSE(asset.cve_ids().empty()) << asset.asset_key();
-    EXPECT_TRUE(asset.ip().starts_with("198.18.") || asset.ip().starts_with("198.19."));
-    EXPECT_TRUE(asset.has_last_seen_time());
-    exposed += asset.internet_exposed();
+TEST(CsafImporterTest, EachFileIsOneAdvisoryCarryingItsBytes) {
+  const Read read = ReadFolder(test::TestDataDir() / "csaf-ics");
+  EXPECT_EQ(read.errors, std::vector<std::string>());
+  ASSERT_EQ(read.records.size(), 3U);
+  for (size_t i = 0; i < read.records.size(); ++i) {
+    const v1::Record& record = read.records[i];
+    ASSERT_TRUE(record.has_advisory());
+    EXPECT_EQ(record.advisory().csaf_document(), FileBytes(read.files[i]));
+    EXPECT_FALSE(record.has_asset());  // no synthetic assets any more
   }
-  return imported.records.empty()
-             ? 0
-             : static_cast<double>(exposed) / static_cast<double>(imported.records.size());
 }
 
-// Three advisories (tests/data/csaf-ics): 1 + 6 + 1 affected products.
-TEST(CsafImporterTest, EveryAffectedProductOfTheFixturesBecomesOneValidAsset) {
-  static_cast<void>(
-      ExpectValidAssets(test::TestDataDir() / "csaf-ics", DatasetRules(test::TestDataDir()), 8, 0));
-}
-
-struct Dataset {
-  const char* folder;
-  size_t assets;    // affected (vendor, product, version) leaves, counted by an independent script
-  size_t warnings;  // products listing more than 100 CVE ids
-};
-
-class CsafFullDataTest : public ::testing::TestWithParam<Dataset> {};
-
-// 2023: 302 advisories; 2024: 208 advisories, of which ICSA-24-074-07 lists 157 CVE ids for
-// one product (a record holds at most 100; the rest are dropped with a warning).
-TEST_P(CsafFullDataTest, EveryAffectedProductBecomesOneValidAsset) {
-  const std::filesystem::path datasets = test::SharedDir() / "datasets";
-  ASSERT_TRUE(test::SharedDataPresent(datasets / GetParam().folder));
-  const double exposed = ExpectValidAssets(datasets / GetParam().folder, DatasetRules(datasets),
-                                           GetParam().assets, GetParam().warnings);
-  EXPECT_NEAR(exposed, 0.30, 0.05);
-}
-
-INSTANTIATE_TEST_SUITE_P(CisaAdvisories, CsafFullDataTest,
-                         ::testing::Values(Dataset{"csaf-ics-2023", 1919, 0},
-                                           Dataset{"csaf-ics-2024", 667, 1}),
-                         [](const ::testing::TestParamInfo<Dataset>& info) {
-                           std::string name = info.param.folder;
-                           std::replace(name.begin(), name.end(), '-', '_');
-                           return name;
-                         });
-
-TEST(CsafImporterTest, MapsOneAdvisoryFieldByField) {
-  const std::filesystem::path file = test::TestDataDir() / "csaf-ics/icsa-24-004-01.json";
-  ExposureRules rules;
-  rules.province = 440000;
-  CsafSource source(file, rules);
-  std::vector<std::string> errors;
-  const std::vector<v1::Record> records = ReadAllRecords(source, errors);
-  ASSERT_EQ(records.size(), 1u);
-  const v1::Asset& asset = records[0].asset();
-  EXPECT_EQ(asset.asset_key(), "csaf:ICSA-24-004-01:CSAFPID-0001");
-  EXPECT_EQ(asset.province(), 440000u);
-  EXPECT_EQ(asset.vendor(), "Rockwell Automation");
-  EXPECT_EQ(asset.product(), "Factory Talk Activation Manager");
-  EXPECT_EQ(asset.version(), "<V4.00_Utilizes_Wibu-Systems_CodeMeter_7.60c");
-  EXPECT_EQ(asset.type(), v1::ASSET_TYPE_INDUSTRIAL_APP);
-  EXPECT_EQ(asset.sector(), "general_equipment");  // "Critical Manufacturing"
-  EXPECT_EQ(std::vector<std::string>(asset.cve_ids().begin(), asset.cve_ids().end()),
-            (std::vector<std::string>{"CVE-2023-38545", "CVE-2023-3935"}));
-  EXPECT_EQ(asset.last_seen_time().seconds(), 1704351600);  // 2024-01-04T07:00:00Z
-  EXPECT_EQ(asset.attributes().at("advisory"), "ICSA-24-004-01");
-  EXPECT_EQ(asset.attributes().at("cvss"), "9.8");
-  EXPECT_EQ(asset.attributes().at("cvss_severity"), "CRITICAL");
-  EXPECT_FALSE(asset.protocol().empty());
-  EXPECT_NE(asset.port(), 0u);
-
-  // The same file gives the same record: a rerun updates assets instead of adding new ones.
-  CsafSource again(file, rules);
-  const std::vector<v1::Record> second = ReadAllRecords(again, errors);
-  ASSERT_EQ(second.size(), 1u);
-  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(second[0], records[0]));
-}
-
-TEST(CsafImporterTest, MalformedDocumentsGiveOneErrorAndNoRecords) {
+// The local verdict is the server's: field "csaf_document<pointer>", its reason code and
+// sentence (ingest/advisory_checks.cc maps vulns::ParseCsaf's problems the same way).
+TEST(CsafImporterTest, PreflightGivesEachDocumentTheServersVerdict) {
   struct Row {
-    std::string content;
-    std::string error;  // expected after "<file>"
+    std::string file;
+    std::string field;  // empty: accepted
+    std::string reason;
   };
   const Row rows[] = {
-      {"{\n  \"document\": [1,\n  oops\n}", ":3: invalid JSON: "},
-      {"[]", ": not a CSAF document: no document.tracking.id"},
-      {R"({"document": {"tracking": {"id": 42}}})",
-       ": not a CSAF document: no document.tracking.id"},
-      {R"({"document": {"tracking": {"id": "X-1"}}, "product_tree": 5})",
-       ": X-1 has no product_tree"},
-      {std::string(100000, '[') + std::string(100000, ']'),
-       ": invalid JSON: nested deeper than 256"},
-      {"", ":1: invalid JSON: "},
-      // Numbers beyond a double's range: nlohmann throws out_of_range, not parse_error.
-      {R"({"document": 1e400})", ": invalid JSON: number overflow parsing '1e400'"},
-      {"[-498e97234]", ": invalid JSON: number overflow parsing '-498e97234'"},
+      {"icsa-23-012-04.json", "", ""},
+      {"icsa-24-004-01.json", "", ""},
+      {"icsa-23-026-07.json", "csaf_document/product_tree/branches/0/branches/0/branches/0/name",
+       "CSAF_TEST_6_1_31"},
   };
-  const std::filesystem::path file = std::filesystem::temp_directory_path() / "csaf-test.json";
   for (const Row& row : rows) {
-    std::ofstream(file, std::ios::binary) << row.content;
-    CsafSource source(file, ExposureRules{});
+    CsafSource source(test::TestDataDir() / "csaf-ics" / row.file);
     std::vector<std::string> errors;
-    EXPECT_TRUE(ReadAllRecords(source, errors).empty());
-    ASSERT_EQ(errors.size(), 1u) << row.error;
-    EXPECT_EQ(errors[0].rfind(file.string() + row.error, 0), 0u) << errors[0];
+    const std::vector<v1::Record> records = ReadAllRecords(source, errors);
+    ASSERT_EQ(records.size(), 1U);
+    const std::optional<LocalRejection> rejection = PreflightCheck(records[0]);
+    if (row.field.empty()) {
+      EXPECT_EQ(rejection, std::nullopt) << row.file << ": " << rejection->message;
+      continue;
+    }
+    ASSERT_TRUE(rejection.has_value()) << row.file;
+    EXPECT_EQ(rejection->field, row.field);
+    EXPECT_EQ(rejection->reason, row.reason);
+    EXPECT_NE(rejection->message.find("6.1.31 Version Range in Product Version"),
+              std::string::npos);
   }
-  std::filesystem::remove(file);
 }
 
-TEST(CsafImporterTest, WrongTypesInsideTheTreeAreIgnoredNotFatal) {
-  const nlohmann::json document = nlohmann::json::parse(R"({
-    "document": {"tracking": {"id": "T-1", "current_release_date": 7}, "notes": "x"},
-    "product_tree": {"branches": [
-      {"category": "vendor", "name": "V", "branches": [
-        {"category": "product_name", "name": "PLC 1", "product": {"product_id": "P1"}},
-        {"category": "product_name", "name": 5, "product": {"product_id": "P2"}},
-        {"category": "product_name", "name": "NotAffected", "product": {"product_id": "P3"}},
-        "junk", 17]}]},
-    "vulnerabilities": [
-      {"cve": "CVE-2024-1111", "product_status": {"known_affected": ["P1", "P2", 9]}},
-      {"cve": "not-a-cve", "product_status": {"known_affected": ["P1"]}},
-      {"product_status": {"fixed": ["P3"]}}, 12]})");
-  ImportChunk chunk;
-  CsafToAssets(document, "t.json", ExposureRules{}, chunk);
-  ASSERT_EQ(chunk.records.size(), 2u);
-  EXPECT_EQ(chunk.records[0].asset().product(), "PLC 1");
-  EXPECT_EQ(chunk.records[0].asset().type(), v1::ASSET_TYPE_PLC);
-  EXPECT_EQ(chunk.records[0].asset().cve_ids_size(), 1);
-  EXPECT_FALSE(chunk.records[0].asset().has_last_seen_time());
-  EXPECT_EQ(chunk.records[1].asset().product(), "");  // vendor alone still names it
-  EXPECT_EQ(chunk.warnings.size(), 1u);               // "not-a-cve" dropped from P1
+TEST(CsafImporterTest, UnreadableOrOversizedFilesAreInputErrors) {
+  const std::filesystem::path big = std::filesystem::temp_directory_path() / "csaf-big.json";
+  std::ofstream(big, std::ios::binary) << std::string(vulns::kMaxCsafBytes + 1, ' ');
+  const std::filesystem::path missing = std::filesystem::temp_directory_path() / "csaf-none.json";
+  for (const auto& [file, error] :
+       {std::pair{big, ": larger than 2097152 bytes"}, std::pair{missing, ": cannot read"}}) {
+    CsafSource source(file);
+    std::vector<std::string> errors;
+    EXPECT_TRUE(ReadAllRecords(source, errors).empty());
+    ASSERT_EQ(errors.size(), 1U);
+    EXPECT_EQ(errors[0].rfind(file.string() + error, 0), 0U) << errors[0];
+  }
+  std::filesystem::remove(big);
+}
+
+// The 510 shipped advisories: one record each; the preflight refuses exactly the document the
+// parser refuses (vulns/csaf_test.cc reconciles the counts by rule).
+TEST(CsafImporterFullDataTest, EveryShippedAdvisoryIsOneRecordWithItsVerdict) {
+  size_t records = 0;
+  size_t refused = 0;
+  for (const char* year : {"csaf-ics-2023", "csaf-ics-2024"}) {
+    const std::filesystem::path folder = test::SharedDir() / "datasets" / year;
+    ASSERT_TRUE(test::SharedDataPresent(folder));
+    const Read read = ReadFolder(folder);
+    EXPECT_EQ(read.errors, std::vector<std::string>());
+    records += read.records.size();
+    for (const v1::Record& record : read.records) refused += PreflightCheck(record).has_value();
+  }
+  EXPECT_EQ(records, 510U);
+  EXPECT_EQ(refused, 1U);
 }
 
 }  // namespace

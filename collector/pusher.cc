@@ -14,6 +14,13 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
+// The records of a batch, of every kind.
+uint64_t RecordsOf(const v1::PushBatch& batch) {
+  return static_cast<uint64_t>(batch.incidents_size()) +
+         static_cast<uint64_t>(batch.assets_size()) +
+         static_cast<uint64_t>(batch.advisories_size());
+}
+
 constexpr milliseconds kPollInterval{100};
 // After WritesDone the server ends the stream once its last ack is out; this long, at most.
 constexpr milliseconds kGracefulEnd{5'000};
@@ -248,6 +255,9 @@ void Pusher::HandleAck(const v1::PushAck& ack, const InFlight& batch) {
       *record.mutable_incident() = batch.batch.incidents(index);
     } else if (rejection.kind() == v1::RECORD_KIND_ASSET && index < batch.batch.assets_size()) {
       *record.mutable_asset() = batch.batch.assets(index);
+    } else if (rejection.kind() == v1::RECORD_KIND_ADVISORY &&
+               index < batch.batch.advisories_size()) {
+      *record.mutable_advisory() = batch.batch.advisories(index);
     }
     rejects_.Write("server", rejection.key(), record, rejection.field(), rejection.reason(),
                    rejection.message());
@@ -259,8 +269,7 @@ void Pusher::HandleAck(const v1::PushAck& ack, const InFlight& batch) {
           {{"hint", "this token may push only its own province's records; pass --province CODE"}});
     }
   }
-  const uint64_t records =
-      static_cast<uint64_t>(batch.batch.incidents_size() + batch.batch.assets_size());
+  const uint64_t records = RecordsOf(batch.batch);
   if (uint64_t{ack.accepted()} + ack.duplicates() + ack.rejected() != records) {
     Log(LogLevel::kWarn, "push_ack_mismatch",
         {{"sequence", std::to_string(ack.sequence())},
@@ -316,12 +325,14 @@ std::shared_ptr<Pusher::InFlight> Pusher::NextBatch(SpoolBatch spooled) {
     }
     if (record.has_incident()) {
       batch->batch.add_incidents()->Swap(record.mutable_incident());
-    } else {
+    } else if (record.has_asset()) {
       batch->batch.add_assets()->Swap(record.mutable_asset());
+    } else {
+      batch->batch.add_advisories()->Swap(record.mutable_advisory());
     }
   }
   const uint64_t count = spooled.records.size();
-  if (batch->batch.incidents_size() + batch->batch.assets_size() == 0) {
+  if (RecordsOf(batch->batch) == 0) {
     // Nothing to send: the next batch's Ack (which lies further on) covers these records.
     carried_records_ += count;
     carried_end_ = spooled.end;

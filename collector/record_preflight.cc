@@ -5,6 +5,7 @@
 
 #include "collector/spool.h"
 #include "collector/utf8_text.h"
+#include "vulns/csaf.h"
 
 namespace sitrep::collector {
 namespace {
@@ -49,15 +50,36 @@ std::optional<std::string> FindInvalidUtf8(const Message& message, const std::st
   return std::nullopt;
 }
 
+const Message& BodyOf(const v1::Record& record) {
+  if (record.has_incident()) return record.incident();
+  if (record.has_asset()) return record.asset();
+  return record.advisory();
+}
+
+// The first problem vulns::ParseCsaf finds, in the server's words (ingest/advisory_checks.cc).
+std::optional<LocalRejection> CheckCsafDocument(const v1::Advisory& advisory) {
+  if (advisory.csaf_document().empty()) return std::nullopt;  // a stub: the server's to judge
+  const vulns::CsafParseResult parsed = vulns::ParseCsaf(advisory.csaf_document());
+  if (parsed.problems.empty()) return std::nullopt;
+  const vulns::CsafProblem& first = parsed.problems.front();
+  std::string message = vulns::DescribeProblem(first) + ".";
+  if (parsed.problems.size() > 1) {
+    message += " " + std::to_string(parsed.problems.size() - 1) + " more problem(s) follow.";
+  }
+  return LocalRejection{"csaf_document" + first.path, vulns::CsafReasonCode(first.rule), message};
+}
+
 }  // namespace
 
 std::optional<LocalRejection> PreflightCheck(const v1::Record& record) {
   if (record.kind_case() == v1::Record::KIND_NOT_SET) {
-    return LocalRejection{"", "NO_RECORD", "the record is neither an incident nor an asset."};
+    return LocalRejection{"", "NO_RECORD",
+                          "the record is neither an incident, an asset nor an advisory."};
   }
-  const Message& body = record.has_incident() ? static_cast<const Message&>(record.incident())
-                                              : static_cast<const Message&>(record.asset());
-  const std::string kind = record.has_incident() ? "incident" : "asset";
+  const Message& body = BodyOf(record);
+  const std::string kind = record.has_incident() ? "incident"
+                           : record.has_asset()  ? "asset"
+                                                 : "advisory";
   if (const std::optional<std::string> field = FindInvalidUtf8(body, kind)) {
     return LocalRejection{*field, "INVALID_UTF8", *field + " is not valid UTF-8."};
   }
@@ -66,6 +88,7 @@ std::optional<LocalRejection> PreflightCheck(const v1::Record& record) {
                           "the record is larger than " + std::to_string(kMaxSpoolRecordBytes) +
                               " bytes serialized; no batch can carry it."};
   }
+  if (record.has_advisory()) return CheckCsafDocument(record.advisory());
   return std::nullopt;
 }
 

@@ -32,6 +32,13 @@ TEST(PreflightCheckTest, NamesTheFieldThatCannotCrossTheWire) {
          r.mutable_asset()->set_product(std::string(kMaxSpoolRecordBytes, 'x'));
        },
        "asset", "RECORD_TOO_LARGE"},
+      {[](v1::Record& r) { r.mutable_advisory()->set_tracking_id("ICSA-24-001-01"); }, "", ""},
+      {[](v1::Record& r) { r.mutable_advisory()->add_vendors("bad\xFF"); }, "advisory.vendors[0]",
+       "INVALID_UTF8"},
+      {[](v1::Record& r) { r.mutable_advisory()->set_csaf_document("{\"document\": "); },
+       "csaf_document", "CSAF_NOT_JSON"},
+      {[](v1::Record& r) { r.mutable_advisory()->set_csaf_document("{}"); },
+       "csaf_document/document", "CSAF_SCHEMA"},
   };
   for (const Row& row : rows) {
     v1::Record record;

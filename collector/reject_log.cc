@@ -21,9 +21,10 @@ void RejectLog::Write(std::string_view by, std::string_view key, const v1::Recor
   ++count_;
   nlohmann::json line = {
       {"rejected_by", by},
-      {"kind", record.has_incident() ? "incident"
-               : record.has_asset()  ? "asset"
-                                     : "none"},
+      {"kind", record.has_incident()   ? "incident"
+               : record.has_asset()    ? "asset"
+               : record.has_advisory() ? "advisory"
+                                       : "none"},
       {"key", key},
       {"field", field},
       {"reason", reason},
@@ -32,7 +33,16 @@ void RejectLog::Write(std::string_view by, std::string_view key, const v1::Recor
   std::string json;
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
-  if (google::protobuf::util::MessageToJsonString(record, &json, options).ok()) {
+  // An advisory's CSAF document (up to 2 MiB) is the input file itself: the line names the
+  // record without repeating it.
+  const v1::Record* logged = &record;
+  v1::Record without_document;
+  if (record.has_advisory() && !record.advisory().csaf_document().empty()) {
+    without_document = record;
+    without_document.mutable_advisory()->clear_csaf_document();
+    logged = &without_document;
+  }
+  if (google::protobuf::util::MessageToJsonString(*logged, &json, options).ok()) {
     // A record with bytes that are not UTF-8 does not parse back; it is kept as text then.
     nlohmann::json parsed = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
     line["record"] = parsed.is_discarded() ? nlohmann::json(json) : std::move(parsed);

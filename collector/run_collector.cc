@@ -17,7 +17,6 @@
 #include "collector/csaf_importer.h"
 #include "collector/demo_source.h"
 #include "collector/jsonl_importer.h"
-#include "collector/protocol_table.h"
 #include "collector/pusher.h"
 #include "collector/spooler.h"
 #include "logging/log.h"
@@ -74,8 +73,8 @@ std::string Key(InputFormat format, const std::filesystem::path& path) {
 }
 
 // The InputPlans of the command line; a usage error (missing input) as one sentence.
-std::vector<InputPlan> PlanInputs(const CollectorConfig& config, const ExposureRules& rules,
-                                  const std::atomic<bool>& stop, std::string& error) {
+std::vector<InputPlan> PlanInputs(const CollectorConfig& config, const std::atomic<bool>& stop,
+                                  std::string& error) {
   std::vector<InputPlan> plans;
   if (config.format == InputFormat::kDemo) {
     DemoOptions options;
@@ -117,17 +116,14 @@ std::vector<InputPlan> PlanInputs(const CollectorConfig& config, const ExposureR
         break;
       case InputFormat::kCsaf:
         for (const std::filesystem::path& file : CsafFiles(path)) {
-          plans.push_back(
-              {Key(config.format, file), file.string(), file, [file, &rules](InputProgress) {
-                 return std::make_unique<CsafSource>(file, rules);
-               }});
+          plans.push_back({Key(config.format, file), file.string(), file,
+                           [file](InputProgress) { return std::make_unique<CsafSource>(file); }});
         }
         break;
       case InputFormat::kAdvisories:
-        plans.push_back(
-            {Key(config.format, path), input, path, [path, &rules](InputProgress start) {
-               return std::make_unique<AdvisoriesSource>(path, start, rules);
-             }});
+        plans.push_back({Key(config.format, path), input, path, [path](InputProgress) {
+                           return std::make_unique<AdvisoriesSource>(path);
+                         }});
         break;
       case InputFormat::kAttack:
         plans.push_back({Key(config.format, path), input, path,
@@ -140,29 +136,6 @@ std::vector<InputPlan> PlanInputs(const CollectorConfig& config, const ExposureR
     }
   }
   return plans;
-}
-
-ExposureRules LoadExposureRules(const CollectorConfig& config, Console& console) {
-  ExposureRules rules;
-  rules.province = config.province;
-  const std::filesystem::path table =
-      std::filesystem::path(config.datasets) / "ics-protocols" / "protocols.json";
-  if (config.format != InputFormat::kCsaf && config.format != InputFormat::kAdvisories) {
-    return rules;
-  }
-  if (!std::filesystem::exists(table)) {
-    console.Line("note: " + table.string() + " not found; using the built-in protocol table");
-    return rules;
-  }
-  try {
-    std::vector<std::string> errors;
-    std::vector<IcsProtocol> protocols = LoadProtocolTable(table, errors);
-    for (const std::string& error : errors) console.Line("warning: " + error);
-    if (!protocols.empty()) rules.protocols = std::move(protocols);
-  } catch (const std::runtime_error& error) {
-    console.Line("warning: " + std::string(error.what()) + "; using the built-in protocol table");
-  }
-  return rules;
 }
 
 std::string Fixed(double value, int decimals) {
@@ -190,8 +163,7 @@ int RunCollector(const CollectorConfig& config, std::ostream& out, std::ostream&
   const std::shared_ptr<grpc::Channel> channel = MakeCollectorChannel(config, error);
   if (channel == nullptr) return usage(error);
   std::atomic<bool> stop{false};
-  const ExposureRules rules = LoadExposureRules(config, console);
-  const std::vector<InputPlan> inputs = PlanInputs(config, rules, stop, error);
+  const std::vector<InputPlan> inputs = PlanInputs(config, stop, error);
   if (!error.empty()) return usage(error);
 
   std::unique_ptr<Spool> spool;

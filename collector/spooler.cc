@@ -84,10 +84,18 @@ void Spooler::Consume(const InputPlan& input, bool more_follow) {
     for (const v1::Record& record : chunk.records) {
       if (const std::optional<LocalRejection> rejection = PreflightCheck(record)) {
         ++rejected_;
-        const std::string& key =
-            record.has_incident() ? record.incident().external_id() : record.asset().asset_key();
+        // A CSAF document's record carries no key of its own: its file names it.
+        const std::string key = record.has_incident() ? record.incident().external_id()
+                                : record.has_asset()  ? record.asset().asset_key()
+                                : record.advisory().tracking_id().empty()
+                                    ? input.name
+                                    : record.advisory().tracking_id();
         rejects_.Write("collector", key, record, rejection->field, rejection->reason,
                        rejection->message);
+        // Each advisory's verdict is worth a line: there are hundreds, not millions.
+        if (record.has_advisory()) {
+          report_(key + ": rejected: " + rejection->message);
+        }
         continue;
       }
       bytes.clear();

@@ -1,29 +1,34 @@
-// The collector's CSAF 2.0 importer (collector/csaf_importer): a file's bytes parsed as the
-// importer parses them (depth-limited JSON), mapped to assets, and each asset put through the
-// collector's preflight and the server's checks.
+// CSAF 2.0 documents (vulns/csaf, the parser the server and the collector share): a file's
+// bytes parsed and checked, an accepted document mapped onto v1::Advisory, and the collector's
+// record of it put through the collector's preflight.
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-#include "collector/csaf_importer.h"
-#include "collector/json_document.h"
 #include "collector/record_preflight.h"
 #include "fuzz/fuzz_support.h"
+#include "vulns/csaf.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   sitrep::fuzz::QuietProtobuf();
   using namespace sitrep;
-  std::string error;
-  const std::optional<nlohmann::json> document = collector::ParseJsonText(
-      std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.json", error);
-  if (!document) return 0;
-  collector::ImportChunk chunk;
-  collector::CsafToAssets(*document, "fuzz.json", collector::ExposureRules{}, chunk);
-  for (const v1::Record& record : chunk.records) {
-    if (!record.has_asset()) fuzz::Fail("the CSAF importer made a record that is no asset");
-    (void)collector::PreflightCheck(record);
-    fuzz::CheckRecord(record);
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  const vulns::CsafParseResult parsed = vulns::ParseCsaf(text);
+  if (parsed.advisory.has_value() == !parsed.problems.empty()) {
+    fuzz::Fail("a CSAF verdict is either an advisory or problems");
+  }
+  for (const vulns::CsafProblem& problem : parsed.problems) {
+    if (problem.rule.empty() || vulns::CsafReasonCode(problem.rule).empty()) {
+      fuzz::Fail("a CSAF problem names no rule");
+    }
+  }
+  if (!parsed.advisory) return 0;
+  v1::Record record;
+  vulns::FillAdvisory(*parsed.advisory, *record.mutable_advisory());
+  record.mutable_advisory()->set_csaf_document(std::string(text));
+  if (collector::PreflightCheck(record).has_value()) {
+    fuzz::Fail("the collector refused a document the parser accepted");
   }
   return 0;
 }

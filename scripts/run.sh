@@ -31,8 +31,8 @@ done
 "${sitrep[@]}" demo seed --tokens-dir "$data_dir/tokens"
 
 # Records through the real write path: the public data sets when ../shared/datasets is there
-# (ATT&CK for ICS campaigns as incidents, CISA CSAF advisories and the ICS advisory index as
-# exposed assets), and a generated demo set of every province either way. The collector keeps
+# (ATT&CK for ICS campaigns as incidents, CISA CSAF advisories as advisories and the ICS advisory
+# index as advisory stubs), and a generated demo set of every province either way. The collector keeps
 # checkpoints in its spool, so a second start sends nothing twice.
 collector=("$bin/collector/sitrep-collector" --server 127.0.0.1:7443
            --token-file "$data_dir/tokens/national-collector.token"

@@ -1294,6 +1294,16 @@ std::string DescribeProblem(const CsafProblem& problem) {
          problem.message;
 }
 
+std::string CsafReasonCode(std::string_view rule) {
+  if (rule.starts_with("schema")) return "CSAF_SCHEMA";
+  if (rule.starts_with("limit")) return "CSAF_TOO_LARGE";
+  if (rule.starts_with("JSON")) return "CSAF_NOT_JSON";
+  if (!rule.starts_with("6.1.")) return "CSAF_INVALID";
+  std::string code = "CSAF_TEST_";
+  for (const char c : rule.substr(0, rule.find(' '))) code += c == '.' ? '_' : c;
+  return code;
+}
+
 void FillAdvisory(const CsafAdvisory& parsed, v1::Advisory& out) {
   out.set_tracking_id(parsed.tracking_id);
   out.set_title(parsed.title);

@@ -134,6 +134,12 @@ struct CsafParseResult {
 // "path: rule: message", the form the collector's reject log and the server's Rejection use.
 [[nodiscard]] std::string DescribeProblem(const CsafProblem& problem);
 
+// The stable reason code of a problem's rule, as a Rejection or FieldViolation carries it:
+// "schema: …" → CSAF_SCHEMA, "6.1.14 Sorted Revision History" → CSAF_TEST_6_1_14, "limit: …"
+// → CSAF_TOO_LARGE, "JSON syntax" → CSAF_NOT_JSON, anything else CSAF_INVALID. The server and
+// the collector's local check both use it, so a document is refused in the same words by both.
+[[nodiscard]] std::string CsafReasonCode(std::string_view rule);
+
 // The one mapping of a parsed document onto Advisory's output fields (tracking_id, title,
 // version, times, publisher, TLP, revision history, vulnerabilities, products_affected,
 // cve_ids, max_cvss, vendors, products). Leaves csaf_document and the stored-state fields
