@@ -13,6 +13,7 @@
 #include "domain/credit_code.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "tests/support/database_owner.h"
 #include "tests/support/test_cluster.h"
 
 namespace sitrep::testing {
@@ -249,6 +250,10 @@ std::string FetchMetrics(int port) {
   ::close(fd);
   const size_t body = response.find("\r\n\r\n");
   return body == std::string::npos ? "" : response.substr(body + 4);
+}
+
+int64_t QueryInt(const std::string& database_url, const std::string& sql) {
+  return test::QueryIntAsOwner(database_url, sql);
 }
 
 }  // namespace sitrep::testing

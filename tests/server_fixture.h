@@ -79,6 +79,11 @@ class ServerFixture : public ::testing::Test {
 // The field paths of the google.rpc.BadRequest carried by `status`.
 [[nodiscard]] std::vector<std::string> ViolatedFields(const grpc::Status& status);
 
+// The single value `sql` returns, run on `database_url` as its owner (past row-level security).
+// Kept for the tests of other branches not yet moved to the public API (issue 18's
+// advisory_pgtest); no test of this tree uses it, and a new one should read through the API.
+[[nodiscard]] int64_t QueryInt(const std::string& database_url, const std::string& sql);
+
 // GET http://127.0.0.1:<port>/metrics with a plain socket; returns the body ("" when the
 // endpoint cannot be reached).
 [[nodiscard]] std::string FetchMetrics(int port);

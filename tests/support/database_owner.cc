@@ -63,4 +63,10 @@ int DatabaseOwner::TerminateActiveBackends(const std::string& query_like) {
           .size());
 }
 
+int64_t QueryIntAsOwner(const std::string& database_url, const std::string& sql) {
+  pqxx::connection connection(database_url);
+  pqxx::nontransaction tx(connection);
+  return tx.exec1(sql)[0].as<int64_t>();
+}
+
 }  // namespace sitrep::test

@@ -43,4 +43,9 @@ class DatabaseOwner final {
   std::unique_ptr<Session> session_;
 };
 
+// The single integer `sql` returns, read on `database_url` as its owner, past row-level
+// security. Only for tests not yet moved to the public API (issue 18's tests/advisory_pgtest.cc
+// counts with it); flow tests read what is stored through the API. Throws when PostgreSQL fails.
+[[nodiscard]] int64_t QueryIntAsOwner(const std::string& database_url, const std::string& sql);
+
 }  // namespace sitrep::test
