@@ -11,6 +11,7 @@
 #include "bench/incident_copy_row.h"
 #include "bench/incident_load_rows.h"
 #include "bench/pq_connection.h"
+#include "storage/incident_columns.h"
 
 namespace sitrep::bench {
 namespace {
@@ -146,15 +147,10 @@ IncidentLoadResult LoadIncidents(const std::string& database_url,
       }
       connection.PutCopyData(BinaryCopyTrailer());
       connection.EndCopy(sent);
-      // The receive-time marks the server writes with every insert (migration 0021), here for
-      // the minutes this transaction's rows span.
-      connection.Execute(
-          "INSERT INTO incident_feed_marks AS m (minute, backend, min_xid, min_seq) "
-          "SELECT sitrep_minute(received_at), pg_backend_pid(), min(feed_xid), min(feed_seq) "
-          "FROM incidents WHERE feed_xid = pg_current_xact_id() GROUP BY 1 "
-          "ON CONFLICT (minute, backend) DO UPDATE "
-          "SET min_xid = EXCLUDED.min_xid, min_seq = EXCLUDED.min_seq "
-          "WHERE (EXCLUDED.min_xid, EXCLUDED.min_seq) < (m.min_xid, m.min_seq)");
+      // The receive-time marks the server writes with every insert, by the server's own
+      // statement, here for the minutes this transaction's rows span.
+      connection.Execute(storage::FeedMarkSql(
+          "received_at", "incidents WHERE feed_xid = pg_current_xact_id() GROUP BY 1"));
       connection.Execute("COMMIT");
       result.loaded += sent;
       const double elapsed = Seconds(Clock::now() - start);

@@ -3,7 +3,7 @@
 # tree and expects the check to pass or to fail naming that file.
 cmake_minimum_required(VERSION 3.25)
 
-# path | the line it holds | PASS or FAIL
+# path | the line it holds | PASS or FAIL [| another file's path | the line it holds]...
 set(cases
   "domain/ok.h|#include \"domain/outcome.h\"|PASS"
   "domain/bad.h|#include \"storage/pool.h\"|FAIL"
@@ -34,6 +34,12 @@ set(cases
   "bench/feeds_bench.cc|#include <libpq-fe.h>|FAIL"
   "tests/flow_pgtest.cc|#include \"server/app.h\"|PASS"
   "tests/flow2_pgtest.cc|#include <pqxx/pqxx>|FAIL"
+  # libpqxx through a storage header, directly or through another: storage/'s alone.
+  "storage/inside.cc|#include \"storage/lease.h\"|PASS|storage/lease.h|#include <pqxx/pqxx>"
+  "ingest/through.cc|#include \"storage/lease.h\"|FAIL|storage/lease.h|#include <pqxx/pqxx>"
+  "feeds/deep.h|#include \"storage/store.h\"|FAIL|storage/store.h|#include \"storage/lease.h\"|storage/lease.h|#include <pqxx/pqxx>"
+  "feeds/clean.h|#include \"storage/store.h\"|PASS|storage/store.h|#include \"domain/outcome.h\""
+  "bench/copy.cc|#include \"bench/pq_connection.h\"|PASS|bench/pq_connection.h|#include <libpq-fe.h>"
 )
 
 set(failures "")
@@ -47,6 +53,15 @@ foreach(case IN LISTS cases)
   set(tree ${WORK_DIR}/case${n})
   file(REMOVE_RECURSE ${tree})
   file(WRITE ${tree}/${path} "${line}\n")
+  list(LENGTH fields count)
+  foreach(i RANGE 3 ${count} 2)
+    if(i LESS count)
+      math(EXPR j "${i} + 1")
+      list(GET fields ${i} other_path)
+      list(GET fields ${j} other_line)
+      file(WRITE ${tree}/${other_path} "${other_line}\n")
+    endif()
+  endforeach()
   execute_process(
     COMMAND ${CMAKE_COMMAND} -DSOURCE_DIR=${tree} -P ${CMAKE_CURRENT_LIST_DIR}/CheckLayering.cmake
     RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)

@@ -14,10 +14,25 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:abort_on_err
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$PWD/scripts/lsan.supp}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
-# The web console, from the committed lockfile: its browser test serves web/dist.
-(cd web && npm ci --no-audit --no-fund && npm run build)
+# Repeated runs on one machine compile only what changed: ccache keeps the objects between
+# runs and between clones (paths below this tree are hashed relative to it).
+if command -v ccache >/dev/null; then
+  export CMAKE_CXX_COMPILER_LAUNCHER=ccache CCACHE_BASEDIR="$PWD"
+fi
+
+# The web console, from the committed lockfile: its browser test serves web/dist. npm waits on
+# the network and the disk most of the time, so it runs beside the compiler instead of before.
+mkdir -p build
+(cd web && npm ci --no-audit --no-fund && npm run build) > build/web-build.log 2>&1 &
+console=$!
 cmake --preset asan
 cmake --build --preset asan -j "$(nproc)"
+if ! wait "$console"; then
+  cat build/web-build.log
+  exit 1
+fi
+built=$(date +%s)
 ctest --preset asan -j "$(nproc)"
+echo "test.sh: build $(( built - started )) s, tests $(( $(date +%s) - built )) s"
 scripts/format.sh check
 echo "test.sh: all green in $(( $(date +%s) - started )) s"

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "storage/audit_store.h"
-#include "storage/pool.h"
+#include "storage/pool_lease.h"
 #include "tests/support/test_cluster.h"
 
 namespace sitrep::storage {

@@ -2,8 +2,11 @@
 
 #include <atomic>
 #include <cstdint>
-#include <pqxx/pqxx>
 #include <utility>
+
+namespace pqxx {
+class transaction_base;
+}  // namespace pqxx
 
 namespace sitrep::storage {
 
@@ -22,27 +25,12 @@ class FeedHorizon final {
   // The end of every commit-ordered feed as `tx` sees it: the next transaction id to be
   // assigned. No position ever issued lies at or past it, and it only grows, so a cursor just
   // issued by any server is always before it while concurrent commits move it on.
-  [[nodiscard]] static uint64_t ReadEnd(pqxx::work& tx) {
-    return tx.exec("SELECT pg_snapshot_xmax(pg_current_snapshot())::text")[0][0].as<uint64_t>();
-  }
+  [[nodiscard]] static uint64_t ReadEnd(pqxx::transaction_base& tx);
 
   // Read and ReadEnd in one round trip, from one snapshot: {horizon, end}.
-  [[nodiscard]] std::pair<uint64_t, uint64_t> ReadWithEnd(pqxx::work& tx) const {
-    const pqxx::row row = tx.exec_params1(
-        "SELECT coalesce((SELECT min(x) FROM pg_snapshot_xip(s) AS x WHERE x <> $1::xid8), "
-        "pg_snapshot_xmax(s))::text, pg_snapshot_xmax(s)::text FROM pg_current_snapshot() AS s",
-        std::to_string(exempt_.load()));
-    return {row[0].as<uint64_t>(), row[1].as<uint64_t>()};
-  }
+  [[nodiscard]] std::pair<uint64_t, uint64_t> ReadWithEnd(pqxx::transaction_base& tx) const;
 
-  [[nodiscard]] uint64_t Read(pqxx::work& tx) const {
-    return tx
-        .exec_params1(
-            "SELECT coalesce((SELECT min(x) FROM pg_snapshot_xip(s) AS x WHERE x <> $1::xid8), "
-            "pg_snapshot_xmax(s))::text FROM pg_current_snapshot() AS s",
-            std::to_string(exempt_.load()))[0]
-        .as<uint64_t>();
-  }
+  [[nodiscard]] uint64_t Read(pqxx::transaction_base& tx) const;
 
  private:
   std::atomic<uint64_t> exempt_{0};

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "sitrep/v1/records.pb.h"
@@ -21,6 +22,23 @@ inline constexpr std::string_view kFirstReportColumns =
     "tlp, sharing_scope, status, occurred_at, detected_at, title, description, indicators, "
     "cve_ids, attack_technique_ids, affected_asset_keys, attributes";
 inline constexpr int kFirstReportColumnCount = 20;
+
+// The statement that records the receive-time marks of the incident feed
+// (storage/schema/03_records.sql, incident_feed_marks), which every writer of incident rows runs
+// in the transaction that wrote them: per minute of receive time (`minute`, a timestamptz
+// expression over the rows), the smallest feed position this backend wrote, kept when smaller
+// than the one it already marked. `rows` follows FROM: the rows this transaction wrote, with
+// their feed_xid and feed_seq, grouped by the minute when they span several.
+inline std::string FeedMarkSql(std::string_view minute, std::string_view rows) {
+  return std::string(
+             "INSERT INTO incident_feed_marks AS m (minute, backend, min_xid, min_seq) "
+             "SELECT sitrep_minute(") +
+         std::string(minute) + "), pg_backend_pid(), min(feed_xid), min(feed_seq) FROM " +
+         std::string(rows) +
+         " ON CONFLICT (minute, backend) DO UPDATE "
+         "SET min_xid = EXCLUDED.min_xid, min_seq = EXCLUDED.min_seq "
+         "WHERE (EXCLUDED.min_xid, EXCLUDED.min_seq) < (m.min_xid, m.min_seq)";
+}
 
 // Appends the values of `incident`, reported by `reporter_id` and stored under `external_id`,
 // to `row`: enum columns as EnumText (the writer has set the defaults of sharing scope and status),

@@ -59,15 +59,8 @@ std::string InsertSql(bool full_rows) {
              "affected_asset_keys, attributes::jsonb FROM incident_staging "
              "WHERE reporter_id = $2 "
              "ON CONFLICT (reporter_id, external_id) DO NOTHING RETURNING ") +
-         (full_rows ? "*" : "id, reporter_id, external_id, feed_xid, feed_seq") +
-         "), marked AS ("
-         "INSERT INTO incident_feed_marks AS m (minute, backend, min_xid, min_seq) "
-         "SELECT sitrep_minute(sitrep_time($1)), pg_backend_pid(), min(feed_xid), min(feed_seq) "
-         "FROM stored HAVING count(*) > 0 "
-         "ON CONFLICT (minute, backend) DO UPDATE "
-         "SET min_xid = EXCLUDED.min_xid, min_seq = EXCLUDED.min_seq "
-         "WHERE (EXCLUDED.min_xid, EXCLUDED.min_seq) < (m.min_xid, m.min_seq)) "
-         "SELECT " +
+         (full_rows ? "*" : "id, reporter_id, external_id, feed_xid, feed_seq") + "), marked AS (" +
+         FeedMarkSql("sitrep_time($1)", "stored HAVING count(*) > 0") + ") SELECT " +
          (full_rows ? std::string(kIncidentColumns) : std::string("id, reporter_id, external_id")) +
          " FROM stored";
 }

@@ -15,7 +15,7 @@
 #include "storage/embedded_cluster.h"
 #include "storage/migration_files.h"
 #include "storage/migrations.h"
-#include "storage/pool.h"
+#include "storage/pool_lease.h"
 #include "tests/support/test_cluster.h"
 #include "tests/support/test_data.h"
 

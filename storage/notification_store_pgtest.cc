@@ -12,6 +12,7 @@
 #include "storage/pool.h"
 #include "storage/principal_store.h"
 #include "storage/transaction.h"
+#include "tests/support/target_steps.h"
 #include "tests/support/test_cluster.h"
 
 namespace sitrep::storage {
@@ -151,6 +152,41 @@ TEST_F(NotificationStorePgTest, RowLevelSecurityIsTheSecondWall) {
                                    forwarded.id());
                              }),
                RefusedByDatabase);
+}
+
+// The database's wall alone, fed the table that the rules are fed through gRPC
+// (tests/support/target_steps.h): from every state, each step is written straight into the
+// table as its owner, past the rules, and the trigger allows exactly the legal ones.
+TEST_F(NotificationStorePgTest, EveryTargetStepIsDecidedByTheTriggerAsTheTableSays) {
+  const Principal national = Create("national", v1::ROLE_NATIONAL, 0);
+  pqxx::connection owner(url_);
+  // Writes `state` into the target of notice `id`; whether the trigger let it through.
+  const auto write = [&](int64_t id, v1::TargetState state) {
+    pqxx::work tx(owner);
+    try {
+      tx.exec_params0("UPDATE notification_targets SET state = $2 WHERE notification_id = $1", id,
+                      test::TargetStateText(state));
+      tx.commit();
+      return true;
+    } catch (const pqxx::check_violation&) {
+      return false;
+    }
+  };
+  // A national bulletin to Guangdong, brought to `from` by legal steps.
+  const auto notice_in = [&](v1::TargetState from) {
+    const int64_t id = Issue(national, {{kGuangdong, 0}}).id();
+    if (from == v1::TARGET_STATE_ACKNOWLEDGED || from == v1::TARGET_STATE_FEEDBACK_SUBMITTED) {
+      EXPECT_TRUE(write(id, v1::TARGET_STATE_ACKNOWLEDGED));
+    }
+    if (from == v1::TARGET_STATE_FEEDBACK_SUBMITTED || from == v1::TARGET_STATE_CLOSED) {
+      EXPECT_TRUE(write(id, from));
+    }
+    return id;
+  };
+  for (const test::TargetStep& step : test::kTargetSteps) {
+    SCOPED_TRACE(test::TargetStateText(step.from) + " -> " + test::TargetStateText(step.to));
+    EXPECT_EQ(write(notice_in(step.from), step.to), step.legal);
+  }
 }
 
 }  // namespace

@@ -3,8 +3,10 @@
 #include <poll.h>
 
 #include <utility>
+#include <vector>
 
 #include "storage/error_translation.h"
+#include "storage/pool_lease.h"
 
 namespace sitrep::storage {
 namespace {
@@ -21,7 +23,12 @@ bool ServerSpokeUnasked(const pqxx::connection& connection) {
 
 }  // namespace
 
-Pool::Pool(std::string url, size_t size) : url_(std::move(url)), size_(size) {}
+struct Pool::Idle {
+  std::vector<std::unique_ptr<pqxx::connection>> connections;
+};
+
+Pool::Pool(std::string url, size_t size)
+    : url_(std::move(url)), size_(size), idle_(std::make_unique<Idle>()) {}
 
 Pool::~Pool() = default;
 
@@ -33,9 +40,9 @@ Pool::Lease Pool::Acquire(std::chrono::milliseconds timeout) {
       throw Unavailable("database pool exhausted");
     }
     ++in_use_;
-    if (!idle_.empty()) {
-      connection = std::move(idle_.back());
-      idle_.pop_back();
+    if (!idle_->connections.empty()) {
+      connection = std::move(idle_->connections.back());
+      idle_->connections.pop_back();
     }
   }
   if (connection != nullptr && ServerSpokeUnasked(*connection)) connection.reset();
@@ -47,7 +54,7 @@ Pool::Lease Pool::Acquire(std::chrono::milliseconds timeout) {
       // and replays the variables it set, so a reconnected session can never run as the owner.
       connection->set_variable("ROLE", kAppRole);
     } catch (...) {
-      Return(nullptr);
+      { const Lease slot(this, nullptr); }  // gives the reserved slot back
       RethrowAsStorageError(connection.get());
     }
   }
@@ -56,15 +63,18 @@ Pool::Lease Pool::Acquire(std::chrono::milliseconds timeout) {
 
 Pool::Stats Pool::stats() const {
   std::lock_guard lock(mu_);
-  return {size_, in_use_, idle_.size()};
+  return {size_, in_use_, idle_->connections.size()};
 }
 
-void Pool::Return(std::unique_ptr<pqxx::connection> connection) {
+void Pool::Return(Lease& lease) {
+  std::unique_ptr<pqxx::connection> connection = std::move(lease.connection_);
   {
     std::lock_guard lock(mu_);
     --in_use_;
     // A connection found broken is dropped; the next Acquire opens a fresh one.
-    if (connection != nullptr && connection->is_open()) idle_.push_back(std::move(connection));
+    if (connection != nullptr && connection->is_open()) {
+      idle_->connections.push_back(std::move(connection));
+    }
   }
   returned_.notify_one();
 }
@@ -76,7 +86,7 @@ Pool::Lease::Lease(Lease&& other) noexcept
     : pool_(std::exchange(other.pool_, nullptr)), connection_(std::move(other.connection_)) {}
 
 Pool::Lease::~Lease() {
-  if (pool_ != nullptr) pool_->Return(std::move(connection_));
+  if (pool_ != nullptr) pool_->Return(*this);
 }
 
 }  // namespace sitrep::storage

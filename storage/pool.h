@@ -5,9 +5,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
-#include <pqxx/pqxx>
 #include <string>
-#include <vector>
 
 #include "storage/errors.h"
 
@@ -21,14 +19,14 @@ inline constexpr const char* kAppRole = "sitrep_app";
 // `SET ROLE sitrep_app` once, and are replaced when found broken. Thread-safe.
 class Pool final {
  public:
-  class Lease;
+  class Lease;  // storage/pool_lease.h
 
   Pool(std::string url, size_t size);
   ~Pool();
 
   // Lends a connection; waits up to `timeout` for a free one, then throws Unavailable
-  // (storage/errors.h), as it does when PostgreSQL cannot be reached. The Lease gives it back
-  // when destroyed.
+  // (storage/errors.h), as it does when PostgreSQL cannot be reached. The Lease (internal to
+  // storage/, defined in storage/pool_lease.h) gives it back when destroyed.
   [[nodiscard]] Lease Acquire(std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
   struct Stats {
@@ -38,30 +36,19 @@ class Pool final {
   };
   [[nodiscard]] Stats stats() const;
 
-  class Lease final {
-   public:
-    Lease(Lease&& other) noexcept;
-    Lease& operator=(Lease&&) = delete;
-    ~Lease();
-    pqxx::connection& operator*() const { return *connection_; }
-    pqxx::connection* operator->() const { return connection_.get(); }
-
-   private:
-    friend class Pool;
-    Lease(Pool* pool, std::unique_ptr<pqxx::connection> connection);
-    Pool* pool_;
-    std::unique_ptr<pqxx::connection> connection_;
-  };
-
  private:
-  void Return(std::unique_ptr<pqxx::connection> connection);
+  friend class Lease;
+  struct Idle;  // the open connections waiting to be lent (storage/pool.cc)
+
+  // Takes back what `lease` holds: its connection, unless broken, and its slot.
+  void Return(Lease& lease);
 
   const std::string url_;
   const size_t size_;
   mutable std::mutex mu_;
   std::condition_variable returned_;
-  std::vector<std::unique_ptr<pqxx::connection>> idle_;  // guarded by mu_
-  size_t in_use_ = 0;                                    // guarded by mu_
+  std::unique_ptr<Idle> idle_;  // guarded by mu_
+  size_t in_use_ = 0;           // guarded by mu_
 };
 
 }  // namespace sitrep::storage

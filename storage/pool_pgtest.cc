@@ -5,7 +5,7 @@
 #include <string>
 #include <thread>
 
-#include "storage/pool.h"
+#include "storage/pool_lease.h"
 #include "tests/support/test_cluster.h"
 
 namespace sitrep::storage {

@@ -1,6 +1,7 @@
 #include "storage/record_rows.h"
 
 #include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
 
 #include "storage/copy_text.h"
 #include "storage/sql_types.h"

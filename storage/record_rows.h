@@ -1,6 +1,5 @@
 #pragma once
 
-#include <pqxx/pqxx>
 #include <string>
 
 #include "sitrep/v1/records.pb.h"
@@ -8,6 +7,10 @@
 // Reading incident and asset rows into their protos; internal to storage/. Each kColumns list
 // is what the matching FromRow expects, in order, for tables of the incidents (or
 // incident_revisions) and assets shape.
+
+namespace pqxx {
+class row;
+}  // namespace pqxx
 
 namespace sitrep::storage {
 

@@ -174,7 +174,8 @@ void ForEachCount(std::string_view text, Add&& add) {
 
 }  // namespace
 
-std::shared_ptr<const std::vector<IncidentCell>> SituationStore::Slots(pqxx::work& tx, int slot) {
+std::shared_ptr<const std::vector<IncidentCell>> SituationStore::Slots(pqxx::transaction_base& tx,
+                                                                       int slot) {
   std::lock_guard lock(slots_mu_);
   if (slots_ && static_cast<size_t>(slot) <= slots_->size()) return slots_;
   // Slots are only ever appended, so a list that lacks one is merely old.
@@ -197,7 +198,7 @@ std::shared_ptr<const std::vector<IncidentCell>> SituationStore::Slots(pqxx::wor
   return slots_;
 }
 
-std::vector<IncidentCell> SituationStore::ReadIncidentCells(pqxx::work& tx,
+std::vector<IncidentCell> SituationStore::ReadIncidentCells(pqxx::transaction_base& tx,
                                                             const pqxx::result& result) {
   // bucket → count by slot − 1, summed over the cells and the other parts.
   std::map<int64_t, std::vector<int64_t>> sums;

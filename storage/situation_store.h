@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
@@ -12,6 +11,11 @@
 #include "sitrep/v1/feed.pb.h"
 #include "storage/feed_horizon.h"
 #include "storage/pool.h"
+
+namespace pqxx {
+class result;
+class transaction_base;
+}  // namespace pqxx
 
 namespace sitrep::storage {
 
@@ -78,8 +82,9 @@ class SituationStore final {
   // without bucket and count: element i is slot i + 1. Read from situation_slots once and again
   // when one past the end, `slot`, is asked for. Immutable: a reader keeps its list while
   // another thread loads a newer one.
-  std::shared_ptr<const std::vector<IncidentCell>> Slots(pqxx::work& tx, int slot);
-  std::vector<IncidentCell> ReadIncidentCells(pqxx::work& tx, const pqxx::result& result);
+  std::shared_ptr<const std::vector<IncidentCell>> Slots(pqxx::transaction_base& tx, int slot);
+  std::vector<IncidentCell> ReadIncidentCells(pqxx::transaction_base& tx,
+                                              const pqxx::result& result);
 
   Pool& pool_;
   FeedHorizon& horizon_;

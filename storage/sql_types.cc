@@ -3,6 +3,7 @@
 #include <google/protobuf/descriptor.h>
 
 #include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
 
 namespace sitrep::storage {
 namespace {

@@ -6,7 +6,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <pqxx/pqxx>
 #include <string>
 #include <string_view>
 
@@ -23,6 +22,10 @@
 // ReadJsonArray. Their text format ({a,"b c"}) is never parsed here: quotes, backslashes and
 // NULL need a full parser, and libpqxx 6.4's array_parser aborts the process on a single quote.
 // They are written as ArrayLiteral (storage/copy_text.h), which quotes every element.
+
+namespace pqxx {
+class field;
+}  // namespace pqxx
 
 namespace sitrep::storage {
 

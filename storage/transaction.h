@@ -6,7 +6,7 @@
 
 #include "domain/principal.h"
 #include "storage/error_translation.h"
-#include "storage/pool.h"
+#include "storage/pool_lease.h"
 
 namespace sitrep::storage {
 

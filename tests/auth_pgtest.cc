@@ -23,6 +23,7 @@
 #include "tests/push_client.h"
 #include "tests/record_samples.h"
 #include "tests/server_fixture.h"
+#include "tests/support/database_owner.h"
 
 namespace sitrep::testing {
 namespace {
@@ -216,6 +217,7 @@ TEST_F(AuthTest, SituationNeedsATokenOfARegulatorOrEnterprise) {
 
 // How the audit log can fail a read after its rows were read (issue 16): the insert refused,
 // or the connection lost in the middle of it (the backend ends, as when PostgreSQL goes away).
+// An operator makes both behind the server's back.
 struct AuditFailure {
   const char* name;
   const char* install;  // run as the database owner; undone by `remove`
@@ -243,11 +245,10 @@ TEST_F(AuthTest, AReadWhoseAuditEntryCannotBeWrittenGetsNoRows) {
     v1::ListPrincipalsResponse read;
     ASSERT_TRUE(registry_->ListPrincipals(As(admin_token_).get(), {}, &read).ok());
     ASSERT_GT(read.principals_size(), 0);  // the admin at least: a read that has rows
-    const int64_t before = QueryInt(server_->database_url(),
-                                    "SELECT count(*) FROM audit_entries WHERE method = "
-                                    "'/sitrep.v1.RegistryService/ListPrincipals'");
+    const std::string method = "/sitrep.v1.RegistryService/ListPrincipals";
+    const size_t before = AuditEntries(method).size();
 
-    ASSERT_EQ(QueryInt(server_->database_url(), std::string(failure.install) + "; SELECT 1"), 1);
+    test::DatabaseOwner(server_->database_url()).Run(failure.install);
     v1::ListPrincipalsResponse refused;
     const grpc::Status status = registry_->ListPrincipals(As(admin_token_).get(), {}, &refused);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
@@ -256,7 +257,7 @@ TEST_F(AuthTest, AReadWhoseAuditEntryCannotBeWrittenGetsNoRows) {
     ASSERT_EQ(details.details_size(), 1);
     EXPECT_TRUE(details.details(0).Is<google::rpc::RetryInfo>());
     EXPECT_EQ(refused.principals_size(), 0);
-    ASSERT_EQ(QueryInt(server_->database_url(), std::string(failure.remove) + "; SELECT 1"), 1);
+    test::DatabaseOwner(server_->database_url()).Run(failure.remove);
 
     // Reads are answered again once the log takes entries again.
     grpc::Status again;
@@ -266,19 +267,19 @@ TEST_F(AuthTest, AReadWhoseAuditEntryCannotBeWrittenGetsNoRows) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     ASSERT_TRUE(again.ok()) << again.error_message();
-    const std::string since =
-        "SELECT count(*) FROM audit_entries WHERE method = "
-        "'/sitrep.v1.RegistryService/ListPrincipals' AND id > (SELECT "
-        "id FROM audit_entries WHERE method = "
-        "'/sitrep.v1.RegistryService/ListPrincipals' ORDER BY id "
-        "OFFSET " +
-        std::to_string(before - 1) + " LIMIT 1)";
-    // The refused read's entry (and those of reads refused while the log caught up), then the
-    // read that succeeded after it: no entry says a refused read had rows or succeeded.
-    EXPECT_GE(QueryInt(server_->database_url(), since + " AND status = 'UNAVAILABLE'"), 1);
-    EXPECT_EQ(QueryInt(server_->database_url(), since + " AND rows = 0"),
-              QueryInt(server_->database_url(), since + " AND status = 'UNAVAILABLE'"));
-    EXPECT_EQ(QueryInt(server_->database_url(), since + " AND status = 'OK'"), 1);
+    // The entries since `before`, newest first: the refused read's entry (and those of reads
+    // refused while the log caught up), then the read that succeeded after it. No entry says a
+    // refused read had rows or succeeded.
+    std::vector<v1::AuditEntry> since = AuditEntries(method);
+    ASSERT_GT(since.size(), before);
+    since.resize(since.size() - before);
+    const auto count = [&](const std::function<bool(const v1::AuditEntry&)>& which) {
+      return std::count_if(since.begin(), since.end(), which);
+    };
+    const auto unavailable = count([](const auto& e) { return e.status() == "UNAVAILABLE"; });
+    EXPECT_GE(unavailable, 1);
+    EXPECT_EQ(count([](const auto& e) { return e.rows() == 0; }), unavailable);
+    EXPECT_EQ(count([](const auto& e) { return e.status() == "OK"; }), 1);
   }
 }
 
@@ -326,8 +327,8 @@ TEST_F(AuthTest, ACachedTokenEndsWithItsCredential) {
       v1::Token revoked;
       ASSERT_TRUE(registry_->RevokeToken(As(admin_token_).get(), revoke, &revoked).ok());
     } else {
-      ASSERT_EQ(QueryInt(server_->database_url(),
-                         end.sql(newest.id(), newest.principal_id()) + "; SELECT 1"),
+      ASSERT_EQ(test::DatabaseOwner(server_->database_url())
+                    .Run(end.sql(newest.id(), newest.principal_id())),
                 1);
     }
     const auto deadline =
@@ -774,11 +775,9 @@ class LongCallTest : public ServerFixture {
       case CredentialEnd::kPrincipalRebound: {
         // No API rebinds a principal: an operator's UPDATE must end its calls all the same.
         const v1::Enterprise other = RegisterEnterprise(kGuangdong);
-        EXPECT_EQ(QueryInt(server_->database_url(),
-                           "WITH u AS (UPDATE principals SET enterprise_id = " +
-                               std::to_string(other.id()) +
-                               " WHERE id = " + std::to_string(holder.principal_id) +
-                               " RETURNING 1) SELECT count(*) FROM u"),
+        EXPECT_EQ(test::DatabaseOwner(server_->database_url())
+                      .Run("UPDATE principals SET enterprise_id = " + std::to_string(other.id()) +
+                           " WHERE id = " + std::to_string(holder.principal_id)),
                   1);
         // Made behind the server's back, the change reaches it as a NOTIFY (milliseconds);
         // "after" is offered once that has had time to arrive.

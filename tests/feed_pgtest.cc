@@ -15,10 +15,11 @@
 #include "sitrep/v1/report.grpc.pb.h"
 #include "storage/incident_store.h"
 #include "storage/pool.h"
-#include "storage/transaction.h"
+#include "storage/tx.h"
 #include "tests/push_client.h"
 #include "tests/record_samples.h"
 #include "tests/server_fixture.h"
+#include "tests/support/database_owner.h"
 
 namespace sitrep::testing {
 namespace {
@@ -169,30 +170,23 @@ TEST_F(FeedTest, AReceiveTimeFilterServesEveryRowReceivedInItsRangeAndNoOther) {
 // 9981, although "10012" sorts before "9981" as text. The first record's transaction has one
 // digit fewer than the second's; a receive-time filter from before both serves both.
 TEST_F(FeedTest, AReceiveTimeFilterOrdersMarksByTransactionIdNotByItsDigits) {
-  pqxx::connection connection(server_->database_url());
-  pqxx::nontransaction owner(connection);
-  const auto current_xid = [&] { return owner.exec1("SELECT txid_current()")[0].as<int64_t>(); };
-  // Spends transaction ids until `xid` is next; COMMIT inside DO ends each one.
-  const auto burn_until = [&](int64_t xid) {
-    owner.exec("DO $$ BEGIN WHILE txid_current() < " + std::to_string(xid) +
-               " LOOP COMMIT; END LOOP; END $$");
-  };
-  int64_t power = 10;
-  while (power <= current_xid() + 100) power *= 10;
+  test::DatabaseOwner owner(server_->database_url());
+  uint64_t power = 10;
+  while (power <= owner.NextTransactionId() + 100) power *= 10;
   const auto start = clock_.Now();
-  burn_until(power - 40);
+  // The mark's transaction id, as the record's cursor carries it.
+  const auto newest_mark = [&] {
+    std::string token;
+    const std::vector<v1::Incident> all = ListAll(national_, token, {});
+    return all.empty() ? 0 : DecodeFeedCursor("incidents", all.back().cursor())->xid;
+  };
+  owner.SpendTransactionIdsUntil(power - 40);
   PushIncidents({SampleIncident("fewer-digits", 440000, start)});
-  ASSERT_LT(
-      QueryInt(server_->database_url(),
-               "SELECT feed_xid::text::bigint FROM incidents WHERE external_id = 'fewer-digits'"),
-      power);
+  ASSERT_LT(newest_mark(), power);
   clock_.Advance(std::chrono::minutes(5));
-  burn_until(power);
+  owner.SpendTransactionIdsUntil(power);
   PushIncidents({SampleIncident("more-digits", 440000, start)});
-  ASSERT_GE(
-      QueryInt(server_->database_url(),
-               "SELECT feed_xid::text::bigint FROM incidents WHERE external_id = 'more-digits'"),
-      power);
+  ASSERT_GE(newest_mark(), power);
   v1::IncidentFilter filter;
   *filter.mutable_receive_time()->mutable_start_time() = ToTimestamp(start);
   std::string token;

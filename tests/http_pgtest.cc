@@ -472,14 +472,16 @@ TEST_F(HttpTest, SignInAndSignOutAreAuditedLikeCalls) {
            {"/http/session/end", "UNAUTHENTICATED", 0},
        }) {
     SCOPED_TRACE(c.method + " " + c.status);
-    const std::string query =
-        "SELECT count(*) FROM audit_entries WHERE method = '" + c.method + "' AND status = '" +
-        c.status + "' AND coalesce(principal_id, 0) = " + std::to_string(c.principal_id) +
-        " AND peer LIKE 'http:127.0.0.1:%'";
+    const auto matching = [&] {
+      const std::vector<v1::AuditEntry> entries = AuditEntries(c.method);
+      return std::count_if(entries.begin(), entries.end(), [&](const v1::AuditEntry& entry) {
+        return entry.status() == c.status && entry.principal_id() == c.principal_id &&
+               entry.peer().starts_with("http:127.0.0.1:");
+      });
+    };
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     int64_t found = 0;
-    while ((found = QueryInt(server_->database_url(), query)) == 0 &&
-           std::chrono::steady_clock::now() < deadline) {
+    while ((found = matching()) == 0 && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     EXPECT_EQ(found, 1);

@@ -14,11 +14,11 @@
 #include "ingest/group_commit_writer.h"
 #include "server/status_mapping.h"
 #include "sitrep/v1/feed.grpc.pb.h"
-#include "storage/owner_query.h"
 #include "storage/pool.h"
 #include "tests/push_client.h"
 #include "tests/record_samples.h"
 #include "tests/server_fixture.h"
+#include "tests/support/database_owner.h"
 #include "tests/support/test_cluster.h"
 
 namespace sitrep::testing {
@@ -591,16 +591,14 @@ TEST_F(IngestTest, ABatchQueuedWhenTheServerStopsHearsThatItIsStopping) {
   auto writer = std::make_unique<ingest::GroupCommitWriter>(
       pool, clock_, ingest::GroupCommitWriter::Options{.writers = 1});
   // Holding the incidents table keeps the first batch in its commit while the second queues.
-  pqxx::connection locker(server_->database_url());
-  pqxx::work lock(locker);
-  lock.exec("LOCK TABLE incidents IN ACCESS EXCLUSIVE MODE");
+  test::DatabaseOwner locker(server_->database_url());
+  locker.LockTable("incidents");
   std::promise<ingest::GroupCommitWriter::Outcome> first;
   std::promise<ingest::GroupCommitWriter::Outcome> second;
   writer->Submit(
       Unchecked(collector, 1, {Incident("stop-1")}, {}),
       [&](ingest::GroupCommitWriter::Outcome outcome) { first.set_value(std::move(outcome)); });
-  while (QueryInt(server_->database_url(), "SELECT count(*) FROM pg_locks WHERE NOT granted") ==
-         0) {
+  while (!locker.SomeoneWaitsForALock()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   writer->Submit(
@@ -608,7 +606,7 @@ TEST_F(IngestTest, ABatchQueuedWhenTheServerStopsHearsThatItIsStopping) {
       [&](ingest::GroupCommitWriter::Outcome outcome) { second.set_value(std::move(outcome)); });
   std::thread stopping([&] { writer.reset(); });
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the queue is abandoned
-  lock.abort();
+  locker.ReleaseLock();
   stopping.join();
 
   ingest::GroupCommitWriter::Outcome committed = first.get_future().get();
@@ -631,8 +629,9 @@ TEST_F(IngestTest, AConnectionLostDuringCopyEndsTheStreamWithUnavailableAndRetry
   std::atomic<bool> stop = false;
   std::atomic<int> terminated = 0;
   std::thread killer([&] {
+    test::DatabaseOwner postgres(server_->database_url());
     while (!stop) {
-      terminated += storage::TerminateActiveBackends(server_->database_url(), "COPY %staging%");
+      terminated += postgres.TerminateActiveBackends("COPY %staging%");
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
   });

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <chrono>
 #include <mutex>
-#include <pqxx/pqxx>
 #include <set>
 #include <string>
 #include <thread>
@@ -21,6 +20,7 @@
 #include "tests/push_client.h"
 #include "tests/record_samples.h"
 #include "tests/server_fixture.h"
+#include "tests/support/target_steps.h"
 
 namespace sitrep::testing {
 namespace {
@@ -353,34 +353,11 @@ TEST_F(NotificationTest, TheLoopRunsFromANationalBulletinToAClosedEnterpriseNoti
   EXPECT_EQ(AuditRows("ListNotifications", "OK", ""), 5);
 }
 
-// Issue 14: a notice's references (arrays in PostgreSQL) come back as issued, in order, on
-// every read path: the issue's answer, GetNotification, ListNotifications, the inbox watch, and
-// the feedback's incident ids.
-// Target steps are decided by notifications/notice_rules.cc and walled by the database's
-// trigger (sitrep_notice_target_changed, storage/schema/04_notifications.sql) on purpose: a
-// writer that skipped the rules still cannot break a target's loop. One table feeds both walls:
-// from every state, each step the API offers is taken through gRPC (the rules) on one notice and
-// written straight into the table as its owner (the trigger alone) on another, and both agree
-// with the table. A row that keeps its state is no step (the trigger lets other columns change).
-TEST_F(NotificationTest, EveryTargetStepIsDecidedAlikeByTheRulesAndTheDatabase) {
-  using v1::TARGET_STATE_ACKNOWLEDGED, v1::TARGET_STATE_CLOSED, v1::TARGET_STATE_DELIVERED,
-      v1::TARGET_STATE_FEEDBACK_SUBMITTED;
-  struct Step {
-    v1::TargetState from;
-    v1::TargetState to;
-    bool legal;
-  };
-  const std::vector<Step> table = {
-      {TARGET_STATE_DELIVERED, TARGET_STATE_ACKNOWLEDGED, true},
-      {TARGET_STATE_DELIVERED, TARGET_STATE_FEEDBACK_SUBMITTED, false},
-      {TARGET_STATE_DELIVERED, TARGET_STATE_CLOSED, true},
-      {TARGET_STATE_ACKNOWLEDGED, TARGET_STATE_FEEDBACK_SUBMITTED, true},
-      {TARGET_STATE_ACKNOWLEDGED, TARGET_STATE_CLOSED, true},
-      {TARGET_STATE_FEEDBACK_SUBMITTED, TARGET_STATE_ACKNOWLEDGED, false},
-      {TARGET_STATE_FEEDBACK_SUBMITTED, TARGET_STATE_CLOSED, true},
-      {TARGET_STATE_CLOSED, TARGET_STATE_ACKNOWLEDGED, false},
-      {TARGET_STATE_CLOSED, TARGET_STATE_FEEDBACK_SUBMITTED, false},
-  };
+// Target steps through the API: from every state, each step the API offers is taken through
+// gRPC and agrees with tests/support/target_steps.h, the table that also feeds the database's
+// wall (storage/notification_store_pgtest.cc).
+TEST_F(NotificationTest, EveryTargetStepIsDecidedByTheRulesAsTheTableSays) {
+  using v1::TARGET_STATE_ACKNOWLEDGED, v1::TARGET_STATE_CLOSED, v1::TARGET_STATE_FEEDBACK_SUBMITTED;
   v1::Notification out;
   // The step to `state` through the API, taken by whoever may take it: Guangdong answers, the
   // national centre closes.
@@ -405,33 +382,19 @@ TEST_F(NotificationTest, EveryTargetStepIsDecidedAlikeByTheRulesAndTheDatabase) 
     }
     return id;
   };
-  const auto state_text = [](v1::TargetState state) {
-    return v1::TargetState_Name(state).substr(std::string("TARGET_STATE_").size());
-  };
-
-  for (const Step& step : table) {
-    SCOPED_TRACE(state_text(step.from) + " -> " + state_text(step.to));
+  for (const test::TargetStep& step : test::kTargetSteps) {
+    SCOPED_TRACE(test::TargetStateText(step.from) + " -> " + test::TargetStateText(step.to));
     const grpc::Status status = take(notice_in(step.from), step.to);
     EXPECT_EQ(status.ok(), step.legal) << status.error_message();
     if (!step.legal) {
       EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
     }
-
-    const int64_t id = notice_in(step.from);
-    pqxx::connection connection(server_->database_url());
-    pqxx::work tx(connection);
-    bool written = true;
-    try {
-      tx.exec_params0("UPDATE notification_targets SET state = $2 WHERE notification_id = $1", id,
-                      state_text(step.to));
-      tx.commit();
-    } catch (const pqxx::check_violation&) {
-      written = false;
-    }
-    EXPECT_EQ(written, step.legal);
   }
 }
 
+// Issue 14: a notice's references (arrays in PostgreSQL) come back as issued, in order, on
+// every read path: the issue's answer, GetNotification, ListNotifications, the inbox watch, and
+// the feedback's incident ids.
 TEST_F(NotificationTest, ReferencesComeBackAsIssuedOnEveryReadPath) {
   InboxWatch plant_watch(*notices_, plant_token_);
   v1::IssueNotificationRequest request = ToEnterprises({plant_.id()});

@@ -13,7 +13,7 @@
 #include "domain/credit_code.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
-#include "storage/owner_query.h"
+#include "tests/support/database_owner.h"
 #include "tests/support/test_cluster.h"
 
 namespace sitrep::testing {
@@ -113,21 +113,58 @@ std::string ServerFixture::TokenFor(v1::Role role, uint32_t province, int64_t en
   return token.secret();
 }
 
-std::vector<v1::AuditEntry> ServerFixture::AuditEntries(const std::string& method) {
-  std::vector<v1::AuditEntry> entries;
-  v1::ListAuditEntriesRequest request;
+namespace {
+
+// Every item of a paged registry list, read page by page with `call(request, response)` until
+// the list says it has no more; `items(response)` names the page's repeated field.
+template <class Request, class Response, class Call, class Items>
+auto ReadAllPages(Request request, const Call& call, const Items& items) {
+  std::vector<typename std::decay_t<decltype(items(Response()))>::value_type> all;
   request.set_page_size(1000);
-  request.set_method(method);
   do {
-    v1::ListAuditEntriesResponse response;
-    const grpc::Status status =
-        registry_->ListAuditEntries(As(admin_token_).get(), request, &response);
+    Response response;
+    const grpc::Status status = call(request, response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     if (!status.ok()) break;
-    entries.insert(entries.end(), response.entries().begin(), response.entries().end());
+    all.insert(all.end(), items(response).begin(), items(response).end());
     request.set_page_token(response.next_page_token());
   } while (!request.page_token().empty());
-  return entries;
+  return all;
+}
+
+}  // namespace
+
+std::vector<v1::AuditEntry> ServerFixture::AuditEntries(const std::string& method) {
+  v1::ListAuditEntriesRequest request;
+  request.set_method(method);
+  return ReadAllPages<v1::ListAuditEntriesRequest, v1::ListAuditEntriesResponse>(
+      request,
+      [&](const auto& page, auto& response) {
+        return registry_->ListAuditEntries(As(admin_token_).get(), page, &response);
+      },
+      [](const v1::ListAuditEntriesResponse& response) -> const auto& {
+        return response.entries();
+      });
+}
+
+std::vector<v1::Principal> ServerFixture::AllPrincipals() {
+  return ReadAllPages<v1::ListPrincipalsRequest, v1::ListPrincipalsResponse>(
+      {},
+      [&](const auto& page, auto& response) {
+        return registry_->ListPrincipals(As(admin_token_).get(), page, &response);
+      },
+      [](const v1::ListPrincipalsResponse& response) -> const auto& {
+        return response.principals();
+      });
+}
+
+std::vector<v1::Token> ServerFixture::AllTokens() {
+  return ReadAllPages<v1::ListTokensRequest, v1::ListTokensResponse>(
+      {},
+      [&](const auto& page, auto& response) {
+        return registry_->ListTokens(As(admin_token_).get(), page, &response);
+      },
+      [](const v1::ListTokensResponse& response) -> const auto& { return response.tokens(); });
 }
 
 std::vector<v1::Incident> ServerFixture::AllIncidents(const v1::IncidentFilter& filter) {
@@ -149,52 +186,21 @@ std::vector<v1::Incident> ServerFixture::AllIncidents(const v1::IncidentFilter& 
 }
 
 int64_t ServerFixture::PrincipalId(const std::string& name) {
-  v1::ListPrincipalsRequest request;
-  request.set_page_size(1000);
-  do {
-    v1::ListPrincipalsResponse response;
-    const grpc::Status status =
-        registry_->ListPrincipals(As(admin_token_).get(), request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    if (!status.ok()) break;
-    for (const v1::Principal& principal : response.principals()) {
-      if (principal.name() == name) return principal.id();
-    }
-    request.set_page_token(response.next_page_token());
-  } while (!request.page_token().empty());
+  for (const v1::Principal& principal : AllPrincipals()) {
+    if (principal.name() == name) return principal.id();
+  }
   return 0;
 }
 
 int64_t ServerFixture::NewestPrincipalId() {
   int64_t newest = 0;
-  v1::ListPrincipalsRequest request;
-  request.set_page_size(1000);
-  do {
-    v1::ListPrincipalsResponse response;
-    const grpc::Status status =
-        registry_->ListPrincipals(As(admin_token_).get(), request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    if (!status.ok()) break;
-    for (const v1::Principal& principal : response.principals()) {
-      newest = std::max(newest, principal.id());
-    }
-    request.set_page_token(response.next_page_token());
-  } while (!request.page_token().empty());
+  for (const v1::Principal& principal : AllPrincipals()) newest = std::max(newest, principal.id());
   return newest;
 }
 
 int64_t ServerFixture::NewestTokenId() {
   int64_t newest = 0;
-  v1::ListTokensRequest request;
-  request.set_page_size(1000);
-  do {
-    v1::ListTokensResponse response;
-    const grpc::Status status = registry_->ListTokens(As(admin_token_).get(), request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    if (!status.ok()) break;
-    for (const v1::Token& token : response.tokens()) newest = std::max(newest, token.id());
-    request.set_page_token(response.next_page_token());
-  } while (!request.page_token().empty());
+  for (const v1::Token& token : AllTokens()) newest = std::max(newest, token.id());
   return newest;
 }
 
@@ -247,7 +253,7 @@ std::string FetchMetrics(int port) {
 }
 
 int64_t QueryInt(const std::string& database_url, const std::string& sql) {
-  return storage::QueryIntAsOwner(database_url, sql);
+  return test::QueryIntAsOwner(database_url, sql);
 }
 
 }  // namespace sitrep::testing

@@ -47,6 +47,9 @@ class ServerFixture : public ::testing::Test {
   // admin (who reads every row): tests count what is stored through the public API.
   std::vector<v1::Incident> AllIncidents(const v1::IncidentFilter& filter = {});
 
+  // Every principal and every token, read through ListPrincipals / ListTokens.
+  std::vector<v1::Principal> AllPrincipals();
+  std::vector<v1::Token> AllTokens();
   // The id of the principal named `name`, read through ListPrincipals (0 when none is).
   int64_t PrincipalId(const std::string& name);
   // The id of the newest principal and of the newest token (those TokenFor just made), read
@@ -76,8 +79,9 @@ class ServerFixture : public ::testing::Test {
 // The field paths of the google.rpc.BadRequest carried by `status`.
 [[nodiscard]] std::vector<std::string> ViolatedFields(const grpc::Status& status);
 
-// The single value `sql` returns, run on `database_url` as its owner (bypassing row-level
-// security: tests count what is really stored).
+// The single value `sql` returns, run on `database_url` as its owner (past row-level security).
+// Kept for the tests of other branches not yet moved to the public API (issue 18's
+// advisory_pgtest); no test of this tree uses it, and a new one should read through the API.
 [[nodiscard]] int64_t QueryInt(const std::string& database_url, const std::string& sql);
 
 // GET http://127.0.0.1:<port>/metrics with a plain socket; returns the body ("" when the
