@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "vulns/match.h"
+#include "vulns/normalise.h"
 
 namespace sitrep::ingest {
 namespace {
@@ -55,6 +56,36 @@ std::string TripleKey(const CandidateAsset& asset) {
   return key;
 }
 
+// The keys under which a product can equal another of the same vendor in vulns::Match: its
+// normalised name, and that name without the vendor's name in front. Two products are the same
+// there only if they share a key, so looking leaves up by key loses no match.
+std::vector<std::string> ProductKeys(const std::string& vendor_norm, const std::string& product) {
+  std::string name = vulns::NormaliseProduct(product);
+  const std::string prefix = vulns::NormaliseProduct(vendor_norm) + " ";
+  std::vector<std::string> keys;
+  if (name.size() > prefix.size() && name.starts_with(prefix)) {
+    keys.push_back(name.substr(prefix.size()));
+  }
+  keys.push_back(std::move(name));
+  return keys;
+}
+
+using ProductIndex = std::unordered_map<std::string, std::vector<size_t>>;
+
+// The leaves `index` holds under any key of the asset's product, in their original order (the
+// advisories' order BestPerAdvisory relies on).
+std::vector<size_t> LeavesFor(const ProductIndex& index, const CandidateAsset& asset) {
+  std::vector<size_t> leaves;
+  for (const std::string& key : ProductKeys(asset.vendor_norm, asset.product)) {
+    const auto found = index.find(key);
+    if (found != index.end())
+      leaves.insert(leaves.end(), found->second.begin(), found->second.end());
+  }
+  std::sort(leaves.begin(), leaves.end());
+  leaves.erase(std::unique(leaves.begin(), leaves.end()), leaves.end());
+  return leaves;
+}
+
 MatchCounts Store(storage::Tx& tx, const std::vector<int64_t>& asset_ids,
                   const std::vector<int64_t>& advisory_ids, const ComputedMatches& computed,
                   const escalation::Escalator* escalator,
@@ -72,18 +103,27 @@ MatchCounts Store(storage::Tx& tx, const std::vector<int64_t>& asset_ids,
 
 ComputedMatches ComputeMatches(std::span<const CandidateAsset> assets,
                                std::span<const CandidateProduct> products) {
-  std::unordered_map<std::string, std::vector<size_t>> leaves_by_vendor;
+  // Leaves by vendor, then by product key: only leaves whose product can be the asset's are
+  // handed to vulns::Match, so a vendor with thousands of leaves costs a lookup per asset.
+  std::unordered_map<std::string, ProductIndex> by_vendor;
   for (size_t i = 0; i < products.size(); ++i) {
-    leaves_by_vendor[products[i].vendor_norm].push_back(i);
+    ProductIndex& index = by_vendor[products[i].vendor_norm];
+    for (std::string& key : ProductKeys(products[i].vendor_norm, products[i].product)) {
+      std::vector<size_t>& leaves = index[std::move(key)];
+      if (leaves.empty() || leaves.back() != i) leaves.push_back(i);
+    }
   }
   ComputedMatches computed;
   std::unordered_map<std::string, std::vector<Best>> by_triple;
   for (const CandidateAsset& asset : assets) {
-    const auto leaves = leaves_by_vendor.find(asset.vendor_norm);
-    if (asset.vendor_norm.empty() || leaves == leaves_by_vendor.end()) continue;
-    computed.candidates += leaves->second.size();
+    const auto index = by_vendor.find(asset.vendor_norm);
+    if (asset.vendor_norm.empty() || index == by_vendor.end()) continue;
     auto [cached, fresh] = by_triple.try_emplace(TripleKey(asset));
-    if (fresh) cached->second = BestPerAdvisory(asset, products, leaves->second);
+    if (fresh) {
+      const std::vector<size_t> leaves = LeavesFor(index->second, asset);
+      computed.candidates += leaves.size();
+      cached->second = BestPerAdvisory(asset, products, leaves);
+    }
     for (const Best& best : cached->second) {
       const CandidateProduct& leaf = products[best.product];
       const bool match = best.result.verdict == vulns::Verdict::kMatch;
