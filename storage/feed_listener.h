@@ -13,9 +13,9 @@ namespace sitrep::storage {
 
 // LISTENs on the feed channel (storage/schema/03_records.sql) on a connection of its own
 // and wakes every waiting watcher when incidents, assets, notice targets (0006) or advisories
-// (07_vulns.sql) commit; one
-// per server, however many watchers. Reconnects on its own after PostgreSQL restarts, waking
-// everybody so nothing committed meanwhile waits for the next change. Thread-safe.
+// (07_vulns.sql) commit; one per server, however many watchers. Reconnects on its own after
+// PostgreSQL restarts, waking everybody so nothing committed meanwhile waits for the next
+// change. Thread-safe.
 class FeedListener final {
  public:
   enum class Table { kIncidents, kAssets, kNotificationTargets, kAdvisories };
