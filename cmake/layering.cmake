@@ -14,7 +14,7 @@ set(sitrep_layer_proto proto grpc)
 set(sitrep_layer_storage storage domain logging pqxx)
 set(sitrep_layer_registry registry storage domain logging)
 set(sitrep_layer_escalation escalation storage domain logging)
-set(sitrep_layer_ingest ingest escalation storage domain logging)
+set(sitrep_layer_ingest ingest escalation vulns storage domain logging)
 set(sitrep_layer_feeds feeds vulns storage domain logging)
 set(sitrep_layer_notifications notifications feeds storage domain logging)
 # The HTTP edge calls the services through the server's in-process channel, with the server's
@@ -26,7 +26,7 @@ set(sitrep_layer_server
 set(sitrep_layer_cli cli domain logging proto grpc)
 set(sitrep_layer_collector collector domain logging proto grpc)
 set(sitrep_layer_bench bench collector storage domain logging proto grpc)
-set(sitrep_layer_fuzz fuzz collector ingest feeds domain logging proto)
+set(sitrep_layer_fuzz fuzz collector ingest vulns feeds domain logging proto)
 set(sitrep_layer_tests
   tests server registry ingest escalation feeds notifications storage domain logging collector cli
   proto grpc grpc-server)

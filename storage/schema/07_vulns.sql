@@ -14,9 +14,9 @@
 -- SECURITY DEFINER functions that do nothing else; no caller may write them directly.
 
 -- The known-exploited catalog (CISA KEV), loaded by sitrepd from --kev-file at start and on
--- every reload (storage/vuln_store.cc ReplaceKevCatalog, one transaction: readers see the old
--- catalog or the new one). The rules of this file join it; the catalog is public, every role
--- reads it.
+-- every reload (escalation/escalator.cc StoreKnownExploited, one transaction: readers see the
+-- old catalog or the new one). The rules of this file join it; the catalog is public, every
+-- role reads it; only the server's loader (as ADMIN) replaces it.
 CREATE TABLE kev_entries (
   cve_id text PRIMARY KEY,
   vendor_project text NOT NULL DEFAULT '',
@@ -28,7 +28,13 @@ CREATE TABLE kev_entries (
   required_action text NOT NULL DEFAULT '',
   catalog_version text NOT NULL DEFAULT ''
 );
-GRANT SELECT ON kev_entries TO sitrep_app;
+GRANT SELECT, INSERT, DELETE ON kev_entries TO sitrep_app;
+ALTER TABLE kev_entries ENABLE ROW LEVEL SECURITY;
+CREATE POLICY kev_entries_read ON kev_entries FOR SELECT TO sitrep_app USING (true);
+CREATE POLICY kev_entries_load ON kev_entries FOR INSERT TO sitrep_app
+  WITH CHECK (current_setting('sitrep.role', true) = 'ADMIN');
+CREATE POLICY kev_entries_unload ON kev_entries FOR DELETE TO sitrep_app
+  USING (current_setting('sitrep.role', true) = 'ADMIN');
 
 -- The current version of every advisory, one row per tracking id. A stub (from an advisory
 -- index: no document yet) is replaced by the first document; a newer document version replaces
@@ -140,16 +146,18 @@ GRANT SELECT, INSERT, DELETE ON advisory_products, advisory_vulnerabilities TO s
 GRANT SELECT ON asset_advisory_matches TO sitrep_app;
 
 -- The read rule of advisories for a caller given explicitly (as sitrep_incident_readable):
--- TLP CLEAR for everyone; otherwise the incident rule for a record of no province, enterprise
--- or sector shared PUBLIC, that is NATIONAL and ADMIN all, PROVINCIAL up to TLP AMBER,
--- ENTERPRISE up to GREEN, COLLECTOR what it pushed. NOT FALSE-free: the incident rule answers
--- NULL where a province would be compared, which the policy reads as not visible.
+-- TLP CLEAR for every role; otherwise the incident rule for a record of no province,
+-- enterprise or sector shared PUBLIC, that is NATIONAL and ADMIN all, PROVINCIAL up to TLP
+-- AMBER, ENTERPRISE up to GREEN, COLLECTOR what it pushed. The incident rule answers NULL where
+-- it compares a province, which counts as not visible. A caller without a role (a transaction
+-- that forgot its settings) sees nothing, as everywhere.
 CREATE FUNCTION sitrep_advisory_readable(caller_role text, caller_province bigint,
                                          caller_enterprise_id bigint, caller_sector text,
                                          caller_principal_id bigint, reporter_id bigint,
                                          tlp text) RETURNS boolean
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  RETURN tlp = 'CLEAR'
+  RETURN (tlp = 'CLEAR'
+          AND caller_role IN ('ADMIN', 'NATIONAL', 'PROVINCIAL', 'ENTERPRISE', 'COLLECTOR'))
     OR coalesce(sitrep_incident_readable(caller_role, caller_province, caller_enterprise_id,
                                          caller_sector, caller_principal_id, NULL, reporter_id,
                                          NULL, NULL, tlp, 'PUBLIC'), false);
@@ -227,42 +235,59 @@ CREATE FUNCTION sitrep_advisory_raises_notice(cve_ids text[], max_cvss double pr
   LANGUAGE sql STABLE PARALLEL SAFE
   RETURN max_cvss >= 9.0 OR EXISTS (SELECT 1 FROM kev_entries k WHERE k.cve_id = ANY (cve_ids));
 
--- Matching reads across provinces and pushers: the product leaves of every advisory whose
--- normalised vendor is one of `vendor_norms` (an asset being written), and the stored assets
--- whose normalised vendor is (an advisory being written). SECURITY DEFINER because the
--- caller pushing one side may not read the other (a collector sees its own assets; an
--- advisory may be TLP-marked); they return what matching needs and nothing else, and only
--- the server's role may call them. The body is bound at creation (SQL-standard bodies), so
--- the caller's search_path cannot redirect it.
-CREATE FUNCTION sitrep_match_candidate_products(vendor_norms text[])
+-- Matching reads across provinces and pushers: the product leaves whose normalised vendor is
+-- one of `vendor_norms` (of every advisory, or of `only_advisories` when that is not empty),
+-- and the stored assets whose normalised vendor is one of `vendor_norms` or whose id is one of
+-- `asset_ids`. SECURITY DEFINER because the caller pushing one side may not read the other (a
+-- collector sees its own assets; an advisory may be TLP-marked); they return what matching
+-- needs and nothing else, and only the server's role may call them. The bodies are bound at
+-- creation (SQL-standard bodies), so the caller's search_path cannot redirect them.
+CREATE FUNCTION sitrep_match_candidate_products(vendor_norms text[], only_advisories bigint[])
   RETURNS TABLE (advisory_id bigint, tracking_id text, title text, required_action text,
-                 raises_notice boolean, branch_path text, vendor text, product text,
-                 expression text, is_range boolean)
+                 raises_notice boolean, cve_ids text[], vendor_norm text, branch_path text,
+                 vendor text, product text, expression text, is_range boolean)
   LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
   BEGIN ATOMIC
     SELECT p.advisory_id, a.tracking_id, a.title, a.required_action,
-           sitrep_advisory_raises_notice(a.cve_ids, a.max_cvss), p.branch_path, p.vendor,
-           p.product, p.expression, p.is_range
+           sitrep_advisory_raises_notice(a.cve_ids, a.max_cvss), a.cve_ids, p.vendor_norm,
+           p.branch_path, p.vendor, p.product, p.expression, p.is_range
     FROM advisory_products p JOIN advisories a ON a.id = p.advisory_id
     WHERE p.vendor_norm = ANY (vendor_norms)
+      AND (cardinality(only_advisories) = 0 OR p.advisory_id = ANY (only_advisories))
     ORDER BY p.advisory_id, p.ordinal;
   END;
-REVOKE ALL ON FUNCTION sitrep_match_candidate_products(text[]) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION sitrep_match_candidate_products(text[]) TO sitrep_app;
+REVOKE ALL ON FUNCTION sitrep_match_candidate_products(text[], bigint[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION sitrep_match_candidate_products(text[], bigint[]) TO sitrep_app;
 
-CREATE FUNCTION sitrep_match_candidate_assets(vendor_norms text[])
-  RETURNS TABLE (id bigint, province integer, reporter_id bigint, enterprise_id bigint,
-                 vendor text, product text, version text, internet_exposed boolean,
-                 asset_type text)
+CREATE FUNCTION sitrep_match_candidate_assets(vendor_norms text[], asset_ids bigint[])
+  RETURNS TABLE (id bigint, province integer, vendor_norm text, vendor text, product text,
+                 version text, internet_exposed boolean, asset_type text)
   LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
   BEGIN ATOMIC
-    SELECT a.id, a.province, a.reporter_id, a.enterprise_id, a.vendor, a.product, a.version,
-           a.internet_exposed, a.asset_type
+    SELECT a.id, a.province, a.vendor_norm, a.vendor, a.product, a.version, a.internet_exposed,
+           a.asset_type
     FROM assets a
-    WHERE a.vendor_norm = ANY (vendor_norms);
+    WHERE (a.vendor_norm = ANY (vendor_norms) AND a.vendor_norm <> '')
+       OR a.id = ANY (asset_ids);
   END;
-REVOKE ALL ON FUNCTION sitrep_match_candidate_assets(text[]) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION sitrep_match_candidate_assets(text[]) TO sitrep_app;
+REVOKE ALL ON FUNCTION sitrep_match_candidate_assets(text[], bigint[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION sitrep_match_candidate_assets(text[], bigint[]) TO sitrep_app;
+
+-- The stored version of each advisory of `tracking_ids`, whoever may read it, and whether the
+-- caller may (the ingest decision: a new version replaces only an advisory its pusher can
+-- read; ingest/advisory_ingest.cc). Names nothing but the version's bookkeeping.
+CREATE FUNCTION sitrep_advisory_versions(tracking_ids text[])
+  RETURNS TABLE (id bigint, tracking_id text, stub boolean, version text, revision bigint,
+                 readable boolean)
+  LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+  BEGIN ATOMIC
+    SELECT a.id, a.tracking_id, a.stub, a.version, a.revision,
+           coalesce(sitrep_may_read_advisory(a.reporter_id, a.tlp), false)
+    FROM advisories a
+    WHERE a.tracking_id = ANY (tracking_ids);
+  END;
+REVOKE ALL ON FUNCTION sitrep_advisory_versions(text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION sitrep_advisory_versions(text[]) TO sitrep_app;
 
 -- Replaces the matches of the given assets (asset_ids: every match of each is deleted) or of
 -- the given advisories (advisory_ids: likewise) with `matches`, a JSON array of objects with
