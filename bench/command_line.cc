@@ -10,6 +10,7 @@
 #include "bench/http_bench.h"
 #include "bench/ingest_bench.h"
 #include "bench/situation_bench.h"
+#include "bench/vulns_bench.h"
 
 namespace sitrep::bench {
 
@@ -49,6 +50,12 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       "http", "server CPU of a feed page as JSON over HTTP against the same page over gRPC");
   AddHttpBenchOptions(*http_command, http);
   http_command->callback([&] { chosen = [&] { RunHttpBench(connection, http, out, err); }; });
+
+  VulnsOptions vulns;
+  CLI::App* vulns_command = app.add_subcommand(
+      "vulns", "asset-advisory matching: assets pushed, then the CSAF advisories one at a time");
+  AddVulnsOptions(*vulns_command, vulns);
+  vulns_command->callback([&] { chosen = [&] { RunVulnsBench(connection, vulns, out, err); }; });
 
   try {
     app.parse(argc, argv);

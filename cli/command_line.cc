@@ -15,6 +15,7 @@
 #include "cli/session.h"
 #include "cli/situation_commands.h"
 #include "cli/usage_error.h"
+#include "cli/vulnerability_commands.h"
 
 namespace sitrep::cli {
 namespace {
@@ -65,6 +66,7 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   AddFeedCommands(app, chosen);
   AddSituationCommands(app, chosen);
   AddNoticeCommands(app, chosen);
+  AddVulnerabilityCommands(app, chosen);
 
   try {
     app.parse(argc, argv);

@@ -11,6 +11,7 @@
 #include "cli/output.h"
 #include "cli/reference_words.h"
 #include "cli/reference_words_call.h"
+#include "cli/vulnerability_commands.h"
 #include "sitrep/v1/feed.grpc.pb.h"
 
 namespace sitrep::cli {
@@ -108,6 +109,7 @@ struct IncidentFeed {
   static constexpr auto List = &v1::FeedService::Stub::ListIncidents;
   static constexpr auto Watch = &v1::FeedService::Stub::WatchIncidents;
   static constexpr auto Get = &v1::FeedService::Stub::GetIncident;
+  static constexpr bool kShowsAdvisories = false;
   template <typename Response>
   static const auto& Records(const Response& response) {
     return response.incidents();
@@ -137,6 +139,8 @@ struct AssetFeed {
   static constexpr auto List = &v1::FeedService::Stub::ListAssets;
   static constexpr auto Watch = &v1::FeedService::Stub::WatchAssets;
   static constexpr auto Get = &v1::FeedService::Stub::GetAsset;
+  // An asset shown alone also lists the advisories it is matched by (the vulnerability base).
+  static constexpr bool kShowsAdvisories = true;
   template <typename Response>
   static const auto& Records(const Response& response) {
     return response.assets();
@@ -189,10 +193,12 @@ void AddFeedGroup(CLI::App& app, Action& chosen) {
     chosen = [flags](Session& session) {
       typename Feed::GetRequest request;
       request.set_id(flags->id);
-      return GetAndPrint<Record>(session, Feed::FieldColumns,
-                                 [&](auto& stub, auto* context, auto* reply) {
-                                   return (stub.*Feed::Get)(context, request, reply);
-                                 });
+      grpc::Status status = GetAndPrint<Record>(session, Feed::FieldColumns,
+                                                [&](auto& stub, auto* context, auto* reply) {
+                                                  return (stub.*Feed::Get)(context, request, reply);
+                                                });
+      if (status.ok() && Feed::kShowsAdvisories) status = PrintAssetAdvisories(session, flags->id);
+      return status;
     };
   });
 

@@ -50,8 +50,8 @@ std::vector<std::string> ResolveSectors(const std::vector<std::string>& words_gi
   return codes;
 }
 
-// Returns the range a "since" and an "until" flag give (either may be empty); nullopt when both
-// are empty.
+}  // namespace
+
 std::optional<v1::TimeRange> TimeRangeOf(const std::string& since, const std::string& until,
                                          const char* since_flag, const char* until_flag,
                                          std::chrono::system_clock::time_point now) {
@@ -66,8 +66,6 @@ std::optional<v1::TimeRange> TimeRangeOf(const std::string& since, const std::st
   }
   return range;
 }
-
-}  // namespace
 
 std::vector<std::uint32_t> ResolveProvinces(const std::vector<std::string>& words_given,
                                             const ReferenceWords& words) {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,15 @@ void AddAssetFilterFlags(CLI::App& command, AssetFilterFlags& flags);
 // for a word `words` does not know.
 [[nodiscard]] std::vector<std::uint32_t> ResolveProvinces(
     const std::vector<std::string>& words_given, const ReferenceWords& words);
+
+// Returns the range a "since" and an "until" flag give (either may be empty; both were checked
+// by TimeWordValidator while parsing), times taken relative to `now`; nullopt when both are
+// empty. Throws UsageError naming the flags when the range ends before it starts.
+[[nodiscard]] std::optional<v1::TimeRange> TimeRangeOf(const std::string& since,
+                                                       const std::string& until,
+                                                       const char* since_flag,
+                                                       const char* until_flag,
+                                                       std::chrono::system_clock::time_point now);
 
 // Returns the filter the flags ask for, times taken relative to `now`. Throws UsageError, in
 // one line naming the flag, for a province or sector `words` does not know and for a time

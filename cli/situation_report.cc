@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <ctime>
 #include <functional>
 #include <map>
@@ -204,6 +205,7 @@ class Report final {
       Series();
     }
     Exposure();
+    AdvisoryExposure();
     NoticeBacklog();
     TopEnterprises();
     return out_.str();
@@ -393,6 +395,39 @@ class Report final {
     if (situation_.exposures_size() > kShownExposures) {
       out_ << "… and " << situation_.exposures_size() - kShownExposures
            << " more protocol and vendor pairs (--json lists them)\n";
+    }
+    out_ << "\n";
+  }
+
+  // The vulnerability base's view of exposure: exposed assets matched by advisories.
+  void AdvisoryExposure() {
+    const std::int64_t matched = situation_.exposed_assets_matched();
+    if (matched == 0) {
+      out_ << "Advisory exposure: no exposed asset that you may see matches an advisory\n\n";
+      return;
+    }
+    const std::int64_t exploited = situation_.exposed_assets_matched_known_exploited();
+    out_ << "Advisory exposure: " << GroupedCount(matched)
+         << " exposed assets matched by advisories, "
+         << Paint(GroupedCount(exploited), exploited != 0 ? kAlarmColour : "")
+         << " by one with a known-exploited CVE\n";
+    ReportTable table({"ADVISORY", "VENDOR", "CVSS", "KEV", "ASSETS"},
+                      {false, false, true, false, true}, true);
+    int shown = 0;
+    for (const v1::AdvisoryExposureCount& count : situation_.advisory_exposures()) {
+      if (shown++ == kShownExposures) break;
+      char score[16];
+      std::snprintf(score, sizeof score, "%.1f", count.max_cvss());
+      table.AddRow({count.advisory_id(), count.vendor().empty() ? "-" : count.vendor(),
+                    count.max_cvss() > 0 ? score : "-", count.known_exploited() ? "yes" : "no",
+                    std::to_string(count.exposed_assets())},
+                   {"", "", "", count.known_exploited() ? kAlarmColour : "", ""},
+                   count.exposed_assets());
+    }
+    out_ << table.Render(terminal_);
+    if (situation_.advisory_exposures_size() > kShownExposures) {
+      out_ << "… and " << situation_.advisory_exposures_size() - kShownExposures
+           << " more advisories (--json lists them)\n";
     }
     out_ << "\n";
   }

@@ -75,6 +75,13 @@ class FilterChecker final {
     }
   }
 
+  // A CVSS base score floor: 0..10, and a number (NaN compares false both ways).
+  void Score(double score, const std::string& field) {
+    if (!(score >= 0.0 && score <= 10.0)) {
+      Add(field, "OUT_OF_RANGE", "a CVSS base score is 0..10.");
+    }
+  }
+
   void OptionalId(int64_t value, const std::string& field) {
     CheckId(value, Path(field), violations_, /*zero_means_none=*/true);
   }
@@ -133,6 +140,25 @@ FieldViolations CheckAssetFilter(const v1::AssetFilter& filter, const ReferenceC
   check.Cve(filter.cve_id());
   check.Range(filter.last_seen_time(), "last_seen_time");
   check.OptionalId(filter.enterprise_id(), "enterprise_id");
+  return check.Take();
+}
+
+FieldViolations CheckAdvisoryFilter(const v1::AdvisoryFilter& filter, const ReferenceCodes& codes,
+                                    const std::string& prefix) {
+  FilterChecker check(codes, prefix);
+  check.Text(filter.vendor(), "vendor", kMaxSearchChars);
+  check.Text(filter.product(), "product", kMaxSearchChars);
+  check.Cve(filter.cve_id());
+  check.Score(filter.min_cvss(), "min_cvss");
+  check.Range(filter.published_time(), "published_time");
+  check.Text(filter.text(), "text", kMaxSearchChars);
+  return check.Take();
+}
+
+FieldViolations CheckAffectedProvinces(const google::protobuf::RepeatedField<uint32_t>& provinces,
+                                       const ReferenceCodes& codes) {
+  FilterChecker check(codes, "");
+  check.Provinces(provinces);
   return check.Take();
 }
 

@@ -3,6 +3,7 @@
 #include "domain/field_violation.h"
 #include "domain/reference_codes.h"
 #include "sitrep/v1/feed.pb.h"
+#include "sitrep/v1/vulnerability.pb.h"
 
 namespace sitrep::feeds {
 
@@ -16,5 +17,16 @@ namespace sitrep::feeds {
 [[nodiscard]] FieldViolations CheckAssetFilter(const v1::AssetFilter& filter,
                                                const ReferenceCodes& codes,
                                                const std::string& prefix = "filter");
+
+// The same for the vulnerability base's filter: vendor, product and text of at most 200
+// characters, a well-formed CVE id, a CVSS floor of 0..10, an ordered published range.
+[[nodiscard]] FieldViolations CheckAdvisoryFilter(const v1::AdvisoryFilter& filter,
+                                                  const ReferenceCodes& codes,
+                                                  const std::string& prefix = "filter");
+
+// Unknown codes and too many values in a list of provinces given at the top of a request
+// ("provinces[2]").
+[[nodiscard]] FieldViolations CheckAffectedProvinces(
+    const google::protobuf::RepeatedField<uint32_t>& provinces, const ReferenceCodes& codes);
 
 }  // namespace sitrep::feeds

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 namespace sitrep::feeds {
 namespace {
 
@@ -65,6 +67,48 @@ TEST(CheckAssetFilterTest, NamesEachWrongField) {
   filter.set_cve_id("CVE-2024-1");
   EXPECT_EQ(Fields(CheckAssetFilter(filter, Codes())),
             (std::vector<std::string>{"filter.provinces[0]", "filter.vendor", "filter.cve_id"}));
+}
+
+TEST(CheckAdvisoryFilterTest, NamesEachWrongFieldOneRowAtATime) {
+  struct Case {
+    const char* name;
+    void (*edit)(v1::AdvisoryFilter&);
+    const char* field;  // "" when the filter is valid
+  };
+  const Case cases[] = {
+      {"empty", [](v1::AdvisoryFilter&) {}, ""},
+      {"CVSS 0", [](v1::AdvisoryFilter& f) { f.set_min_cvss(0); }, ""},
+      {"CVSS 10", [](v1::AdvisoryFilter& f) { f.set_min_cvss(10); }, ""},
+      {"CVSS above 10", [](v1::AdvisoryFilter& f) { f.set_min_cvss(10.01); }, "filter.min_cvss"},
+      {"CVSS below 0", [](v1::AdvisoryFilter& f) { f.set_min_cvss(-0.1); }, "filter.min_cvss"},
+      {"CVSS NaN",
+       [](v1::AdvisoryFilter& f) { f.set_min_cvss(std::numeric_limits<double>::quiet_NaN()); },
+       "filter.min_cvss"},
+      {"CVSS infinite",
+       [](v1::AdvisoryFilter& f) { f.set_min_cvss(std::numeric_limits<double>::infinity()); },
+       "filter.min_cvss"},
+      {"CVE", [](v1::AdvisoryFilter& f) { f.set_cve_id("CVE-2024-1"); }, "filter.cve_id"},
+      {"vendor", [](v1::AdvisoryFilter& f) { f.set_vendor(std::string(201, 'v')); },
+       "filter.vendor"},
+      {"product bad UTF-8", [](v1::AdvisoryFilter& f) { f.set_product("\xff"); }, "filter.product"},
+      {"text", [](v1::AdvisoryFilter& f) { f.set_text(std::string(201, 't')); }, "filter.text"},
+      {"text of 200 characters", [](v1::AdvisoryFilter& f) { f.set_text(std::string(200, 't')); },
+       ""},
+      {"published range inverted",
+       [](v1::AdvisoryFilter& f) {
+         f.mutable_published_time()->mutable_start_time()->set_seconds(100);
+         f.mutable_published_time()->mutable_end_time()->set_seconds(50);
+       },
+       "filter.published_time.end_time"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    v1::AdvisoryFilter filter;
+    c.edit(filter);
+    const std::vector<std::string> expected =
+        *c.field ? std::vector<std::string>{c.field} : std::vector<std::string>{};
+    EXPECT_EQ(Fields(CheckAdvisoryFilter(filter, Codes())), expected);
+  }
 }
 
 }  // namespace

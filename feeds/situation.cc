@@ -236,6 +236,11 @@ Outcome<v1::Situation> Situation::Get(const Principal& caller,
       rows.exposed_assets_with_known_exploited_cves);
   situation.set_known_exploited_list_loaded(query.known_exploited_cves &&
                                             !query.known_exploited_cves->empty());
+  for (v1::AdvisoryExposureCount& exposure : rows.advisory_exposures) {
+    *situation.add_advisory_exposures() = std::move(exposure);
+  }
+  situation.set_exposed_assets_matched(rows.exposed_assets_matched);
+  situation.set_exposed_assets_matched_known_exploited(rows.exposed_assets_matched_known_exploited);
   for (v1::NoticeBacklog& backlog : rows.notice_backlog) {
     *situation.add_notice_backlog() = std::move(backlog);
   }

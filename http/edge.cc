@@ -41,9 +41,9 @@ constexpr std::string_view kCookieName = "sitrep_session";
 constexpr std::string_view kApiPrefix = "/sitrep.v1.";
 constexpr size_t kMaxPushBatches = 1000;
 // The services the JSON API exposes (health and reflection stay gRPC-only).
-constexpr std::array<std::string_view, 5> kServices = {
-    "sitrep.v1.FeedService", "sitrep.v1.NotificationService", "sitrep.v1.ReportService",
-    "sitrep.v1.RegistryService", "sitrep.v1.IngestService"};
+constexpr std::array<std::string_view, 6> kServices = {
+    "sitrep.v1.FeedService",     "sitrep.v1.NotificationService", "sitrep.v1.ReportService",
+    "sitrep.v1.RegistryService", "sitrep.v1.IngestService",       "sitrep.v1.VulnerabilityService"};
 
 std::string Hex(const unsigned char* bytes, size_t size) {
   static constexpr char kDigits[] = "0123456789abcdef";

@@ -44,6 +44,7 @@
 #include "server/report_service.h"
 #include "server/rpc_runner.h"
 #include "server/unparsed_request.h"
+#include "server/vulnerability_service.h"
 #include "storage/audit_store.h"
 #include "storage/cluster_supervisor.h"
 #include "storage/credential_listener.h"
@@ -232,6 +233,9 @@ class RunningServer final : public Server {
         [calls = live_calls_.get()](const std::string& notice) { calls->Heard(notice); },
         [calls = live_calls_.get()] { calls->RecheckAll(); });
     feeds_ = std::make_unique<feeds::Feeds>(*feed_store_, *feed_listener_, codes_);
+    vulnerability_store_ = std::make_unique<storage::VulnerabilityStore>(*pool_, feed_horizon_);
+    vulnerabilities_ = std::make_unique<feeds::Vulnerabilities>(*vulnerability_store_, *feed_store_,
+                                                                *feed_listener_, codes_);
     notification_store_ = std::make_unique<storage::NotificationStore>(*pool_);
     notices_ = std::make_unique<notifications::Notices>(*notification_store_, *feed_listener_,
                                                         codes_, *clock_);
@@ -413,6 +417,8 @@ class RunningServer final : public Server {
     report_service_ = std::make_unique<ReportService>(*rpc_, *reports_);
     feed_service_ = std::make_unique<FeedService>(*rpc_, *feeds_, *situation_, stopping_);
     notification_service_ = std::make_unique<NotificationService>(*rpc_, *notices_, stopping_);
+    vulnerability_service_ =
+        std::make_unique<VulnerabilityService>(*rpc_, *vulnerabilities_, stopping_);
 
     grpc::ServerBuilder builder;
     builder.AddListeningPort(config_.listen, credentials_, &port_);
@@ -440,6 +446,7 @@ class RunningServer final : public Server {
     builder.RegisterService(report_service_.get());
     builder.RegisterService(feed_service_.get());
     builder.RegisterService(notification_service_.get());
+    builder.RegisterService(vulnerability_service_.get());
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
     creators.push_back(std::make_unique<UnparsedRequestInterceptors>(*rpc_));
     builder.experimental().SetInterceptorCreators(std::move(creators));
@@ -496,6 +503,9 @@ class RunningServer final : public Server {
   std::unique_ptr<feeds::Situation> situation_;
   std::unique_ptr<feeds::SituationCompactor> situation_compactor_;
   std::unique_ptr<FeedService> feed_service_;
+  std::unique_ptr<storage::VulnerabilityStore> vulnerability_store_;
+  std::unique_ptr<feeds::Vulnerabilities> vulnerabilities_;
+  std::unique_ptr<VulnerabilityService> vulnerability_service_;
   std::atomic<bool> stopping_{false};  // ends live watches at shutdown
   std::unique_ptr<storage::NotificationStore> notification_store_;
   std::unique_ptr<notifications::Notices> notices_;

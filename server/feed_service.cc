@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "server/read_calls.h"
 #include "server/reply.h"
 
 namespace sitrep {
@@ -12,28 +13,6 @@ constexpr auto kReaders = {v1::ROLE_ADMIN, v1::ROLE_NATIONAL, v1::ROLE_PROVINCIA
 // SPEC §1: collectors read back what they pushed, not the overview.
 constexpr auto kSituationReaders = {v1::ROLE_ADMIN, v1::ROLE_NATIONAL, v1::ROLE_PROVINCIAL,
                                     v1::ROLE_ENTERPRISE};
-constexpr size_t kMaxAuditTarget = 1000;
-
-// The filter as the audit log keeps it: compact text, bounded.
-std::string AuditText(const google::protobuf::Message& filter) {
-  std::string text = filter.ShortDebugString();
-  if (text.size() > kMaxAuditTarget) text.resize(kMaxAuditTarget);
-  return text;
-}
-
-template <class Response, class Request, class WatchFn>
-grpc::Status RunWatch(grpc::ServerContext* context, grpc::ServerWriter<Response>* writer,
-                      const std::atomic<bool>& stopping, const LiveCalls::Call& live,
-                      CallRecord& record, const Request& request, WatchFn watch) {
-  record.target = AuditText(request.filter());
-  // Asked again right before each write: a page read before the credential ended is not sent.
-  Outcome<int64_t> sent =
-      watch([&](const Response& response) { return !live.ended() && writer->Write(response); },
-            [&] { return live.ended() || context->IsCancelled() || stopping.load(); });
-  if (!sent.ok()) return ToStatus(sent.error());
-  record.rows = sent.value();
-  return grpc::Status::OK;
-}
 
 }  // namespace
 

@@ -56,7 +56,7 @@ void FeedListener::WakeAll() { Heard(""); }
 void FeedListener::Heard(const std::string& payload) {
   // "<table>:<xid>"; an unknown or garbled payload still wakes every feed.
   static constexpr const char* kTableNames[kTables] = {"incidents", "assets",
-                                                       "notification_targets"};
+                                                       "notification_targets", "advisories"};
   const size_t colon = payload.find(':');
   const std::string table = payload.substr(0, colon);
   uint64_t xid = 0;

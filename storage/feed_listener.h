@@ -12,12 +12,13 @@
 namespace sitrep::storage {
 
 // LISTENs on the feed channel (storage/schema/03_records.sql) on a connection of its own
-// and wakes every waiting watcher when incidents, assets or notice targets (0006) commit; one
-// per server, however many watchers. Reconnects on its own after PostgreSQL restarts, waking
-// everybody so nothing committed meanwhile waits for the next change. Thread-safe.
+// and wakes every waiting watcher when incidents, assets, notice targets (0006) or advisories
+// (07_vulns.sql) commit; one per server, however many watchers. Reconnects on its own after
+// PostgreSQL restarts, waking everybody so nothing committed meanwhile waits for the next
+// change. Thread-safe.
 class FeedListener final {
  public:
-  enum class Table { kIncidents, kAssets, kNotificationTargets };
+  enum class Table { kIncidents, kAssets, kNotificationTargets, kAdvisories };
 
   explicit FeedListener(std::string url);
   ~FeedListener();
@@ -40,7 +41,7 @@ class FeedListener final {
   const std::string url_;
   mutable std::mutex mu_;
   std::condition_variable changed_;
-  static constexpr int kTables = 3;
+  static constexpr int kTables = 4;
   uint64_t generations_[kTables] = {};  // guarded by mu_
   uint64_t latest_xids_[kTables] = {};  // guarded by mu_
   std::atomic<bool> stopping_{false};

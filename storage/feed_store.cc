@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "storage/copy_text.h"
+#include "storage/feed_conditions.h"
 #include "storage/prepared_statement.h"
 #include "storage/record_rows.h"
 #include "storage/sql_types.h"
@@ -13,41 +14,6 @@
 
 namespace sitrep::storage {
 namespace {
-
-// Builds the WHERE clause and LIMIT of a feed query with positional parameters, all passed as text
-// and cast in SQL, so no value is ever spliced into the statement.
-class Conditions final {
- public:
-  // Adds `sql`, in which every "?" stands for the next of `values`.
-  void Add(const std::string& sql, std::vector<std::string> values = {}) {
-    std::string condition;
-    size_t next = 0;
-    for (const char c : sql) {
-      if (c == '?') {
-        params_.push_back(std::move(values.at(next++)));
-        condition += "$" + std::to_string(params_.size());
-      } else {
-        condition += c;
-      }
-    }
-    where_ += (where_.empty() ? " WHERE " : " AND ") + condition;
-  }
-
-  // The page size as a parameter too, so that one statement text serves every page size.
-  void Limit(int limit) {
-    params_.push_back(std::to_string(limit));
-    limit_ = " LIMIT $" + std::to_string(params_.size()) + "::integer";
-  }
-
-  [[nodiscard]] const std::string& where() const { return where_; }
-  [[nodiscard]] const std::string& limit() const { return limit_; }
-  [[nodiscard]] const std::vector<std::string>& params() const { return params_; }
-
- private:
-  std::string where_;
-  std::string limit_;
-  std::vector<std::string> params_;
-};
 
 std::string IntArray(const google::protobuf::RepeatedField<uint32_t>& values) {
   std::string literal = "{";
@@ -60,36 +26,6 @@ std::string EnumArray(const google::protobuf::RepeatedField<int>& values) {
   google::protobuf::RepeatedPtrField<std::string> names;
   for (const int value : values) names.Add(EnumText(static_cast<Enum>(value)));
   return ArrayLiteral(names);
-}
-
-// `text` as an ILIKE pattern matching it anywhere, its own wildcards escaped.
-std::string ContainsPattern(const std::string& text) {
-  std::string pattern = "%";
-  for (const char c : text) {
-    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
-    pattern += c;
-  }
-  return pattern + "%";
-}
-
-void AddTimeRange(Conditions& conditions, const char* column, const v1::TimeRange& range) {
-  if (range.has_start_time()) {
-    conditions.Add(std::string(column) + " >= sitrep_time(?::bigint)",
-                   {std::to_string(ToMicros(range.start_time()))});
-  }
-  if (range.has_end_time()) {
-    conditions.Add(std::string(column) + " < sitrep_time(?::bigint)",
-                   {std::to_string(ToMicros(range.end_time()))});
-  }
-}
-
-// The feed's window: after the cursor, and before every transaction still running (the
-// horizon, read at the start of the page's transaction), so that a row committing later can
-// never land behind a position already served.
-void AddFeedWindow(Conditions& conditions, FeedPosition after, uint64_t horizon) {
-  conditions.Add("(feed_xid, feed_seq) > (?::xid8, ?::bigint)",
-                 {std::to_string(after.xid), std::to_string(after.seq)});
-  conditions.Add("feed_xid < ?::xid8", {std::to_string(horizon)});
 }
 
 // One province as an equality, so that the (province, feed position) index serves the page in

@@ -94,6 +94,27 @@ constexpr const char* kKnownExploitedSql =
     " WHERE internet_exposed AND cve_ids && $1::text[] AND ($2 OR province = ANY ($3::integer[]))"
     " GROUP BY 1, 2";
 
+// $1 provinces, $2 no province filter. The vulnerability base's exposure panel: exposed assets
+// matched by each advisory, most first, and the distinct exposed assets matched by any and by
+// one with a known-exploited CVE, in one statement over the matches and their assets, both under
+// row-level security (an asset the caller may not read, or an advisory its TLP keeps from it,
+// is not counted). NEEDS_REVIEW matches are not counted.
+constexpr const char* kAdvisoryExposureSql =
+    "WITH m AS ("
+    " SELECT m.advisory_id, m.asset_id,"
+    " EXISTS (SELECT 1 FROM kev_entries k WHERE k.cve_id = ANY (a.cve_ids)) AS kev"
+    " FROM asset_advisory_matches m JOIN assets s ON s.id = m.asset_id AND s.province = m.province"
+    " JOIN advisories a ON a.id = m.advisory_id"
+    " WHERE m.verdict = 'MATCH' AND s.internet_exposed AND ($2 OR m.province = ANY ($1::integer[]))"
+    "), per AS (SELECT advisory_id, bool_or(kev) AS kev, count(*) AS n FROM m GROUP BY 1)"
+    " SELECT a.tracking_id, a.title, coalesce((SELECT p.vendor_norm FROM advisory_products p"
+    " WHERE p.advisory_id = a.id ORDER BY p.ordinal LIMIT 1), lower(a.vendors[1]), ''),"
+    " per.kev, a.max_cvss, per.n,"
+    " (SELECT count(DISTINCT asset_id) FROM m),"
+    " (SELECT count(DISTINCT asset_id) FROM m WHERE kev)"
+    " FROM per JOIN advisories a ON a.id = per.advisory_id"
+    " ORDER BY per.n DESC, a.tracking_id LIMIT $3";
+
 // $1 provinces, $2 no province filter, $3 the caller is a regulator, $4 the caller is an
 // enterprise, $5 its enterprise, $6 how many. Regulators count from the rollups and the
 // revisions past their cursor; an enterprise sees no other enterprise named, so it counts its
@@ -289,6 +310,20 @@ SituationRows SituationStore::Read(const Principal& caller, const SituationQuery
     });
     if (static_cast<int>(rows.exposures.size()) > query.max_exposures) {
       rows.exposures.resize(query.max_exposures);
+    }
+
+    for (const pqxx::row& row :
+         ExecPrepared(tx, "situation_advisory_exposure", kAdvisoryExposureSql, provinces,
+                      all_provinces, query.max_exposures)) {
+      v1::AdvisoryExposureCount& count = rows.advisory_exposures.emplace_back();
+      count.set_advisory_id(row[0].as<std::string>());
+      count.set_title(row[1].as<std::string>());
+      count.set_vendor(row[2].as<std::string>());
+      count.set_known_exploited(row[3].as<bool>());
+      count.set_max_cvss(row[4].as<double>());
+      count.set_exposed_assets(row[5].as<int64_t>());
+      rows.exposed_assets_matched = row[6].as<int64_t>();
+      rows.exposed_assets_matched_known_exploited = row[7].as<int64_t>();
     }
 
     for (const pqxx::row& row :

@@ -55,6 +55,10 @@ struct SituationRows {
   int64_t exposed_assets_with_known_exploited_cves = 0;
   std::vector<v1::NoticeBacklog> notice_backlog;
   std::vector<v1::EnterpriseCount> top_enterprises;
+  // The vulnerability base's view (issue 18): at most max_exposures advisories, most first.
+  std::vector<v1::AdvisoryExposureCount> advisory_exposures;
+  int64_t exposed_assets_matched = 0;
+  int64_t exposed_assets_matched_known_exploited = 0;
 };
 
 // The situation rollups of storage/schema/05_situation.sql. Reads run as the caller, so

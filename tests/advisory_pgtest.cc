@@ -30,10 +30,10 @@ constexpr uint32_t kBeijing = 110000;
 constexpr const char* kDelta = "icsa-24-130-03.json";
 constexpr const char* kDeltaId = "ICSA-24-130-03";
 constexpr const char* kActiveMqCve = "CVE-2023-46604";
-// ICSA-23-012-04: Panasonic cameras, CVSS 7.5.
+// ICSA-23-012-04 (Panasonic cameras, CVSS 7.5) and ICSA-24-004-01 (Rockwell FactoryTalk
+// Activation Manager).
 constexpr const char* kPanasonic = "icsa-23-012-04.json";
-// Siemens (ICSA-24-004-01): a second document that passes every check.
-constexpr const char* kSecondValid = "icsa-24-004-01.json";
+constexpr const char* kRockwell = "icsa-24-004-01.json";
 
 std::string ReadDocument(const char* name) {
   std::ifstream file(test::TestDataDir() / "csaf-ics" / name, std::ios::binary);
@@ -298,7 +298,7 @@ TEST_F(AdvisoryTest, EachBadDocumentIsRefusedWithItsPathAndRuleAndTheRestAreStor
   };
   std::vector<v1::Advisory> batch = {Document(ReadDocument(kPanasonic))};
   for (const Case& c : cases) batch.push_back(c.pushed);
-  batch.push_back(Document(ReadDocument(kSecondValid)));
+  batch.push_back(Document(ReadDocument(kRockwell)));
   const v1::PushAck ack = PushAdvisories(batch);
   EXPECT_EQ(ack.accepted(), 2u) << ack.DebugString();
   ASSERT_EQ(ack.rejections_size(), static_cast<int>(cases.size())) << ack.DebugString();
