@@ -40,15 +40,16 @@ std::string ProductsJson(const AdvisoryWrite& write) {
   for (int i = 0; i < products.size(); ++i) {
     const v1::AffectedProduct& product = products[i];
     const size_t at = static_cast<size_t>(i);
-    rows.push_back({{"ordinal", i},
-                    {"product_id", product.product_id()},
-                    {"branch_path", product.branch_path()},
-                    {"vendor", product.vendor()},
-                    {"vendor_norm", at < write.vendor_norms.size() ? write.vendor_norms[at] : ""},
-                    {"product", product.product()},
-                    {"product_norm", at < write.product_norms.size() ? write.product_norms[at] : ""},
-                    {"expression", product.version_expression()},
-                    {"is_range", product.is_range()}});
+    rows.push_back(
+        {{"ordinal", i},
+         {"product_id", product.product_id()},
+         {"branch_path", product.branch_path()},
+         {"vendor", product.vendor()},
+         {"vendor_norm", at < write.vendor_norms.size() ? write.vendor_norms[at] : ""},
+         {"product", product.product()},
+         {"product_norm", at < write.product_norms.size() ? write.product_norms[at] : ""},
+         {"expression", product.version_expression()},
+         {"is_range", product.is_range()}});
   }
   return rows.dump();
 }
@@ -107,11 +108,23 @@ void WriteProductsAndVulnerabilities(pqxx::work& tx, int64_t id, const AdvisoryW
 }
 
 // The columns a version sets, as `column = $n` pairs from $2 on ($1 is the id or unused).
-constexpr const char* kVersionColumns[] = {
-    "stub",        "version",   "title",    "publisher",       "tlp",
-    "published_at", "current_release_at", "url", "vendors", "products",
-    "cve_ids",     "max_cvss",  "required_action", "revision_history", "document",
-    "reporter_id", "updated_at"};
+constexpr const char* kVersionColumns[] = {"stub",
+                                           "version",
+                                           "title",
+                                           "publisher",
+                                           "tlp",
+                                           "published_at",
+                                           "current_release_at",
+                                           "url",
+                                           "vendors",
+                                           "products",
+                                           "cve_ids",
+                                           "max_cvss",
+                                           "required_action",
+                                           "revision_history",
+                                           "document",
+                                           "reporter_id",
+                                           "updated_at"};
 
 std::string VersionValue(int n, const char* column) {
   const std::string p = "$" + std::to_string(n);
@@ -185,10 +198,10 @@ std::unordered_map<std::string, StoredAdvisoryVersion> VulnStore::StoredVersions
       "sitrep_advisory_versions(ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))",
       JsonOf(tracking_ids));
   for (const pqxx::row& row : rows) {
-    stored.emplace(row[1].as<std::string>(),
-                   StoredAdvisoryVersion{row[0].as<int64_t>(), row[2].as<bool>(),
-                                         row[3].as<std::string>(), row[4].as<int64_t>(),
-                                         row[5].as<bool>()});
+    stored.emplace(
+        row[1].as<std::string>(),
+        StoredAdvisoryVersion{row[0].as<int64_t>(), row[2].as<bool>(), row[3].as<std::string>(),
+                              row[4].as<int64_t>(), row[5].as<bool>()});
   }
   return stored;
 }
@@ -205,7 +218,8 @@ int64_t VulnStore::InsertAdvisory(Tx& handle, const AdvisoryWrite& write,
   }
   const std::string sql = "INSERT INTO advisories (" + columns + ", received_at) VALUES (" +
                           values + ", sitrep_time($" + std::to_string(n - 1) + ")) RETURNING id";
-  const int64_t id = ExecVersion(tx, sql, write.advisory->tracking_id(), write, now)[0].as<int64_t>();
+  const int64_t id =
+      ExecVersion(tx, sql, write.advisory->tracking_id(), write, now)[0].as<int64_t>();
   WriteProductsAndVulnerabilities(tx, id, write);
   return id;
 }
@@ -309,7 +323,8 @@ int64_t VulnStore::ReplaceMatches(Tx& handle, const std::vector<int64_t>& asset_
   }
   return tx
       .exec_params1(
-          "SELECT sitrep_replace_matches(ARRAY(SELECT jsonb_array_elements_text($1::jsonb)::bigint), "
+          "SELECT sitrep_replace_matches(ARRAY(SELECT "
+          "jsonb_array_elements_text($1::jsonb)::bigint), "
           "ARRAY(SELECT jsonb_array_elements_text($2::jsonb)::bigint), $3::jsonb, sitrep_time($4))",
           JsonOf(asset_ids), JsonOf(advisory_ids), rows.dump(), ToMicros(now))[0]
       .as<int64_t>();

@@ -42,8 +42,8 @@ struct StoredAdvisoryVersion {
 struct AdvisoryWrite {
   const v1::Advisory* advisory = nullptr;
   int64_t reporter_id = 0;
-  std::string required_action;            // the notice text of its remediations
-  std::vector<std::string> vendor_norms;  // per products_affected entry, vulns::Normalise
+  std::string required_action;             // the notice text of its remediations
+  std::vector<std::string> vendor_norms;   // per products_affected entry, vulns::Normalise
   std::vector<std::string> product_norms;  // per products_affected entry
 };
 
@@ -125,7 +125,6 @@ class VulnStore final {
                                 const std::vector<int64_t>& advisory_ids,
                                 std::span<const MatchRow> matches,
                                 std::chrono::system_clock::time_point now);
-
 };
 
 }  // namespace sitrep::storage
