@@ -14,7 +14,7 @@ set(sitrep_layer_proto proto grpc)
 set(sitrep_layer_storage storage domain logging pqxx)
 set(sitrep_layer_registry registry storage domain logging)
 set(sitrep_layer_escalation escalation storage domain logging)
-set(sitrep_layer_ingest ingest escalation storage domain logging)
+set(sitrep_layer_ingest ingest escalation vulns storage domain logging)
 set(sitrep_layer_feeds feeds storage domain logging)
 set(sitrep_layer_notifications notifications feeds storage domain logging)
 # The HTTP edge calls the services through the server's in-process channel, with the server's

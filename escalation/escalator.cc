@@ -7,6 +7,7 @@
 #include "logging/log.h"
 #include "storage/enterprise_store.h"
 #include "storage/escalation_store.h"
+#include "storage/vuln_store.h"
 
 namespace sitrep::escalation {
 namespace {
@@ -101,6 +102,26 @@ size_t Escalator::RaiseForIngest(storage::Tx& tx, std::span<const StoredIncident
     }
   }
   return Raise(tx, notices, now);
+}
+
+void Escalator::StoreKnownExploited(storage::Pool& pool) const {
+  const std::shared_ptr<const KevCatalog> kev = known_exploited();
+  std::vector<storage::KevRow> rows;
+  rows.reserve(kev->size());
+  for (const auto& [cve, entry] : kev->entries()) {
+    rows.push_back({cve, entry.vendor_project, entry.product, entry.vulnerability_name,
+                    entry.date_added, entry.due_date, entry.known_ransomware_use,
+                    entry.required_action});
+  }
+  storage::InTransaction(pool, SweepPrincipal(), [&](storage::Tx& tx) {
+    storage::VulnStore::ReplaceKevCatalog(tx, rows, kev->version());
+  });
+}
+
+size_t Escalator::RaiseForMatches(storage::Tx& tx, std::span<const AdvisoryExposure> exposures,
+                                  std::chrono::system_clock::time_point now) const {
+  if (!rules_.enabled || exposures.empty()) return 0;
+  return Raise(tx, AdvisoryNotices(rules_, exposures, now), now);
 }
 
 size_t Escalator::RaiseForAmendment(storage::Tx& tx, const v1::Incident& before,

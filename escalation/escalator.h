@@ -38,6 +38,11 @@ class Escalator final {
   // rule idle until a Reload() finds a good one; the incident rule works regardless.
   Escalator(EscalationRules rules, std::filesystem::path kev_file);
 
+  // Stores the KEV list in use as the kev_entries table (replacing it, in a transaction of its
+  // own on `pool`), which the advisory rule joins: sitrepd calls it at start and after every
+  // Reload, so the table and the list in use are the same catalog.
+  void StoreKnownExploited(storage::Pool& pool) const;
+
   // Re-reads the KEV file (SIGHUP). A file that has become unreadable or bad keeps the list
   // in use and is logged. Returns whether a list was loaded.
   bool Reload();
@@ -48,6 +53,12 @@ class Escalator final {
   size_t RaiseForIngest(storage::Tx& tx, std::span<const StoredIncident> incidents,
                         std::span<const StoredAsset> assets,
                         std::chrono::system_clock::time_point now) const;
+
+  // Raises, inside the write `tx`, the notices of the exposed assets that advisories MATCH
+  // (ingest/advisory_matching.cc, for an asset written or an advisory arriving). Returns how
+  // many notices were new.
+  size_t RaiseForMatches(storage::Tx& tx, std::span<const AdvisoryExposure> exposures,
+                         std::chrono::system_clock::time_point now) const;
 
   // Raises, inside the amending transaction `tx`, what the amendment of an incident from
   // `before` to `after` (same id) calls for: an upgrade of severity, or a first escalation.

@@ -38,9 +38,13 @@ std::optional<KevCatalog> KevCatalog::Parse(std::string_view json, std::string& 
       error = "entry " + std::to_string(index) + " has no valid cveID";
       return std::nullopt;
     }
-    catalog.entries_[cve] = {TextField(item, "vendorProject"), TextField(item, "product"),
+    catalog.entries_[cve] = {TextField(item, "vendorProject"),
+                             TextField(item, "product"),
                              TextField(item, "vulnerabilityName"),
-                             TextField(item, "requiredAction"), TextField(item, "dueDate")};
+                             TextField(item, "requiredAction"),
+                             TextField(item, "dueDate"),
+                             TextField(item, "dateAdded"),
+                             TextField(item, "knownRansomwareCampaignUse") == "Known"};
     ++index;
   }
   std::vector<std::string> ids;

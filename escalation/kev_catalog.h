@@ -17,7 +17,9 @@ struct KevEntry {
   std::string product;
   std::string vulnerability_name;
   std::string required_action;
-  std::string due_date;  // YYYY-MM-DD, CISA's remediation date for US federal agencies
+  std::string due_date;               // YYYY-MM-DD, CISA's remediation date for US federal agencies
+  std::string date_added;             // YYYY-MM-DD
+  bool known_ransomware_use = false;  // knownRansomwareCampaignUse is "Known"
 };
 
 // The known-exploited CVE list (SPEC §5) in CISA's KEV feed format
@@ -43,6 +45,10 @@ class KevCatalog final {
     return cve_ids_;
   }
   [[nodiscard]] size_t size() const { return entries_.size(); }
+  // Every entry by CVE id (to store the catalog as data: storage/schema/07_vulns.sql).
+  [[nodiscard]] const std::unordered_map<std::string, KevEntry>& entries() const {
+    return entries_;
+  }
   [[nodiscard]] const std::string& version() const { return version_; }
 
  private:

@@ -145,4 +145,64 @@ std::vector<storage::EscalationNotice> AssetNotices(const EscalationRules& rules
   return notices;
 }
 
+namespace {
+
+// What a notice asks when an advisory names no remediation.
+constexpr const char* kAdvisoryAction =
+    "Have the owner apply the vendor's fix or mitigation or take the asset off the Internet, "
+    "then submit feedback.";
+
+std::string JoinCves(const std::vector<std::string>& cve_ids) {
+  std::string joined;
+  for (const std::string& cve : cve_ids) joined += (joined.empty() ? "" : ", ") + cve;
+  return joined.empty() ? std::string("no CVE") : joined;
+}
+
+storage::EscalationNotice AdvisoryNotice(const EscalationRules& rules,
+                                         const AdvisoryExposure& exposure,
+                                         std::chrono::system_clock::time_point now) {
+  const storage::CandidateAsset& asset = *exposure.asset;
+  const storage::CandidateProduct& advisory = *exposure.product;
+  storage::EscalationNotice notice;
+  notice.key = "asset:" + std::to_string(asset.id) + ":advisory:" + advisory.tracking_id;
+  notice.origin = v1::NOTIFICATION_ORIGIN_ADVISORY_RULE;
+  notice.priority = rules.kev_priority;
+  notice.province = asset.province;
+  notice.title = "Internet-exposed " + asset.vendor + " " + asset.product + " affected by " +
+                 advisory.tracking_id;
+  notice.body = "Raised by the advisory rule (SPEC §10): asset " + std::to_string(asset.id) + " (" +
+                asset.asset_type + ", version " +
+                (asset.version.empty() ? std::string("unknown") : asset.version) +
+                ") in province " + std::to_string(asset.province) +
+                " is reachable from the Internet and matches advisory " + advisory.tracking_id +
+                " (" + advisory.title + "), branch " + advisory.branch_path + " (" +
+                advisory.expression + "): " + exposure.reason +
+                " The advisory lists a known-exploited or critical (CVSS ≥ 9.0) vulnerability: " +
+                JoinCves(advisory.cve_ids) + ".";
+  notice.required_action =
+      advisory.required_action.empty()
+          ? std::string(kAdvisoryAction)
+          : std::string(kAdvisoryAction) + " Advisory's remediation: " + advisory.required_action;
+  notice.deadline = now + rules.DeadlineFor(rules.kev_priority);
+  notice.tlp = v1::TLP_AMBER;
+  notice.asset_id = asset.id;
+  notice.advisory_id = advisory.advisory_id;
+  notice.cve_ids = advisory.cve_ids;
+  return notice;
+}
+
+}  // namespace
+
+std::vector<storage::EscalationNotice> AdvisoryNotices(const EscalationRules& rules,
+                                                       std::span<const AdvisoryExposure> exposures,
+                                                       std::chrono::system_clock::time_point now) {
+  std::vector<storage::EscalationNotice> notices;
+  if (!rules.enabled) return notices;
+  for (const AdvisoryExposure& exposure : exposures) {
+    if (!exposure.asset->internet_exposed || !exposure.product->raises_notice) continue;
+    notices.push_back(AdvisoryNotice(rules, exposure, now));
+  }
+  return notices;
+}
+
 }  // namespace sitrep::escalation

@@ -3,12 +3,15 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <span>
+#include <string>
 #include <vector>
 
 #include "escalation/kev_catalog.h"
 #include "sitrep/v1/common.pb.h"
 #include "sitrep/v1/records.pb.h"
 #include "storage/escalation_store.h"
+#include "storage/vuln_store.h"
 
 // The rules the server applies on its own (SPEC §5), as pure functions: records in, the
 // notices they call for out. Which of those notices are new is decided by their keys in SQL
@@ -54,6 +57,24 @@ struct EscalationRules {
 // that half of the rule).
 [[nodiscard]] std::vector<storage::EscalationNotice> AssetNotices(
     const EscalationRules& rules, int64_t asset_id, const v1::Asset& asset, const KevCatalog& kev,
+    std::chrono::system_clock::time_point now);
+
+// An internet-exposed stored asset that a product leaf of an advisory MATCHes (vulns/match.h),
+// found by ingest/advisory_matching.cc; neither pointer is owned.
+struct AdvisoryExposure {
+  const storage::CandidateAsset* asset = nullptr;
+  const storage::CandidateProduct* product = nullptr;  // the leaf and its advisory
+  std::string reason;                                  // why it matched
+};
+
+// The candidate notices of `exposures` at `now`: one to the asset's province per (asset,
+// advisory) whose advisory raises notices, keyed "asset:<id>:advisory:<tracking id>", with
+// the advisory's remediations as required action. The database raises only those whose match
+// and exposure hold as stored and whose advisory has a known-exploited CVE or a CVSS ≥ 9.0
+// vulnerability (sitrep_raise_escalations with sitrep_advisory_raises_notice, the one home of
+// that rule; product->raises_notice is its answer, read with the candidates).
+[[nodiscard]] std::vector<storage::EscalationNotice> AdvisoryNotices(
+    const EscalationRules& rules, std::span<const AdvisoryExposure> exposures,
     std::chrono::system_clock::time_point now);
 
 }  // namespace sitrep::escalation

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "domain/record_checks.h"
+#include "ingest/advisory_checks.h"
 
 namespace sitrep::ingest {
 namespace {
@@ -43,7 +44,8 @@ void SortRecords(google::protobuf::RepeatedPtrField<Record>& records, v1::Record
 }  // namespace
 
 FieldViolations CheckBatchSize(const v1::PushBatch& batch) {
-  const size_t records = static_cast<size_t>(batch.incidents_size() + batch.assets_size());
+  const size_t records =
+      static_cast<size_t>(batch.incidents_size() + batch.assets_size() + batch.advisories_size());
   if (records <= kMaxBatchRecords) return {};
   return {{"incidents", "TOO_MANY_RECORDS",
            "a batch holds at most " + std::to_string(kMaxBatchRecords) + " records, not " +
@@ -67,6 +69,11 @@ PreparedBatch PrepareBatch(const Principal& caller, ArenaBatch&& parsed,
       [&](const v1::Asset& asset) { return CheckAsset(asset, codes, now, ""); },
       [](const v1::Asset& asset) { return asset.asset_key(); }, prepared.assets,
       prepared.asset_indices, prepared);
+  SortRecords(
+      *batch.mutable_advisories(), v1::RECORD_KIND_ADVISORY,
+      [](v1::Advisory& advisory) { return CheckAdvisory(advisory); },
+      [](const v1::Advisory& advisory) { return advisory.tracking_id(); }, prepared.advisories,
+      prepared.advisory_indices, prepared);
   prepared.arena = std::move(parsed.arena);
   return prepared;
 }

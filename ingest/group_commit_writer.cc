@@ -50,7 +50,48 @@ RecordVerdict RefusedVerdict(const google::protobuf::Message& record, const std:
       std::nullopt};
 }
 
+size_t RecordsOf(const PreparedBatch& batch) {
+  return batch.incidents.size() + batch.assets.size() + batch.advisories.size();
+}
+
 }  // namespace
+
+RecordVerdict& GroupCommitWriter::VerdictAt(BatchVerdicts& verdicts, const RecordRef& ref) {
+  switch (ref.kind) {
+    case Kind::kIncident:
+      return verdicts.incidents[ref.index];
+    case Kind::kAsset:
+      return verdicts.assets[ref.index];
+    case Kind::kAdvisory:
+      break;
+  }
+  return verdicts.advisories[ref.index];
+}
+
+const google::protobuf::Message& GroupCommitWriter::RecordAt(const PreparedBatch& batch,
+                                                             const RecordRef& ref) {
+  switch (ref.kind) {
+    case Kind::kIncident:
+      return *batch.incidents[ref.index];
+    case Kind::kAsset:
+      return *batch.assets[ref.index];
+    case Kind::kAdvisory:
+      break;
+  }
+  return *batch.advisories[ref.index];
+}
+
+uint32_t GroupCommitWriter::IndexInBatch(const PreparedBatch& batch, const RecordRef& ref) {
+  switch (ref.kind) {
+    case Kind::kIncident:
+      return batch.incident_indices[ref.index];
+    case Kind::kAsset:
+      return batch.asset_indices[ref.index];
+    case Kind::kAdvisory:
+      break;
+  }
+  return batch.advisory_indices[ref.index];
+}
 
 Error StoppingError() {
   return Error{ErrorCode::kUnavailable,
@@ -132,7 +173,7 @@ void GroupCommitWriter::RunWriter() {
       if (stopping_) return;
       size_t records = 0;
       while (!queue_.empty() && (group.empty() || records < options_.max_group_records)) {
-        records += queue_.front().batch.incidents.size() + queue_.front().batch.assets.size();
+        records += RecordsOf(queue_.front().batch);
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
@@ -149,7 +190,7 @@ void GroupCommitWriter::Commit(std::vector<Pending>& group) {
     if (on_commit_) {
       size_t records = 0;
       for (const Pending& pending : group) {
-        records += pending.batch.incidents.size() + pending.batch.assets.size();
+        records += RecordsOf(pending.batch);
       }
       on_commit_(std::chrono::steady_clock::now() - start, records);
     }
@@ -179,8 +220,9 @@ std::vector<BatchVerdicts> GroupCommitWriter::WriteRefusing(std::vector<Pending>
   std::vector<RecordRef> all;
   for (size_t b = 0; b < group.size(); ++b) {
     const PreparedBatch& batch = group[b].batch;
-    for (size_t i = 0; i < batch.incidents.size(); ++i) all.push_back({b, true, i});
-    for (size_t i = 0; i < batch.assets.size(); ++i) all.push_back({b, false, i});
+    for (size_t i = 0; i < batch.incidents.size(); ++i) all.push_back({b, Kind::kIncident, i});
+    for (size_t i = 0; i < batch.assets.size(); ++i) all.push_back({b, Kind::kAsset, i});
+    for (size_t i = 0; i < batch.advisories.size(); ++i) all.push_back({b, Kind::kAdvisory, i});
   }
   try {
     return Write(group, all, Mode::kCommit);
@@ -194,8 +236,8 @@ std::vector<BatchVerdicts> GroupCommitWriter::WriteRefusing(std::vector<Pending>
     std::vector<RecordRef> rest;
     for (const RecordRef& ref : all) {
       if (std::none_of(refused.begin(), refused.end(), [&](const Refusal& refusal) {
-            return std::tie(refusal.record.batch, refusal.record.incident, refusal.record.index) ==
-                   std::tie(ref.batch, ref.incident, ref.index);
+            return std::tie(refusal.record.batch, refusal.record.kind, refusal.record.index) ==
+                   std::tie(ref.batch, ref.kind, ref.index);
           })) {
         rest.push_back(ref);
       }
@@ -203,13 +245,10 @@ std::vector<BatchVerdicts> GroupCommitWriter::WriteRefusing(std::vector<Pending>
     std::vector<BatchVerdicts> verdicts = Write(group, rest, Mode::kCommit);
     for (const auto& [ref, why] : refused) {
       const PreparedBatch& batch = group[ref.batch].batch;
-      RecordVerdict& verdict = ref.incident ? verdicts[ref.batch].incidents[ref.index]
-                                            : verdicts[ref.batch].assets[ref.index];
-      verdict = ref.incident ? RefusedVerdict(*batch.incidents[ref.index], why)
-                             : RefusedVerdict(*batch.assets[ref.index], why);
+      RecordVerdict& verdict = VerdictAt(verdicts[ref.batch], ref);
+      verdict = RefusedVerdict(RecordAt(batch, ref), why);
       Log(LogLevel::kError, "ingest.record_refused",
-          {{"index", std::to_string(ref.incident ? batch.incident_indices[ref.index]
-                                                 : batch.asset_indices[ref.index])},
+          {{"index", std::to_string(IndexInBatch(batch, ref))},
            {"field", verdict.violation->field},
            {"error", why}});
     }
@@ -253,18 +292,26 @@ std::vector<BatchVerdicts> GroupCommitWriter::Write(std::vector<Pending>& group,
   std::vector<RecordsToWrite> views(group.size());
   std::vector<std::vector<size_t>> incident_at(group.size());  // view position -> batch index
   std::vector<std::vector<size_t>> asset_at(group.size());
+  std::vector<std::vector<size_t>> advisory_at(group.size());
   for (size_t b = 0; b < group.size(); ++b) {
     views[b].caller = &group[b].batch.caller;
     views[b].return_rows = group[b].batch.return_rows;
   }
   for (const RecordRef& ref : refs) {
     PreparedBatch& batch = group[ref.batch].batch;
-    if (ref.incident) {
-      views[ref.batch].incidents.push_back(batch.incidents[ref.index]);
-      incident_at[ref.batch].push_back(ref.index);
-    } else {
-      views[ref.batch].assets.push_back(batch.assets[ref.index]);
-      asset_at[ref.batch].push_back(ref.index);
+    switch (ref.kind) {
+      case Kind::kIncident:
+        views[ref.batch].incidents.push_back(batch.incidents[ref.index]);
+        incident_at[ref.batch].push_back(ref.index);
+        break;
+      case Kind::kAsset:
+        views[ref.batch].assets.push_back(batch.assets[ref.index]);
+        asset_at[ref.batch].push_back(ref.index);
+        break;
+      case Kind::kAdvisory:
+        views[ref.batch].advisories.push_back(batch.advisories[ref.index]);
+        advisory_at[ref.batch].push_back(ref.index);
+        break;
     }
   }
   const auto now = clock_.Now();
@@ -278,11 +325,15 @@ std::vector<BatchVerdicts> GroupCommitWriter::Write(std::vector<Pending>& group,
   for (size_t b = 0; b < group.size(); ++b) {
     verdicts[b].incidents.resize(group[b].batch.incidents.size());
     verdicts[b].assets.resize(group[b].batch.assets.size());
+    verdicts[b].advisories.resize(group[b].batch.advisories.size());
     for (size_t k = 0; k < incident_at[b].size(); ++k) {
       verdicts[b].incidents[incident_at[b][k]] = std::move(written[b].incidents[k]);
     }
     for (size_t k = 0; k < asset_at[b].size(); ++k) {
       verdicts[b].assets[asset_at[b][k]] = std::move(written[b].assets[k]);
+    }
+    for (size_t k = 0; k < advisory_at[b].size(); ++k) {
+      verdicts[b].advisories[advisory_at[b][k]] = std::move(written[b].advisories[k]);
     }
   }
   return verdicts;

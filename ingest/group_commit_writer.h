@@ -78,9 +78,10 @@ class GroupCommitWriter final {
     Done done;
   };
   // A record of a group: its batch, kind and position in that batch's incidents or assets.
+  enum class Kind { kIncident, kAsset, kAdvisory };
   struct RecordRef {
     size_t batch;
-    bool incident;
+    Kind kind;
     size_t index;
   };
   // A record PostgreSQL refused, and what it said.
@@ -88,6 +89,12 @@ class GroupCommitWriter final {
     RecordRef record;
     std::string error;
   };
+
+  // The verdict, the record and its index in the pushed batch that `ref` names.
+  static RecordVerdict& VerdictAt(BatchVerdicts& verdicts, const RecordRef& ref);
+  static const google::protobuf::Message& RecordAt(const PreparedBatch& batch,
+                                                   const RecordRef& ref);
+  static uint32_t IndexInBatch(const PreparedBatch& batch, const RecordRef& ref);
 
   // Whether Write keeps what it wrote or only finds out whether PostgreSQL takes it.
   enum class Mode { kCommit, kProbe };

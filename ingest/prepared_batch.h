@@ -40,6 +40,10 @@ struct PreparedBatch {
   std::vector<uint32_t> incident_indices;  // each incident's index in the pushed batch
   std::vector<v1::Asset*> assets;
   std::vector<uint32_t> asset_indices;
+  // Advisories whose document parsed and passed the CSAF checks (their output fields filled
+  // from it), and stubs.
+  std::vector<v1::Advisory*> advisories;
+  std::vector<uint32_t> advisory_indices;
   std::vector<v1::Rejection> rejections;  // records refused before the database
   size_t bytes = 0;                       // what the batch holds in memory
   bool return_rows = false;               // ReportIncident: its verdict carries the stored row
@@ -54,10 +58,11 @@ struct RecordVerdict {
   std::optional<v1::Incident> row;          // kStored incident of a batch with return_rows
 };
 
-// The verdicts of one batch's records, in the order of its incidents and assets.
+// The verdicts of one batch's records, in the order of its incidents, assets and advisories.
 struct BatchVerdicts {
   std::vector<RecordVerdict> incidents;
   std::vector<RecordVerdict> assets;
+  std::vector<RecordVerdict> advisories;
 };
 
 // A batch back from the writer: the records as written (defaults filled in) and their verdicts.

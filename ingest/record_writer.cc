@@ -7,10 +7,13 @@
 #include <utility>
 
 #include "domain/time_convert.h"
+#include "ingest/advisory_matching.h"
+#include "ingest/advisory_writer.h"
 #include "ingest/write_permission.h"
 #include "storage/asset_store.h"
 #include "storage/enterprise_store.h"
 #include "storage/incident_store.h"
+#include "vulns/normalise.h"
 
 namespace sitrep::ingest {
 namespace {
@@ -116,7 +119,8 @@ std::vector<BatchVerdicts> WriteRecords(storage::Tx& tx, std::span<const Records
       // An observation without a time is seen now; a collector that resends must stamp it.
       asset_writes.push_back(
           {caller.id, &asset,
-           asset.has_last_seen_time() ? FromTimestamp(asset.last_seen_time()) : now, &caller});
+           asset.has_last_seen_time() ? FromTimestamp(asset.last_seen_time()) : now, &caller,
+           vulns::Normalise(asset.vendor())});
       asset_origins.emplace_back(b, i);
     }
   }
@@ -135,11 +139,17 @@ std::vector<BatchVerdicts> WriteRecords(storage::Tx& tx, std::span<const Records
         {incident_results[k].id, &incident, GradeOf(incident.enterprise_id(), facts)});
   }
   std::vector<escalation::StoredAsset> stored_assets;
+  std::vector<int64_t> stored_asset_ids;
   for (size_t k = 0; k < asset_results.size(); ++k) {
     if (asset_results[k].outcome != storage::WriteResult::kStored) continue;
     stored_assets.push_back({asset_results[k].id, asset_writes[k].asset});
+    stored_asset_ids.push_back(asset_results[k].id);
   }
   if (escalator != nullptr) escalator->RaiseForIngest(tx, stored_incidents, stored_assets, now);
+  // A changed asset may now match other advisories, or none; then the group's advisories
+  // re-match every stored asset of their vendors, these included.
+  MatchWrittenAssets(tx, stored_asset_ids, escalator, now);
+  WriteAdvisories(tx, batches, verdicts, escalator, now);
 
   for (size_t k = 0; k < incident_results.size(); ++k) {
     const auto [b, i] = incident_origins[k];

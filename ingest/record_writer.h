@@ -17,6 +17,7 @@ struct RecordsToWrite {
   const Principal* caller = nullptr;
   std::vector<v1::Incident*> incidents;
   std::vector<v1::Asset*> assets;
+  std::vector<v1::Advisory*> advisories;
   bool return_rows = false;  // each stored incident's verdict carries the row as stored
 };
 
@@ -24,7 +25,8 @@ struct RecordsToWrite {
 // `batches`, the checks that need the registry (the caller's enterprise filled in where the
 // record names none, the enterprise registered in the record's province) and the caller's
 // write permission (CheckMayWrite), the defaults of unset fields, the insert under the real
-// caller's row-level-security settings, and the notices that the stored records call for
+// caller's row-level-security settings, the asset↔advisory matches of what was written
+// (ingest/advisory_matching.h), and the notices that the stored records call for
 // (`escalator`, nullptr: none). Fills defaults into the records themselves. Returns one verdict
 // per record, parallel to `batches`. Throws only when PostgreSQL fails.
 [[nodiscard]] std::vector<BatchVerdicts> WriteRecords(storage::Tx& tx,

@@ -77,6 +77,12 @@ std::optional<FieldViolation> CheckMayWrite(const Principal& caller, uint32_t pr
   }
 }
 
+std::optional<FieldViolation> CheckMayPushAdvisory(const Principal& caller) {
+  if (caller.is(v1::ROLE_COLLECTOR) || caller.is(v1::ROLE_ADMIN)) return std::nullopt;
+  return FieldViolation{"tracking_id", "PERMISSION_DENIED",
+                        "only collectors and administrators push advisories."};
+}
+
 std::optional<FieldViolation> CheckEnterpriseInProvince(uint32_t province, int64_t enterprise_id,
                                                         std::optional<uint32_t> registered_province,
                                                         const std::string& prefix) {

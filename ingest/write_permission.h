@@ -28,6 +28,13 @@ namespace sitrep::ingest {
                                                           uint32_t province, int64_t enterprise_id,
                                                           const std::string& prefix);
 
+// Why `caller` may not push advisories, as a violation of tracking_id with reason
+// PERMISSION_DENIED; nullopt when it may. Advisories are national reference data about
+// products, not records of a province: collectors (whatever their province) and
+// administrators push them; enterprises and regulators do not (SPEC §10). The database's
+// policy sitrep_may_write_advisory (storage/schema/07_vulns.sql) admits the same.
+[[nodiscard]] std::optional<FieldViolation> CheckMayPushAdvisory(const Principal& caller);
+
 // PERMISSION_DENIED naming the field of `violation` (a unary write's answer to CheckMayWrite).
 [[nodiscard]] Error WriteDenied(FieldViolation violation);
 

@@ -214,6 +214,7 @@ class RunningServer final : public Server {
     registry_ =
         std::make_unique<registry::Registry>(*enterprises_, *principals_, *audit_, codes_, *clock_);
     escalator_ = std::make_unique<escalation::Escalator>(config_.escalation, config_.kev_file);
+    escalator_->StoreKnownExploited(*pool_);
     writer_ = std::make_unique<ingest::GroupCommitWriter>(
         *pool_, *clock_,
         ingest::GroupCommitWriter::Options{.writers = config_.ingest_writers,
@@ -305,7 +306,10 @@ class RunningServer final : public Server {
   }
 
   void Reload() override {
-    if (escalator_->Reload()) escalator_->SweepStoredAssets(*pool_, clock_->Now());
+    if (escalator_->Reload()) {
+      escalator_->StoreKnownExploited(*pool_);
+      escalator_->SweepStoredAssets(*pool_, clock_->Now());
+    }
   }
 
   int port() const override { return port_; }

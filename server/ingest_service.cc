@@ -75,7 +75,7 @@ class PushReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc:
     // Revoking or expiring the token, or changing its principal, ends the stream: no batch
     // read after that is stored. on_end runs on another thread (or inline, here).
     const grpc::Status admitted = service_.rpc_.AdmitLive(
-        *context_, kPushMethod, {v1::ROLE_COLLECTOR, v1::ROLE_ENTERPRISE}, caller_,
+        *context_, kPushMethod, {v1::ROLE_COLLECTOR, v1::ROLE_ENTERPRISE, v1::ROLE_ADMIN}, caller_,
         [this](const grpc::Status& status) {
           std::lock_guard lock(mu_);
           FinishWith(status);
@@ -226,10 +226,13 @@ class PushReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc:
     const ingest::PreparedBatch& batch = written.batch;
     v1::PushAck ack;
     ack.set_sequence(batch.sequence);
-    KindCounts early[2];  // incidents, assets
+    KindCounts early[3];  // incidents, assets, advisories
     for (const v1::Rejection& rejection : batch.rejections) {
       *ack.add_rejections() = rejection;
-      ++early[rejection.kind() == v1::RECORD_KIND_INCIDENT ? 0 : 1].rejected;
+      ++early[rejection.kind() == v1::RECORD_KIND_INCIDENT ? 0
+              : rejection.kind() == v1::RECORD_KIND_ASSET  ? 1
+                                                           : 2]
+            .rejected;
     }
     KindCounts incidents = AddVerdicts(
         v1::RECORD_KIND_INCIDENT, batch.incidents, batch.incident_indices,
@@ -239,15 +242,21 @@ class PushReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc:
     KindCounts assets = AddVerdicts(
         v1::RECORD_KIND_ASSET, batch.assets, batch.asset_indices, written.verdicts.assets,
         [](const v1::Asset& asset) -> const std::string& { return asset.asset_key(); }, ack);
+    KindCounts advisories = AddVerdicts(
+        v1::RECORD_KIND_ADVISORY, batch.advisories, batch.advisory_indices,
+        written.verdicts.advisories,
+        [](const v1::Advisory& advisory) -> const std::string& { return advisory.tracking_id(); },
+        ack);
     incidents.rejected += early[0].rejected;
     assets.rejected += early[1].rejected;
-    ack.set_accepted(incidents.accepted + assets.accepted);
-    ack.set_duplicates(incidents.duplicates + assets.duplicates);
+    advisories.rejected += early[2].rejected;
+    ack.set_accepted(incidents.accepted + assets.accepted + advisories.accepted);
+    ack.set_duplicates(incidents.duplicates + assets.duplicates + advisories.duplicates);
     ack.set_rejected(static_cast<uint32_t>(ack.rejections_size()));
 
     Metrics& metrics = service_.metrics_;
-    for (const auto& [kind, counts] :
-         {std::pair{"incident", incidents}, std::pair{"asset", assets}}) {
+    for (const auto& [kind, counts] : {std::pair{"incident", incidents}, std::pair{"asset", assets},
+                                       std::pair{"advisory", advisories}}) {
       metrics.CountRecords(kind, "accepted", counts.accepted);
       metrics.CountRecords(kind, "duplicate", counts.duplicates);
       metrics.CountRecords(kind, "rejected", counts.rejected);

@@ -20,13 +20,14 @@ constexpr const char* kStagingDefinition =
     "(ord integer, province integer, reporter_id bigint, asset_key text, enterprise_id bigint, "
     "sector text, ip inet, port integer, transport text, protocol text, vendor text, "
     "product text, version text, asset_type text, internet_exposed boolean, cve_ids text[], "
-    "first_micros bigint, last_micros bigint, observations bigint, attributes text)";
+    "first_micros bigint, last_micros bigint, observations bigint, attributes text, "
+    "vendor_norm text)";
 
 // The columns an observation at least as new as the stored one replaces.
 constexpr const char* kDescriptiveColumns[] = {
-    "province",   "enterprise_id",    "sector",  "ip",        "port",
-    "transport",  "protocol",         "vendor",  "product",   "version",
-    "asset_type", "internet_exposed", "cve_ids", "attributes"};
+    "province",   "enterprise_id",    "sector",  "ip",         "port",
+    "transport",  "protocol",         "vendor",  "product",    "version",
+    "asset_type", "internet_exposed", "cve_ids", "attributes", "vendor_norm"};
 
 // One key's observations of a group, merged: the newest carries the values.
 struct Merged {
@@ -60,7 +61,8 @@ void AppendStagingRow(BulkCopy& copy, int ord, const AssetWrite& write, const Me
       .Int(*merged.times.begin())
       .Int(*merged.times.rbegin())
       .Int(static_cast<int64_t>(merged.times.size()))
-      .JsonObject(asset.attributes());
+      .JsonObject(asset.attributes())
+      .Text(write.vendor_norm);
 }
 
 std::string UpsertSql() {
@@ -74,11 +76,11 @@ std::string UpsertSql() {
   }
   return "INSERT INTO assets AS a (province, reporter_id, asset_key, enterprise_id, sector, ip, "
          "port, transport, protocol, vendor, product, version, asset_type, internet_exposed, "
-         "cve_ids, first_seen, last_seen, times_seen, attributes, updated_at) "
+         "cve_ids, first_seen, last_seen, times_seen, attributes, updated_at, vendor_norm) "
          "SELECT province, reporter_id, asset_key, enterprise_id, sector, ip, port, transport, "
          "protocol, vendor, product, version, asset_type, internet_exposed, cve_ids, "
          "sitrep_time(first_micros), sitrep_time(last_micros), observations, attributes::jsonb, "
-         "sitrep_time($1) FROM asset_staging WHERE reporter_id = $2 ORDER BY ord "
+         "sitrep_time($1), vendor_norm FROM asset_staging WHERE reporter_id = $2 ORDER BY ord "
          "ON CONFLICT (reporter_id, asset_key) DO UPDATE SET " +
          assignments +
          "first_seen = least(a.first_seen, EXCLUDED.first_seen), "

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "sitrep/v1/records.pb.h"
@@ -20,6 +21,7 @@ struct AssetWrite {
   const v1::Asset* asset = nullptr;
   std::chrono::system_clock::time_point seen;
   const Principal* caller = nullptr;
+  std::string vendor_norm;  // vulns::Normalise of the asset's vendor (the writer computes it)
 };
 
 // The assets table; functions run inside the caller's transaction, like IncidentStore's.

@@ -46,6 +46,7 @@ std::string NoticesJson(std::span<const EscalationNotice> notices) {
     AppendField(json, "tlp", EnumText(notice.tlp));
     if (notice.incident_id != 0) AppendNumber(json, "incident_id", notice.incident_id);
     if (notice.asset_id != 0) AppendNumber(json, "asset_id", notice.asset_id);
+    if (notice.advisory_id != 0) AppendNumber(json, "advisory_id", notice.advisory_id);
     json += ",\"cve_ids\":[";
     for (size_t i = 0; i < notice.cve_ids.size(); ++i) {
       if (i > 0) json += ',';

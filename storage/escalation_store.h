@@ -17,7 +17,8 @@ namespace sitrep::storage {
 // national-level notice from the 'sitrep-rules' principal with one target, the regulator of
 // `province`, or the national centre itself when `national` is set.
 struct EscalationNotice {
-  std::string key;  // raised at most once ever: "incident:<id>:sev<n>", "asset:<id>:kev:<cve>"
+  std::string key;  // raised at most once ever: "incident:<id>:sev<n>", "asset:<id>:kev:<cve>",
+                    // "asset:<id>:advisory:<tracking id>"
   v1::NotificationOrigin origin = v1::NOTIFICATION_ORIGIN_INCIDENT_RULE;
   v1::Severity priority = v1::SEVERITY_UNSPECIFIED;
   uint32_t province = 0;
@@ -30,6 +31,7 @@ struct EscalationNotice {
   int64_t incident_id = 0;  // 0: none
   int64_t asset_id = 0;     // 0: none
   std::vector<std::string> cve_ids;
+  int64_t advisory_id = 0;  // 0: none; an ADVISORY_RULE notice's advisory (checked, not stored)
 };
 
 // A notice that a Raise call stored (its key had never been raised before).

@@ -102,6 +102,9 @@ CREATE TABLE assets (
   updated_at timestamptz NOT NULL DEFAULT now(),
   feed_xid xid8 NOT NULL DEFAULT pg_current_xact_id(),  -- as incidents.feed_xid
   feed_seq bigint NOT NULL DEFAULT nextval('record_feed_seq'),
+  -- The vendor as vulns::Normalise folds it, written with the asset (storage/asset_store.cc):
+  -- matching looks an advisory's vendors up here (07_vulns.sql). '' when there is no vendor.
+  vendor_norm text NOT NULL DEFAULT '',
   PRIMARY KEY (province, id),
   UNIQUE (reporter_id, asset_key)
 );
@@ -110,6 +113,7 @@ CREATE INDEX assets_province_last_seen ON assets (province, last_seen);
 CREATE INDEX assets_enterprise ON assets (enterprise_id) WHERE enterprise_id IS NOT NULL;
 CREATE INDEX assets_ip ON assets (ip) WHERE ip IS NOT NULL;
 CREATE INDEX assets_cve_ids ON assets USING gin (cve_ids);
+CREATE INDEX assets_vendor_norm ON assets (vendor_norm) WHERE vendor_norm <> '';
 
 -- An amendment copies the replaced revision to incident_revisions, then updates the incident;
 -- revisions themselves never change. Nothing is deleted.

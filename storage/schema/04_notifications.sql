@@ -18,7 +18,8 @@ CREATE TABLE notifications (
   issuer_id bigint NOT NULL REFERENCES principals,
   issuer_province integer REFERENCES provinces,  -- NULL: the national centre
   level text NOT NULL CHECK (level IN ('NATIONAL', 'PROVINCIAL')),
-  origin text NOT NULL DEFAULT 'MANUAL' CHECK (origin IN ('MANUAL', 'INCIDENT_RULE', 'KEV_RULE')),
+  origin text NOT NULL DEFAULT 'MANUAL'
+    CHECK (origin IN ('MANUAL', 'INCIDENT_RULE', 'KEV_RULE', 'ADVISORY_RULE')),
   priority smallint NOT NULL CHECK (priority BETWEEN 1 AND 4),  -- a Severity: 1 = I … 4 = IV
   title text NOT NULL,
   body text NOT NULL DEFAULT '',
@@ -30,8 +31,8 @@ CREATE TABLE notifications (
   cve_ids text[] NOT NULL DEFAULT '{}',
   created_at timestamptz NOT NULL DEFAULT now(),
   -- Which rule raised a notice about what: 'incident:<id>:sev<n>' (and '…:national'),
-  -- 'asset:<id>:kev:<cve>'. A re-pushed or amended record yields the same key again, which ON
-  -- CONFLICT then ignores; a severity upgrade yields a new one. NULL for manual notices.
+  -- 'asset:<id>:kev:<cve>', 'asset:<id>:advisory:<tracking id>'. A re-pushed or amended
+  -- record yields the same key again, which ON CONFLICT then ignores; a severity upgrade yields a new one. NULL for manual notices.
   escalation_key text UNIQUE,
   CHECK ((level = 'NATIONAL') = (issuer_province IS NULL)),
   CONSTRAINT notifications_escalation_key CHECK ((origin = 'MANUAL') = (escalation_key IS NULL))
@@ -297,7 +298,10 @@ VALUES ('sitrep-rules', 'NATIONAL', 'the server''s own escalation rules (SPEC §
 -- any earlier transaction) is skipped. `notices` is a JSON array of objects with the fields
 -- of the column list below (storage/escalation_store.cc writes it). A KEV notice is raised
 -- only when the asset as stored (not only the observation pushed, which may be older) is
--- internet-exposed, in that province and carries the CVE.
+-- internet-exposed, in that province and carries the CVE; an advisory notice only when the
+-- asset as stored is internet-exposed in that province, the advisory MATCHes it
+-- (asset_advisory_matches) and the advisory raises notices (sitrep_advisory_raises_notice,
+-- 07_vulns.sql).
 --
 -- SECURITY DEFINER: the rules write in whichever transaction stores the record (the ingest
 -- writer's, or an amending enterprise's), while the row-level security of the notification
@@ -324,12 +328,20 @@ BEGIN
                                             province integer, national boolean, title text,
                                             body text, required_action text,
                                             deadline_micros bigint, tlp text, incident_id bigint,
-                                            asset_id bigint, cve_ids text[])
-      WHERE c.origin IN ('INCIDENT_RULE', 'KEV_RULE')
+                                            asset_id bigint, cve_ids text[],
+                                            advisory_id bigint)
+      WHERE c.origin IN ('INCIDENT_RULE', 'KEV_RULE', 'ADVISORY_RULE')
         AND (c.origin <> 'KEV_RULE' OR EXISTS (
           SELECT 1 FROM assets a
           WHERE a.id = c.asset_id AND a.province = c.province AND a.internet_exposed
             AND a.cve_ids @> c.cve_ids))
+        AND (c.origin <> 'ADVISORY_RULE' OR EXISTS (
+          SELECT 1 FROM asset_advisory_matches m
+          JOIN assets a ON a.province = m.province AND a.id = m.asset_id
+          JOIN advisories v ON v.id = m.advisory_id
+          WHERE m.asset_id = c.asset_id AND m.advisory_id = c.advisory_id
+            AND m.verdict = 'MATCH' AND a.province = c.province AND a.internet_exposed
+            AND sitrep_advisory_raises_notice(v.cve_ids, v.max_cvss)))
       ORDER BY c.key
     ), raised AS (
       -- In key order, so that two transactions raising overlapping keys wait on each other in
