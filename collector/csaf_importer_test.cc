@@ -42,7 +42,7 @@ Read ReadFolder(const std::filesystem::path& folder) {
 TEST(CsafImporterTest, EachFileIsOneAdvisoryCarryingItsBytes) {
   const Read read = ReadFolder(test::TestDataDir() / "csaf-ics");
   EXPECT_EQ(read.errors, std::vector<std::string>());
-  ASSERT_EQ(read.records.size(), 3U);
+  ASSERT_EQ(read.records.size(), 4U);
   for (size_t i = 0; i < read.records.size(); ++i) {
     const v1::Record& record = read.records[i];
     ASSERT_TRUE(record.has_advisory());
@@ -62,6 +62,7 @@ TEST(CsafImporterTest, PreflightGivesEachDocumentTheServersVerdict) {
   const Row rows[] = {
       {"icsa-23-012-04.json", "", ""},
       {"icsa-24-004-01.json", "", ""},
+      {"icsa-24-130-03.json", "", ""},
       {"icsa-23-026-07.json", "csaf_document/product_tree/branches/0/branches/0/branches/0/name",
        "CSAF_TEST_6_1_31"},
   };
