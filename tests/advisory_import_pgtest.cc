@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -68,9 +69,9 @@ class AdvisoryImportTest : public ServerFixture {
   std::string guangdong_collector_;
 };
 
-// Every fixture document the preflight accepts is stored; the one it refuses (6.1.31) the
-// server refuses with the same field and reason. The index's stubs are stored beside them,
-// and a stub for an advisory whose document is stored is a duplicate.
+// Every fixture document the preflight accepts is stored; a broken one (a version its revision
+// history lacks, 6.1.16) the server refuses with the preflight's field and reason. The index's
+// stubs are stored beside them, and a stub for an advisory whose document is stored is a duplicate.
 TEST_F(AdvisoryImportTest, TheServerGivesEachDocumentThePreflightsVerdict) {
   std::vector<v1::Record> documents;
   std::vector<std::string> errors;
@@ -82,8 +83,11 @@ TEST_F(AdvisoryImportTest, TheServerGivesEachDocumentThePreflightsVerdict) {
   }
   ASSERT_EQ(errors, std::vector<std::string>());
   ASSERT_EQ(documents.size(), 4U);
+  nlohmann::json stale = nlohmann::json::parse(documents[0].advisory().csaf_document());
+  stale["document"]["tracking"]["version"] = "2";
+  documents.emplace_back().mutable_advisory()->set_csaf_document(stale.dump());
   const v1::PushAck ack = Push(documents, national_collector_);
-  EXPECT_EQ(ack.accepted(), 3U);
+  EXPECT_EQ(ack.accepted(), 4U);
   ASSERT_EQ(ack.rejected(), 1U) << ack.DebugString();
   std::set<uint32_t> refused_locally;
   for (size_t i = 0; i < documents.size(); ++i) {
@@ -99,7 +103,7 @@ TEST_F(AdvisoryImportTest, TheServerGivesEachDocumentThePreflightsVerdict) {
     }
   }
   EXPECT_EQ(refused_locally.size(), 1U);
-  EXPECT_EQ(Sql("SELECT count(*) FROM advisories WHERE NOT stub"), 3);
+  EXPECT_EQ(Sql("SELECT count(*) FROM advisories WHERE NOT stub"), 4);
 
   collector::AdvisoriesSource index(test::TestDataDir() / "ics-advisories/CISA_ICS_ADV_Master.csv");
   const std::vector<v1::Record> stubs = collector::ReadAllRecords(index, errors);
