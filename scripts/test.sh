@@ -16,6 +16,8 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
 # The web console, from the committed lockfile: its browser test serves web/dist.
 (cd web && npm ci --no-audit --no-fund && npm run build)
+# The reference CSAF validator vulns/csaf_test.cc compares the parser with.
+(cd vulns/reference && npm ci --no-audit --no-fund)
 cmake --preset asan
 cmake --build --preset asan -j "$(nproc)"
 ctest --preset asan -j "$(nproc)"
