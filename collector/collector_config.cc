@@ -89,10 +89,6 @@ std::optional<CollectorConfig> ParseCollectorFlags(int argc, const char* const* 
               },
               ""));
   static_cast<void>(province);
-  app.add_option("--datasets", config.datasets,
-                 "folder of the public data sets (for ics-protocols/protocols.json)")
-      ->type_name("DIR")
-      ->capture_default_str();
   app.add_flag("--reread", config.reread,
                "ignore input checkpoints and read every INPUT from its start again");
   CLI::Option* count =

@@ -16,7 +16,6 @@ struct CollectorConfig {
   InputFormat format = InputFormat::kJsonl;
   std::vector<std::string> inputs;   // files, folders (csaf), "-" for stdin (jsonl)
   std::optional<uint32_t> province;  // the collector's own; unset: national, spread over all
-  std::string datasets = "../shared/datasets";  // ics-protocols/protocols.json lives here
   bool reread = false;  // ignore input checkpoints: read the inputs from the start again
 
   // --format demo

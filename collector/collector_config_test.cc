@@ -35,7 +35,6 @@ TEST(CollectorFlagsTest, DefaultsAreTheDocumentedOnes) {
   EXPECT_EQ(parsed.config->batch_size, 500u);
   EXPECT_EQ(parsed.config->window, 8u);
   EXPECT_EQ(parsed.config->server, "127.0.0.1:7443");
-  EXPECT_EQ(parsed.config->datasets, "../shared/datasets");
   EXPECT_FALSE(parsed.config->province.has_value());
 }
 

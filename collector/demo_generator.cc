@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "collector/advisory_fields.h"
 #include "collector/demo_vocabulary.h"
 #include "collector/provinces.h"
 #include "domain/time_convert.h"
@@ -14,8 +15,10 @@ namespace sitrep::collector {
 namespace {
 
 using demo::Action;
+using demo::AdvisoryProduct;
 using demo::Facility;
 using demo::kActions;
+using demo::kAdvisoryProducts;
 using demo::kConfidence;
 using demo::kCves;
 using demo::kDomains;
@@ -243,6 +246,31 @@ v1::Record DemoGenerator::NewIncident() {
   return record;
 }
 
+void DemoGenerator::DrawAdvisoryProduct(v1::Asset& asset) {
+  static const std::vector<AdvisoryProduct> kKnownExploited = [] {
+    std::vector<AdvisoryProduct> known;
+    for (const AdvisoryProduct& product : kAdvisoryProducts) {
+      if (product.known_exploited) known.push_back(product);
+    }
+    return known;
+  }();
+  const bool kev = Chance(1.0 / 3);
+  const AdvisoryProduct& product = Pick(kev ? kKnownExploited : kAdvisoryProducts);
+  const bool inside = product.outside.empty() || Chance(0.7);
+  asset.set_vendor(std::string(product.vendor));
+  asset.set_product(std::string(product.product));
+  asset.set_version(std::string(inside ? product.inside : product.outside));
+  asset.set_type(AssetTypeFromProduct(product.product));
+  // The CVEs of the advisory are the server's to join, not the asset's to claim.
+  asset.clear_cve_ids();
+  if (kev && Chance(0.6) && !asset.internet_exposed()) {
+    const uint64_t host = Random();
+    asset.set_internet_exposed(true);
+    asset.set_ip("198." + std::to_string(18 + (host >> 8) % 2) + "." +
+                 std::to_string((host >> 16) % 256) + "." + std::to_string(1 + host % 254));
+  }
+}
+
 v1::Record DemoGenerator::NewAsset() {
   ++counts_.assets;
   const Product& product = Pick(kProducts);
@@ -274,6 +302,7 @@ v1::Record DemoGenerator::NewAsset() {
   for (const string_view cve : product.cves) {
     if (Chance(0.5)) asset.add_cve_ids(std::string(cve));
   }
+  if (Chance(options_.advisory_product_share)) DrawAdvisoryProduct(asset);
   *asset.mutable_last_seen_time() = TimeWithin(hours(24 * 7));
   asset.set_sector(std::string(facility.sector));
   auto& attributes = *asset.mutable_attributes();

@@ -32,6 +32,11 @@ struct DemoOptions {
   double asset_share = 0.3;          // share of assets among new records (0: incidents only)
   double duplicate_share = 0;        // share of records that repeat an earlier one verbatim
   double invalid_share = 0;          // share of new records carrying one mistake
+  // Share of assets drawn from real advisories' product trees (kAdvisoryProducts): of those,
+  // about 70% run a version inside the advisory's range and the rest one just outside; the
+  // products of advisories with KEV-listed CVEs are drawn one time in three and are
+  // internet-exposed 60% of the time, so the server's advisory notices fire on a first run.
+  double advisory_product_share = 0.4;
   std::vector<DemoMistake> mistakes = {DemoMistake::kBadCveId, DemoMistake::kUnknownSector,
                                        DemoMistake::kBadTechniqueId, DemoMistake::kBadTimeOrder,
                                        DemoMistake::kBadIndicator};
@@ -81,6 +86,8 @@ class DemoGenerator final {
 
   v1::Record NewIncident();
   v1::Record NewAsset();
+  // Vendor, product, version and exposure from a real advisory's product tree.
+  void DrawAdvisoryProduct(v1::Asset& asset);
   void AddMistake(v1::Record& record);
   uint32_t Province();
   google::protobuf::Timestamp TimeWithin(std::chrono::seconds before_now);

@@ -7,8 +7,10 @@
 
 #include <set>
 
+#include "collector/demo_vocabulary.h"
 #include "collector/record_preflight.h"
 #include "collector/reference_fixture.h"
+#include "vulns/match.h"
 
 namespace sitrep::collector {
 namespace {
@@ -141,6 +143,58 @@ TEST(DemoGeneratorTest, ARestrictedRunStaysInItsProvince) {
     EXPECT_EQ(record.has_incident() ? record.incident().province() : record.asset().province(),
               440000u);
   }
+}
+
+// Each real product tree leaf the demo draws from: its inside version matches the advisory's
+// branch and its outside version does not (vulns::Match, as the server matches).
+TEST(DemoGeneratorTest, AdvisoryProductVersionsFallInsideAndJustOutside) {
+  using demo::AdvisoryProduct;
+  using demo::kAdvisoryProducts;
+  ASSERT_GE(kAdvisoryProducts.size(), 50U);
+  std::set<std::string> known_exploited;
+  for (const AdvisoryProduct& product : kAdvisoryProducts) {
+    const vulns::ProductBranch branch{"", std::string(product.vendor), std::string(product.product),
+                                      product.is_range, std::string(product.expression)};
+    const std::string name = std::string(product.advisory) + " " + std::string(product.product);
+    const vulns::Asset inside{std::string(product.vendor), std::string(product.product),
+                              std::string(product.inside)};
+    EXPECT_EQ(vulns::Match(inside, branch).verdict, vulns::Verdict::kMatch)
+        << name << " " << product.inside << ": " << vulns::Match(inside, branch).reason;
+    if (!product.outside.empty()) {
+      const vulns::Asset outside{std::string(product.vendor), std::string(product.product),
+                                 std::string(product.outside)};
+      EXPECT_EQ(vulns::Match(outside, branch).verdict, vulns::Verdict::kNoMatch)
+          << name << " " << product.outside << ": " << vulns::Match(outside, branch).reason;
+    }
+    if (product.known_exploited) known_exploited.insert(std::string(product.advisory));
+  }
+  // The nine shipped advisories with a KEV-listed CVE (seven of them third-party components).
+  EXPECT_EQ(known_exploited.size(), 9U);
+}
+
+// A first run has exposed assets inside the range of advisories with KEV-listed CVEs.
+TEST(DemoGeneratorTest, SomeExposedAssetsRunKnownExploitedAdvisoryProducts) {
+  using demo::AdvisoryProduct;
+  using demo::kAdvisoryProducts;
+  DemoOptions options;
+  options.asset_share = 1;
+  DemoGenerator generator(options);
+  std::set<std::string> exposed_kev;
+  size_t drawn = 0;
+  for (int i = 0; i < 2000; ++i) {
+    const v1::Record record = generator.Next();
+    for (const AdvisoryProduct& product : kAdvisoryProducts) {
+      if (record.asset().product() != product.product) continue;
+      ++drawn;
+      if (product.known_exploited && record.asset().internet_exposed() &&
+          record.asset().version() == product.inside) {
+        exposed_kev.insert(std::string(product.advisory));
+      }
+      break;
+    }
+  }
+  EXPECT_NEAR(static_cast<double>(drawn) / 2000, options.advisory_product_share, 0.05);
+  EXPECT_EQ(exposed_kev.size(), 9U);
 }
 
 }  // namespace

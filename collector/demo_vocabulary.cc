@@ -401,4 +401,8 @@ const std::vector<Product> kProducts = {
      {}},
 };
 
+const std::vector<AdvisoryProduct> kAdvisoryProducts = {
+#include "collector/demo_advisory_products.inc"
+};
+
 }  // namespace sitrep::collector::demo

@@ -54,6 +54,23 @@ struct Product {
   std::vector<string_view> cves;
 };
 
+// A leaf of a real CISA CSAF advisory's product tree with a version inside its range and one
+// just outside (empty when every version is inside): demo assets drawn from these match the
+// shipped advisories, so a first run shows real matches (collector/demo_advisory_products.inc,
+// made by scripts/demo-advisory-products.py; demo_generator_test checks each with vulns::Match).
+struct AdvisoryProduct {
+  string_view advisory;
+  string_view vendor;
+  string_view product;
+  bool is_range;
+  string_view expression;
+  string_view inside;
+  string_view outside;
+  bool known_exploited;  // the advisory lists a CVE of the KEV catalog
+};
+
+extern const std::vector<AdvisoryProduct> kAdvisoryProducts;
+
 // Key sectors of the Guiding Opinions (and the heavy process industries) appear more often.
 extern const std::vector<Facility> kFacilities;
 extern const std::vector<System> kSystems;

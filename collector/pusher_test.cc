@@ -66,6 +66,23 @@ class ScriptedIngest final : public v1::IngestService::Service {
             ack.set_accepted(ack.accepted() + 1);
           }
         }
+        // Advisories: a document is answered by its size, a stub by its tracking id.
+        for (int i = 0; i < batch.advisories_size(); ++i) {
+          const v1::Advisory& advisory = batch.advisories(i);
+          order_.push_back(advisory.tracking_id());
+          if (advisory.csaf_document() == "refuse") {
+            v1::Rejection& rejection = *ack.add_rejections();
+            rejection.set_kind(v1::RECORD_KIND_ADVISORY);
+            rejection.set_index(static_cast<uint32_t>(i));
+            rejection.set_key(advisory.tracking_id());
+            rejection.set_field("csaf_document/document/tracking/version");
+            rejection.set_reason("CSAF_TEST_6_1_16");
+            rejection.set_message("the document is refused.");
+            ack.set_rejected(ack.rejected() + 1);
+          } else {
+            ack.set_accepted(ack.accepted() + 1);
+          }
+        }
       }
       if (!stream->Write(ack)) break;
     }
@@ -179,6 +196,36 @@ TEST_F(PusherTest, RejectionsAreWrittenWithTheRecordAndCounted) {
   EXPECT_EQ(lines[1]["reason"], "BAD_TITLE");
   EXPECT_EQ(lines[1]["rejected_by"], "server");
   EXPECT_EQ(lines[1]["record"]["incident"]["external_id"], "e-100");
+}
+
+// Advisories travel in PushBatch.advisories; a rejection of kind ADVISORY is logged with the
+// advisory (without its document, which is the input file itself).
+TEST_F(PusherTest, AdvisoriesAreSentAndTheirRejectionsLogged) {
+  for (const auto& [id, document] :
+       {std::pair{"ICSA-1", "{}"}, std::pair{"ICSA-2", "refuse"}, std::pair{"ICSA-3", ""}}) {
+    v1::Record record;
+    record.mutable_advisory()->set_tracking_id(id);
+    record.mutable_advisory()->set_csaf_document(document);
+    spool_->Append(record.SerializeAsString());
+  }
+  spool_->Commit();
+  spool_->FinishAppending();
+  auto pusher = MakePusher();
+  EXPECT_EQ(pusher->Run().outcome, PushResult::Outcome::kDrained);
+  EXPECT_EQ(pusher->totals().sent, 3u);
+  EXPECT_EQ(pusher->totals().accepted, 2u);
+  EXPECT_EQ(pusher->totals().rejected, 1u);
+  EXPECT_EQ(service_.order(), (std::vector<std::string>{"ICSA-1", "ICSA-2", "ICSA-3"}));
+  std::ifstream in(dir_ / "rejected.jsonl");
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  const nlohmann::json rejected = nlohmann::json::parse(line);
+  EXPECT_EQ(rejected["kind"], "advisory");
+  EXPECT_EQ(rejected["key"], "ICSA-2");
+  EXPECT_EQ(rejected["reason"], "CSAF_TEST_6_1_16");
+  EXPECT_EQ(rejected["record"]["advisory"]["tracking_id"], "ICSA-2");
+  EXPECT_FALSE(rejected["record"]["advisory"].contains("csaf_document"));
+  EXPECT_EQ(spool_->pending_records(), 0u);
 }
 
 TEST_F(PusherTest, ABrokenStreamIsReopenedAndEveryUnackedBatchResent) {

@@ -25,6 +25,8 @@ fi
 mkdir -p build
 (cd web && npm ci --no-audit --no-fund && npm run build) > build/web-build.log 2>&1 &
 console=$!
+# The reference CSAF validator vulns/csaf_test.cc compares the parser with.
+(cd vulns/reference && npm ci --no-audit --no-fund)
 cmake --preset asan
 cmake --build --preset asan -j "$(nproc)"
 if ! wait "$console"; then
