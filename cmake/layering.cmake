@@ -17,9 +17,11 @@ set(sitrep_layer_escalation escalation storage domain logging)
 set(sitrep_layer_ingest ingest escalation vulns storage domain logging)
 set(sitrep_layer_feeds feeds vulns storage domain logging)
 set(sitrep_layer_notifications notifications feeds storage domain logging)
+# STIX 2.1 mapping (issue 19): pure, records in and STIX JSON out.
+set(sitrep_layer_stix stix domain)
 # The HTTP edge calls the services through the server's in-process channel, with the server's
 # edge key (server/authenticator.h); the server starts it.
-set(sitrep_layer_http http server storage domain logging proto grpc)
+set(sitrep_layer_http http server stix storage domain logging proto grpc)
 set(sitrep_layer_server
   server http registry ingest escalation feeds notifications storage domain logging proto grpc
   grpc-server)
@@ -28,8 +30,8 @@ set(sitrep_layer_collector collector vulns domain logging proto grpc)
 set(sitrep_layer_bench bench collector storage domain logging proto grpc)
 set(sitrep_layer_fuzz fuzz collector ingest vulns feeds domain logging proto)
 set(sitrep_layer_tests
-  tests server registry ingest escalation feeds notifications storage domain logging collector cli
-  proto grpc grpc-server)
+  tests server registry ingest escalation feeds notifications stix storage domain logging collector
+  cli proto grpc grpc-server)
 
 # Test sources (*_test.cc, *_pgtest.cc) may also use the throwaway cluster of tests/support and
 # stand up a gRPC server of their own.

@@ -13,6 +13,7 @@ packages=(
   libboost1.74-dev
   libssl-dev openssl
   clang-format
+  python3 python3-jsonschema
   chromium fonts-noto-cjk
 )
 
