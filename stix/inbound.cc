@@ -1,9 +1,11 @@
 #include "stix/inbound.h"
 
+#include <google/protobuf/descriptor.h>
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <map>
 #include <set>
 #include <utility>
@@ -301,13 +303,71 @@ std::optional<int64_t> Integer(PropertyReader& reader, const json& holder, std::
   return value;
 }
 
-// sitrep's own custom properties, read when present (docs/stix-inbound.md).
+// An enum value named as sitrep's export writes it (docs/stix-mapping.md): the proto name
+// without `prefix`, lowercase, '-' for '_' ("SHARING_SCOPE_ALL_REGULATORS" → "all-regulators").
+// Returns 0 for "unspecified", -1 for a name that is none of them.
+int EnumValue(const google::protobuf::EnumDescriptor& type, std::string_view prefix,
+              std::string_view name) {
+  for (int i = 0; i < type.value_count(); ++i) {
+    std::string spelled = type.value(i)->name();
+    if (spelled.rfind(prefix, 0) == 0) spelled.erase(0, prefix.size());
+    for (char& c : spelled) c = c == '_' ? '-' : static_cast<char>(std::tolower(c));
+    if (spelled == name) return type.value(i)->number();
+  }
+  return -1;
+}
+
+// The value of an enum property such as x_sitrep_category; `unset` when absent or
+// "unspecified". A name that is none of the enum's fails, listing them.
+template <typename Enum>
+Enum ReadEnum(PropertyReader& reader, std::string_view property,
+              const google::protobuf::EnumDescriptor& type, std::string_view prefix, Enum unset) {
+  const std::string name = reader.Text(property, 40, false);
+  if (name.empty() || reader.failed()) return unset;
+  const int value = EnumValue(type, prefix, name);
+  if (value < 0) {
+    std::string names;
+    for (int i = 1; i < type.value_count(); ++i) {
+      std::string spelled = type.value(i)->name().substr(prefix.size());
+      for (char& c : spelled) c = c == '_' ? '-' : static_cast<char>(std::tolower(c));
+      names += (i == 1 ? "" : ", ") + spelled;
+    }
+    reader.Fail(reader.PathOf(property), "not one of " + names);
+    return unset;
+  }
+  return value == 0 ? unset : static_cast<Enum>(value);
+}
+
+v1::Severity ReadSeverity(PropertyReader& reader) {
+  const std::string name = reader.Text("x_sitrep_severity", 20, false);
+  static const std::map<std::string, v1::Severity, std::less<>> kGrades = {
+      {"I", v1::SEVERITY_I},
+      {"II", v1::SEVERITY_II},
+      {"III", v1::SEVERITY_III},
+      {"IV", v1::SEVERITY_IV},
+      {"unspecified", v1::SEVERITY_UNSPECIFIED}};
+  if (name.empty()) return v1::SEVERITY_UNSPECIFIED;
+  const auto found = kGrades.find(name);
+  if (found == kGrades.end()) {
+    reader.Fail(reader.PathOf("x_sitrep_severity"), "not one of I, II, III, IV");
+    return v1::SEVERITY_UNSPECIFIED;
+  }
+  return found->second;
+}
+
+// sitrep's own custom properties (what its export writes), read when present; they win over
+// what the STIX and Incident Core properties say, so that sitrep → sitrep loses nothing.
 struct SitrepProperties {
   std::optional<uint32_t> province;
   std::string sector;
+  std::string subcategory;
+  v1::Category category = v1::CATEGORY_UNSPECIFIED;
+  v1::Severity severity = v1::SEVERITY_UNSPECIFIED;
+  v1::IncidentStatus status = v1::INCIDENT_STATUS_UNSPECIFIED;
   v1::SharingScope sharing_scope = v1::SHARING_SCOPE_UNSPECIFIED;
   std::optional<Timestamp> occur_time;
   std::optional<Timestamp> detect_time;
+  std::vector<std::string> technique_ids;
 };
 
 SitrepProperties ReadSitrepProperties(PropertyReader& reader, const json& object) {
@@ -317,23 +377,27 @@ SitrepProperties ReadSitrepProperties(PropertyReader& reader, const json& object
     properties.province = static_cast<uint32_t>(*province);
   }
   properties.sector = reader.Text("x_sitrep_sector", 40, false);
-  const std::string scope = reader.Text("x_sitrep_sharing_scope", 40, false);
-  static const std::map<std::string, v1::SharingScope, std::less<>> kScopes = {
-      {"province", v1::SHARING_SCOPE_PROVINCE},
-      {"all-regulators", v1::SHARING_SCOPE_ALL_REGULATORS},
-      {"sector", v1::SHARING_SCOPE_SECTOR},
-      {"public", v1::SHARING_SCOPE_PUBLIC}};
-  if (!scope.empty()) {
-    const auto found = kScopes.find(scope);
-    if (found == kScopes.end()) {
-      reader.Fail(reader.PathOf("x_sitrep_sharing_scope"),
-                  "not one of province, all-regulators, sector, public");
-    } else {
-      properties.sharing_scope = found->second;
-    }
-  }
+  properties.subcategory = reader.Text("x_sitrep_subcategory", kMaxSubcategoryChars, false);
+  properties.category = ReadEnum(reader, "x_sitrep_category", *v1::Category_descriptor(),
+                                 "CATEGORY_", v1::CATEGORY_UNSPECIFIED);
+  properties.severity = ReadSeverity(reader);
+  properties.status = ReadEnum(reader, "x_sitrep_status", *v1::IncidentStatus_descriptor(),
+                               "INCIDENT_STATUS_", v1::INCIDENT_STATUS_UNSPECIFIED);
+  properties.sharing_scope =
+      ReadEnum(reader, "x_sitrep_sharing_scope", *v1::SharingScope_descriptor(), "SHARING_SCOPE_",
+               v1::SHARING_SCOPE_UNSPECIFIED);
   properties.occur_time = reader.Time("x_sitrep_occur_time", false);
   properties.detect_time = reader.Time("x_sitrep_detect_time", false);
+  if (const json* ids = reader.Array("x_sitrep_attack_technique_ids", kMaxTechniqueIds)) {
+    for (size_t i = 0; i < ids->size(); ++i) {
+      const std::string property = Indexed(reader.PathOf("x_sitrep_attack_technique_ids"), i);
+      const std::string id = reader.TextAt(&(*ids)[i], property, 20, true);
+      if (reader.failed()) break;
+      // sitrep's export keeps unknown or revoked ids here too; sitrep's input takes only valid
+      // ATT&CK for ICS ids, so the others are left out rather than failing the incident.
+      if (IsValidIcsTechniqueId(id)) properties.technique_ids.push_back(id);
+    }
+  }
   return properties;
 }
 
@@ -500,6 +564,16 @@ bool FillSharedFields(PropertyReader& reader, const json& object, const InboundC
   incident.set_external_id(reader.Find("id")->get<std::string>());
   incident.set_province(*province);
   incident.set_sector(own.sector.empty() ? "other" : own.sector);
+  if (!own.subcategory.empty()) incident.set_subcategory(own.subcategory);
+  if (own.category != v1::CATEGORY_UNSPECIFIED) incident.set_category(own.category);
+  if (own.severity != v1::SEVERITY_UNSPECIFIED) incident.set_severity(own.severity);
+  if (own.status != v1::INCIDENT_STATUS_UNSPECIFIED) incident.set_status(own.status);
+  for (const std::string& technique : own.technique_ids) {
+    if (std::find(technique_ids.begin(), technique_ids.end(), technique) == technique_ids.end() &&
+        technique_ids.size() < kMaxTechniqueIds) {
+      technique_ids.push_back(technique);
+    }
+  }
   // Unmarked intelligence is treated as AMBER: the conservative default of TLP 2.0 practice.
   incident.set_tlp(tlp.value_or(v1::TLP_AMBER));
   incident.set_sharing_scope(own.sharing_scope);
@@ -724,60 +798,90 @@ ObjectVerdict ConvertObject(const json& object, const std::string& path,
 
 namespace {
 
-// indicator id → incident id, from the document's current `indicates` relationships.
-std::map<std::string, std::string> IndicatesLinks(const json& objects) {
-  std::map<std::string, std::string> links;
+// What the relationships of a document tie to its incidents: an indicator (`indicates`, or
+// `related-to` either way, as sitrep's export writes it) and a vulnerability (`related-to`
+// either way).
+struct IncidentLinks {
+  std::map<std::string, std::string> indicator_incident;            // the first link wins
+  std::multimap<std::string, std::string> vulnerability_incidents;  // a CVE of many incidents
+};
+
+IncidentLinks FindIncidentLinks(const json& objects) {
+  IncidentLinks links;
   for (const json& object : objects) {
-    if (!object.is_object() || object.value("type", json()) != "relationship" ||
-        object.value("relationship_type", json()) != "indicates") {
-      continue;
-    }
+    if (!object.is_object() || object.value("type", json()) != "relationship") continue;
+    const json kind = object.value("relationship_type", json());
     const json source = object.value("source_ref", json());
     const json target = object.value("target_ref", json());
-    if (source.is_string() && target.is_string() &&
-        IsStixId(source.get<std::string>(), "indicator") &&
-        IsStixId(target.get<std::string>(), "incident")) {
-      links.emplace(source.get<std::string>(), target.get<std::string>());
+    if (!source.is_string() || !target.is_string()) continue;
+    std::string from = source.get<std::string>();
+    std::string to = target.get<std::string>();
+    const bool related = kind == "related-to";
+    if (related && IsStixId(from, "incident")) std::swap(from, to);
+    if (!IsStixId(to, "incident")) continue;
+    if ((kind == "indicates" || related) && IsStixId(from, "indicator")) {
+      links.indicator_incident.emplace(from, to);
+    } else if (related && IsStixId(from, "vulnerability")) {
+      links.vulnerability_incidents.emplace(from, to);
     }
   }
   return links;
 }
 
 // A province no record keeps: given to an indicator of a national poster that only travels
-// inside its incident, so that it converts; FoldIndicators rejects it if it cannot be folded.
+// inside its incident, so that it converts; FoldIntoIncidents rejects it if it cannot be folded.
 constexpr uint32_t kFoldedOnlyProvince = 1;
 
-// Moves the indicators of indicator verdicts linked to an incident verdict of the same document
-// into that incident, as far as its limit allows.
-void FoldIndicators(const std::map<std::string, std::string>& links,
-                    std::vector<ObjectVerdict>& verdicts) {
-  std::map<std::string, ObjectVerdict*> incidents;
+// Moves linked indicators' values into their incident (as far as its limit allows) and linked
+// vulnerabilities' CVE ids into each of their incidents, when the incident is a record of the
+// same document. What was folded makes no record of its own.
+void FoldIntoIncidents(const IncidentLinks& links, std::vector<ObjectVerdict>& verdicts) {
+  std::map<std::string, v1::Incident*> incidents;
   for (ObjectVerdict& verdict : verdicts) {
     if (verdict.outcome == ObjectVerdict::Outcome::kRecord && verdict.type == "incident") {
-      incidents.emplace(verdict.stix_id, &verdict);
+      incidents.emplace(verdict.stix_id, verdict.record.mutable_incident());
     }
   }
   for (size_t i = 0; i < verdicts.size(); ++i) {
     ObjectVerdict& verdict = verdicts[i];
-    if (verdict.outcome != ObjectVerdict::Outcome::kRecord || verdict.type != "indicator") continue;
-    const auto link = links.find(verdict.stix_id);
-    if (link == links.end()) continue;
-    const auto incident = incidents.find(link->second);
-    const auto& values = verdict.record.incident().indicators();
-    if (incident != incidents.end() &&
-        static_cast<size_t>(incident->second->record.incident().indicators_size() +
-                            values.size()) <= kMaxIndicators) {
-      v1::Incident& target = *incident->second->record.mutable_incident();
-      for (const v1::Indicator& value : values) *target.add_indicators() = value;
+    if (verdict.outcome != ObjectVerdict::Outcome::kRecord) continue;
+    if (verdict.type == "indicator") {
+      const auto link = links.indicator_incident.find(verdict.stix_id);
+      if (link == links.indicator_incident.end()) continue;
+      const auto incident = incidents.find(link->second);
+      const auto& values = verdict.record.incident().indicators();
+      if (incident != incidents.end() && static_cast<size_t>(incident->second->indicators_size() +
+                                                             values.size()) <= kMaxIndicators) {
+        for (const v1::Indicator& value : values) *incident->second->add_indicators() = value;
+        verdict.outcome = ObjectVerdict::Outcome::kFolded;
+        verdict.message = "folded into " + link->second;
+        verdict.record.Clear();
+      } else if (verdict.record.incident().province() == kFoldedOnlyProvince) {
+        verdict = Rejected(std::move(verdict),
+                           {Indexed("objects", i) + ".x_sitrep_province",
+                            "required: it indicates " + link->second +
+                                ", which cannot take it, and a national poster must say which "
+                                "province a record belongs to"});
+      }
+    } else if (verdict.type == "vulnerability") {
+      const std::string cve = verdict.record.advisory().tracking_id();
+      if (!IsValidCveId(cve)) continue;
+      std::string folded_into;
+      const auto [begin, end] = links.vulnerability_incidents.equal_range(verdict.stix_id);
+      for (auto link = begin; link != end; ++link) {
+        const auto incident = incidents.find(link->second);
+        if (incident == incidents.end()) continue;
+        auto& cve_ids = *incident->second->mutable_cve_ids();
+        if (std::find(cve_ids.begin(), cve_ids.end(), cve) == cve_ids.end()) {
+          if (static_cast<size_t>(cve_ids.size()) >= kMaxCveIds) continue;
+          cve_ids.Add(std::string(cve));
+        }
+        folded_into += (folded_into.empty() ? "" : ", ") + link->second;
+      }
+      if (folded_into.empty()) continue;
       verdict.outcome = ObjectVerdict::Outcome::kFolded;
-      verdict.message = "folded into " + link->second;
+      verdict.message = "folded into " + folded_into;
       verdict.record.Clear();
-    } else if (verdict.record.incident().province() == kFoldedOnlyProvince) {
-      verdict = Rejected(std::move(verdict),
-                         {Indexed("objects", i) + ".x_sitrep_province",
-                          "required: it indicates " + link->second +
-                              ", which cannot take it, and a national poster must say which "
-                              "province a record belongs to"});
     }
   }
 }
@@ -795,18 +899,18 @@ DocumentVerdicts ConvertDocument(const json& document, const InboundContext& con
     result.error = "not a STIX envelope or bundle: no \"objects\" list";
     return result;
   }
-  const std::map<std::string, std::string> links = IndicatesLinks(*objects);
+  const IncidentLinks links = FindIncidentLinks(*objects);
   InboundContext folding = context;
   if (!folding.default_province) folding.default_province = kFoldedOnlyProvince;
   result.objects.reserve(objects->size());
   for (size_t i = 0; i < objects->size(); ++i) {
     const json& object = (*objects)[i];
     const bool linked = object.is_object() && object.contains("id") && object["id"].is_string() &&
-                        links.contains(object["id"].get<std::string>());
+                        links.indicator_incident.contains(object["id"].get<std::string>());
     result.objects.push_back(
         ConvertObject(object, Indexed("objects", i), linked ? folding : context));
   }
-  FoldIndicators(links, result.objects);
+  FoldIntoIncidents(links, result.objects);
   return result;
 }
 

@@ -59,9 +59,10 @@ struct ObjectVerdict {
                                           const InboundContext& context);
 
 // The verdicts of a TAXII envelope or a STIX bundle: one per element of its "objects" array, in
-// order, so that one bad object never costs the others. An indicator that an `indicates`
-// relationship of the same document ties to an incident of the same document is folded into that
-// incident's indicators (kFolded) instead of becoming an incident of its own.
+// order, so that one bad object never costs the others. What a relationship of the same document
+// ties to an incident of the same document is folded into it (kFolded) instead of becoming a
+// record of its own: an indicator (`indicates`, or `related-to` as sitrep's export writes it)
+// into its indicators, a vulnerability with a CVE id (`related-to`) into its cve_ids.
 struct DocumentVerdicts {
   std::string error;  // the document as a whole is unusable (not an object, no objects array)
   std::vector<ObjectVerdict> objects;

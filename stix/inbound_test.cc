@@ -99,6 +99,38 @@ TEST(StixInboundTest, IncidentWithoutExtensionTakesDefaultsAndThePostersProvince
   EXPECT_EQ(incident.tlp(), v1::TLP_AMBER);  // unmarked: the conservative default
 }
 
+TEST(StixInboundTest, SitrepsOwnPropertiesWinOverTheStixOnes) {
+  json object = Incident();
+  object["x_sitrep_category"] = "facility-fault";
+  object["x_sitrep_severity"] = "I";
+  object["x_sitrep_status"] = "false-positive";
+  object["x_sitrep_subcategory"] = "PLC firmware";
+  object["x_sitrep_sharing_scope"] = "all-regulators";
+  object["x_sitrep_occur_time"] = "2026-02-27T01:02:03.456Z";
+  object["x_sitrep_detect_time"] = "2026-02-28T00:00:00.000Z";
+  object["x_sitrep_attack_technique_ids"] = {"T0831", "T0855", "T1059", "T0999.001"};
+  const ObjectVerdict verdict = Convert(object);
+  ASSERT_EQ(verdict.outcome, Outcome::kRecord) << verdict.message;
+  const v1::Incident& incident = verdict.record.incident();
+  EXPECT_EQ(incident.category(), v1::CATEGORY_FACILITY_FAULT);
+  EXPECT_EQ(incident.severity(), v1::SEVERITY_I);
+  EXPECT_EQ(incident.status(), v1::INCIDENT_STATUS_FALSE_POSITIVE);
+  EXPECT_EQ(incident.subcategory(), "PLC firmware");
+  EXPECT_EQ(incident.sharing_scope(), v1::SHARING_SCOPE_ALL_REGULATORS);
+  EXPECT_EQ(TimeUtil::ToString(incident.occur_time()), "2026-02-27T01:02:03.456Z");
+  EXPECT_EQ(TimeUtil::ToString(incident.detect_time()), "2026-02-28T00:00:00Z");
+  EXPECT_EQ(std::vector<std::string>(incident.attack_technique_ids().begin(),
+                                     incident.attack_technique_ids().end()),
+            (std::vector<std::string>{"T0831", "T0855", "T0999.001"}));
+
+  object["x_sitrep_sharing_scope"] = "unspecified";  // what the export writes for unset
+  object["x_sitrep_severity"] = "unspecified";
+  const ObjectVerdict unset = Convert(object);
+  ASSERT_EQ(unset.outcome, Outcome::kRecord) << unset.message;
+  EXPECT_EQ(unset.record.incident().sharing_scope(), v1::SHARING_SCOPE_UNSPECIFIED);
+  EXPECT_EQ(unset.record.incident().severity(), v1::SEVERITY_II);  // criticality 75
+}
+
 TEST(StixInboundTest, TheStrictestOfSeveralTlpMarkingsHolds) {
   json object = Incident();
   object["object_marking_refs"] = {kTlpGreen, kTlpRed,
@@ -266,6 +298,19 @@ std::vector<HostileCase> HostileCases() {
        "record belongs to"},
       {"sharing scope unknown", [](json& o) { o["x_sitrep_sharing_scope"] = "everyone"; },
        "objects[0].x_sitrep_sharing_scope: not one of province, all-regulators, sector, public"},
+      {"category unknown", [](json& o) { o["x_sitrep_category"] = "spam"; },
+       "objects[0].x_sitrep_category: not one of malware, network-attack, "
+       "information-destruction, information-content, facility-fault, disaster, other"},
+      {"severity unknown", [](json& o) { o["x_sitrep_severity"] = "V"; },
+       "objects[0].x_sitrep_severity: not one of I, II, III, IV"},
+      {"status a number", [](json& o) { o["x_sitrep_status"] = 3; },
+       "objects[0].x_sitrep_status: not a string"},
+      {"subcategory too long", [](json& o) { o["x_sitrep_subcategory"] = std::string(101, 's'); },
+       "objects[0].x_sitrep_subcategory: longer than 100 characters"},
+      {"technique ids not a list", [](json& o) { o["x_sitrep_attack_technique_ids"] = "T0831"; },
+       "objects[0].x_sitrep_attack_technique_ids: not a list"},
+      {"technique id a number", [](json& o) { o["x_sitrep_attack_technique_ids"] = {831}; },
+       "objects[0].x_sitrep_attack_technique_ids[0]: not a string"},
       {"occur time bad", [](json& o) { o["x_sitrep_occur_time"] = "yesterday"; },
        "objects[0].x_sitrep_occur_time: not a STIX timestamp"},
       {"created_by_ref of another type", [](json& o) { o["created_by_ref"] = kIncidentId; },
@@ -443,6 +488,50 @@ TEST(StixInboundTest, AnIndicatorTiedToAnIncidentOfTheSameDocumentIsFoldedIntoIt
   EXPECT_EQ(alone.objects[0].outcome, Outcome::kRejected);
   EXPECT_EQ(alone.objects[0].property, "objects[0].x_sitrep_province");
   EXPECT_EQ(alone.objects[1].message, "objects[1].name: required");
+}
+
+// sitrep's export ties indicators and CVEs to an incident with related-to (docs/stix-mapping.md).
+TEST(StixInboundTest, RelatedIndicatorsAndVulnerabilitiesAreFoldedIntoTheirIncident) {
+  const auto relationship = [](const char* id, const char* source, const char* target) {
+    return json{{"type", "relationship"},
+                {"spec_version", "2.1"},
+                {"id", id},
+                {"created", "2026-03-01T08:00:00Z"},
+                {"modified", "2026-03-01T08:00:00Z"},
+                {"relationship_type", "related-to"},
+                {"source_ref", source},
+                {"target_ref", target}};
+  };
+  const char* vulnerability_id = "vulnerability--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061";
+  const json vulnerability = {
+      {"type", "vulnerability"},
+      {"spec_version", "2.1"},
+      {"id", vulnerability_id},
+      {"created", "2024-01-01T00:00:00.000Z"},
+      {"modified", "2024-01-01T00:00:00.000Z"},
+      {"name", "CVE-2023-6448"},
+      {"external_references", {{{"source_name", "cve"}, {"external_id", "CVE-2023-6448"}}}}};
+  json indicator = Indicator();
+  indicator.erase("indicator_types");
+  std::string error;
+  const std::optional<json> document =
+      ParseStixDocument(Envelope({Incident(), indicator, vulnerability,
+                                  relationship("relationship--1a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                                               kIndicatorId, kIncidentId),
+                                  relationship("relationship--2a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                                               kIncidentId, vulnerability_id)}),
+                        error);
+  ASSERT_TRUE(document) << error;
+  const DocumentVerdicts verdicts = ConvertDocument(*document, InboundContext{});
+  ASSERT_EQ(verdicts.objects.size(), 5u);
+  ASSERT_EQ(verdicts.objects[0].outcome, Outcome::kRecord) << verdicts.objects[0].message;
+  const v1::Incident& incident = verdicts.objects[0].record.incident();
+  EXPECT_EQ(incident.indicators_size(), 2);
+  EXPECT_EQ(std::vector<std::string>(incident.cve_ids().begin(), incident.cve_ids().end()),
+            (std::vector<std::string>{"CVE-2024-12345", "CVE-2023-6448"}));
+  EXPECT_EQ(verdicts.objects[1].outcome, Outcome::kFolded) << verdicts.objects[1].message;
+  EXPECT_EQ(verdicts.objects[2].outcome, Outcome::kFolded) << verdicts.objects[2].message;
+  EXPECT_EQ(verdicts.objects[2].message, std::string("folded into ") + kIncidentId);
 }
 
 TEST(StixInboundTest, VersionsOrderByModified) {
