@@ -10,6 +10,8 @@ set(sitrep_layer_domain domain)
 set(sitrep_layer_logging logging)
 # The vulnerability base's pure domain (issue 18): version ranges, names, matching.
 set(sitrep_layer_vulns vulns domain logging)
+# STIX 2.1 mapping (issue 19): pure, like vulns.
+set(sitrep_layer_stix stix domain)
 set(sitrep_layer_proto proto grpc)
 set(sitrep_layer_storage storage domain logging pqxx)
 set(sitrep_layer_registry registry storage domain logging)
@@ -26,9 +28,9 @@ set(sitrep_layer_server
   server http registry ingest escalation feeds notifications storage domain logging proto grpc
   grpc-server)
 set(sitrep_layer_cli cli domain logging proto grpc)
-set(sitrep_layer_collector collector vulns domain logging proto grpc)
+set(sitrep_layer_collector collector stix vulns domain logging proto grpc)
 set(sitrep_layer_bench bench collector storage domain logging proto grpc)
-set(sitrep_layer_fuzz fuzz collector ingest vulns feeds domain logging proto)
+set(sitrep_layer_fuzz fuzz collector stix ingest vulns feeds domain logging proto)
 set(sitrep_layer_tests
   tests server registry ingest escalation feeds notifications stix storage domain logging collector
   cli proto grpc grpc-server)

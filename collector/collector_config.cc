@@ -41,6 +41,10 @@ const char* FormatName(InputFormat format) {
       return "advisories";
     case InputFormat::kAttack:
       return "attack";
+    case InputFormat::kStix:
+      return "stix";
+    case InputFormat::kTaxii:
+      return "taxii";
     case InputFormat::kDemo:
       return "demo";
   }
@@ -65,6 +69,8 @@ std::optional<CollectorConfig> ParseCollectorFlags(int argc, const char* const* 
                                                       {"csaf", InputFormat::kCsaf},
                                                       {"advisories", InputFormat::kAdvisories},
                                                       {"attack", InputFormat::kAttack},
+                                                      {"stix", InputFormat::kStix},
+                                                      {"taxii", InputFormat::kTaxii},
                                                       {"demo", InputFormat::kDemo}};
   std::string format = "jsonl";
   app.add_option("INPUT", config.inputs,
@@ -72,9 +78,12 @@ std::optional<CollectorConfig> ParseCollectorFlags(int argc, const char* const* 
   app.add_option("--format", format,
                  "jsonl: sitrep.v1.Record per line in proto JSON; csaf: CSAF 2.0 advisory files, "
                  "pushed as advisories; advisories: ICS Advisory Project CSV, pushed as advisory "
-                 "stubs; attack: ATT&CK for ICS STIX bundle; demo: generated records")
+                 "stubs; attack: ATT&CK for ICS STIX bundle; "
+                 "stix: STIX 2.1 bundle files (incidents, indicators, vulnerabilities); "
+                 "taxii: a remote TAXII 2.1 collection (--url, --collection); "
+                 "demo: generated records")
       ->type_name("FORMAT")
-      ->check(CLI::IsMember({"jsonl", "csaf", "advisories", "attack", "demo"}))
+      ->check(CLI::IsMember({"jsonl", "csaf", "advisories", "attack", "stix", "taxii", "demo"}))
       ->capture_default_str();
   CLI::Option* province =
       app.add_option("--province", config.province,
@@ -106,6 +115,35 @@ std::optional<CollectorConfig> ParseCollectorFlags(int argc, const char* const* 
                                         "demo: share of records with a deliberate mistake")
                              ->check(Share())
                              ->capture_default_str();
+  CLI::Option* url =
+      app.add_option("--url", config.taxii_url,
+                     "taxii: the remote TAXII 2.1 API root, e.g. https://peer/taxii2/api1/")
+          ->type_name("URL");
+  CLI::Option* collection =
+      app.add_option("--collection", config.taxii_collection, "taxii: the collection id to follow")
+          ->type_name("ID");
+  CLI::Option* user = app.add_option("--user", config.taxii_user,
+                                     "taxii: USER:PASSWORD for the remote server (basic auth)")
+                          ->type_name("USER:PASSWORD")
+                          ->envname("SITREP_TAXII_USER");
+  CLI::Option* bearer =
+      app.add_option("--token", config.taxii_token, "taxii: bearer token for the remote server")
+          ->type_name("TOKEN")
+          ->envname("SITREP_TAXII_TOKEN");
+  CLI::Option* taxii_ca =
+      app.add_option("--taxii-ca", config.taxii_ca,
+                     "taxii: PEM CA certificates to verify the remote server [system CAs]")
+          ->type_name("FILE");
+  CLI::Option* limit = app.add_option("--limit", config.taxii_limit, "taxii: objects per page")
+                           ->check(CLI::Range(size_t{1}, size_t{10'000}))
+                           ->capture_default_str();
+  CLI::Option* poll =
+      app.add_option("--poll", config.taxii_poll_seconds,
+                     "taxii: at the end of the collection, ask again after this many seconds "
+                     "(0: stop there)")
+          ->type_name("SECONDS")
+          ->capture_default_str();
+  user->excludes(bearer);
   app.add_option("--spool-dir", config.spool_dir, "the durable spool's folder")
       ->type_name("DIR")
       ->capture_default_str();
@@ -174,6 +212,23 @@ std::optional<CollectorConfig> ParseCollectorFlags(int argc, const char* const* 
     for (const CLI::Option* demo_only : {count, seed, assets, duplicates, invalid}) {
       if (demo_only->count() > 0)
         return usage(demo_only->get_name() + " applies to --format demo only");
+    }
+  }
+  const bool taxii = config.format == InputFormat::kTaxii;
+  if (taxii) {
+    if (!config.inputs.empty())
+      return usage("--format taxii reads --url and --collection, no INPUT");
+    if (config.taxii_url.empty() || config.taxii_collection.empty()) {
+      return usage("--format taxii needs --url and --collection");
+    }
+    if (!config.taxii_url.starts_with("http://") && !config.taxii_url.starts_with("https://")) {
+      return usage("--url must start with http:// or https://");
+    }
+  } else {
+    // --user and --token are left out: they may come from the environment of any run.
+    for (const CLI::Option* taxii_only : {url, collection, taxii_ca, limit, poll}) {
+      if (taxii_only->count() > 0)
+        return usage(taxii_only->get_name() + " applies to --format taxii only");
     }
   }
   for (const std::string& input : config.inputs) {

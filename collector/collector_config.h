@@ -9,7 +9,7 @@
 
 namespace sitrep::collector {
 
-enum class InputFormat { kJsonl, kCsaf, kAdvisories, kAttack, kDemo };
+enum class InputFormat { kJsonl, kCsaf, kAdvisories, kAttack, kStix, kTaxii, kDemo };
 
 // Everything one run of sitrep-collector needs, with the defaults `--help` shows (SPEC §6).
 struct CollectorConfig {
@@ -24,6 +24,15 @@ struct CollectorConfig {
   double demo_assets = 0.3;
   double demo_duplicates = 0;
   double demo_invalid = 0;
+
+  // --format taxii: the remote TAXII 2.1 API root and collection to follow.
+  std::string taxii_url;            // API root, e.g. https://peer.example/taxii2/api1/
+  std::string taxii_collection;     // the collection id
+  std::string taxii_user;           // USER:PASSWORD for basic auth; empty: none
+  std::string taxii_token;          // bearer token; empty: none
+  std::string taxii_ca;             // PEM CA file to verify the peer; empty: the system's
+  size_t taxii_limit = 100;         // objects per page asked for
+  uint64_t taxii_poll_seconds = 0;  // 0: stop at the end of the collection; else poll again
 
   std::string spool_dir = "./collector-spool";
   uint64_t spool_segment_mib = 16;  // segment files roll over at this size, 1..1024 MiB

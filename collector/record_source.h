@@ -8,17 +8,29 @@
 
 namespace sitrep::collector {
 
+// An input item the importer judged invalid on its own (a STIX object), for the reject log.
+struct InputRejection {
+  std::string key;      // the item's own id, e.g. the STIX id
+  std::string field;    // the offending property's path, e.g. "objects[17].created"
+  std::string reason;   // stable code, e.g. "INVALID_STIX"
+  std::string message;  // one sentence naming the field
+};
+
 // One step of an input: the records it gave, the items it had to skip, and where to resume.
 struct ImportChunk {
   std::vector<v1::Record> records;
-  std::vector<std::string> errors;    // one "file:line: what" per skipped input item
-  std::vector<std::string> warnings;  // "file:line: what" for data dropped from a kept record
-  InputProgress progress;             // the input consumed through this chunk
+  std::vector<std::string> errors;         // one "file:line: what" per skipped input item
+  std::vector<std::string> warnings;       // "file:line: what" for data dropped from a kept record
+  std::vector<InputRejection> rejections;  // skipped items that go to the reject log instead
+  std::vector<std::string> notes;          // what an input held, for the operator
+  InputProgress progress;                  // the input consumed through this chunk
 
   void Clear() {
     records.clear();
     errors.clear();
     warnings.clear();
+    rejections.clear();
+    notes.clear();
     progress = InputProgress{};
   }
 };

@@ -19,6 +19,8 @@
 #include "collector/jsonl_importer.h"
 #include "collector/pusher.h"
 #include "collector/spooler.h"
+#include "collector/stix_source.h"
+#include "collector/taxii_source.h"
 #include "logging/log.h"
 
 namespace sitrep::collector {
@@ -89,6 +91,20 @@ std::vector<InputPlan> PlanInputs(const CollectorConfig& config, const std::atom
          [options](InputProgress start) { return std::make_unique<DemoSource>(options, start); }});
     return plans;
   }
+  if (config.format == InputFormat::kTaxii) {
+    TaxiiOptions options;
+    options.api_root = config.taxii_url;
+    options.collection = config.taxii_collection;
+    options.credentials = {config.taxii_user, config.taxii_token, config.taxii_ca};
+    options.limit = config.taxii_limit;
+    options.poll = std::chrono::seconds(config.taxii_poll_seconds);
+    options.province = config.province;
+    plans.push_back({TaxiiSource::Key(options), TaxiiSource::Key(options), std::nullopt,
+                     [options, &stop](InputProgress start) {
+                       return std::make_unique<TaxiiSource>(options, start, &stop);
+                     }});
+    return plans;
+  }
   for (const std::string& input : config.inputs) {
     if (input == "-") {
       plans.push_back({"", "stdin", std::nullopt, [&stop](InputProgress) {
@@ -131,6 +147,13 @@ std::vector<InputPlan> PlanInputs(const CollectorConfig& config, const std::atom
                            return std::make_unique<AttackSource>(path, province);
                          }});
         break;
+      case InputFormat::kStix:
+        plans.push_back({Key(config.format, path), input, path,
+                         [path, province = config.province](InputProgress) {
+                           return std::make_unique<StixBundleSource>(path, province);
+                         }});
+        break;
+      case InputFormat::kTaxii:
       case InputFormat::kDemo:
         break;
     }

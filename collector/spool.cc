@@ -189,7 +189,7 @@ void Spool::Recover() {
       for (const auto& [key, value] : json.at("inputs").items()) {
         inputs[key] =
             InputProgress{value.at("offset").get<uint64_t>(), value.at("line").get<uint64_t>(),
-                          value.at("complete").get<bool>()};
+                          value.at("complete").get<bool>(), value.value("cursor", std::string())};
       }
       acked = {segments.empty() ? committed.segment : segments.front(), 0};
     }
@@ -472,6 +472,7 @@ void Spool::WriteCommitted(SpoolPosition end,
   for (const auto& [key, progress] : inputs) {
     json_inputs[key] = {
         {"offset", progress.offset}, {"line", progress.line}, {"complete", progress.complete}};
+    if (!progress.cursor.empty()) json_inputs[key]["cursor"] = progress.cursor;
   }
   const nlohmann::json json = {{"end", PositionJson(end)}, {"inputs", json_inputs}};
   // A file name that is not UTF-8 is stored with U+FFFD: its checkpoint then never matches and

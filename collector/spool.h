@@ -29,6 +29,10 @@ struct InputProgress {
   uint64_t offset = 0;    // bytes of a file, or records of a generator
   uint64_t line = 0;      // lines (or items) consumed, to number later errors correctly
   bool complete = false;  // the whole input is in the spool
+  // Where a remote input resumes (a TAXII collection's `next` and added_after), opaque to the
+  // spool; empty for files and generators. The braces spare the aggregate initialisations that
+  // leave it out -Wmissing-field-initializers.
+  std::string cursor{};
   bool operator==(const InputProgress&) const = default;
 };
 

@@ -154,10 +154,12 @@ TEST_F(SpoolTest, InputCheckpointIsCommittedWithItsRecords) {
     spool->Append(Record(2));
     spool->Commit("a.jsonl", InputProgress{20, 2, true});
     spool->Commit("b.jsonl", InputProgress{5, 1, false});
+    spool->Commit("taxii:peer", InputProgress{3, 300, false, R"({"next":"p4"})"});
   }
   auto spool = Open();
   EXPECT_EQ(spool->ProgressOf("a.jsonl"), (InputProgress{20, 2, true}));
   EXPECT_EQ(spool->ProgressOf("b.jsonl"), (InputProgress{5, 1, false}));
+  EXPECT_EQ(spool->ProgressOf("taxii:peer"), (InputProgress{3, 300, false, R"({"next":"p4"})"}));
   EXPECT_EQ(ReadAll(*spool).size(), 2u);
 }
 

@@ -103,6 +103,12 @@ void Spooler::Consume(const InputPlan& input, bool more_follow) {
       spool_.Append(bytes);
       ++spooled_;
     }
+    for (const InputRejection& rejection : chunk.rejections) {
+      ++rejected_;
+      rejects_.Write("collector", rejection.key, v1::Record(), rejection.field, rejection.reason,
+                     rejection.message);
+    }
+    for (const std::string& note : chunk.notes) report_("note: " + note);
     for (const std::string& error : chunk.errors) report_(error);
     for (const std::string& warning : chunk.warnings) report_("warning: " + warning);
     input_errors_ += chunk.errors.size();

@@ -34,7 +34,7 @@ class Spooler final {
     uint64_t spooled = 0;
     uint64_t input_errors = 0;  // input items skipped (malformed lines, rows, documents)
     uint64_t warnings = 0;      // data dropped from records that were kept
-    uint64_t rejected = 0;      // records kept back by PreflightCheck
+    uint64_t rejected = 0;      // records kept back by PreflightCheck, items an importer rejected
     uint64_t full_waits = 0;    // commits that found the spool's disk full and were retried
   };
 

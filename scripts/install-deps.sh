@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev googletest
   nlohmann-json3-dev libcli11-dev
   libboost1.74-dev
+  libcurl4-openssl-dev
   libssl-dev openssl
   clang-format
   python3 python3-jsonschema
