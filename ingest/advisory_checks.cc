@@ -15,24 +15,6 @@ constexpr size_t kMaxName = 300;  // a vendor or product name of a stub
 constexpr int kMaxNames = 200;
 constexpr size_t kMaxUrl = 2000;
 
-// The stable reason code of a CSAF rule: "schema: pattern" → CSAF_SCHEMA, "6.1.14 Sorted
-// Revision History" → CSAF_TEST_6_1_14, "limit: size" → CSAF_TOO_LARGE, "JSON syntax" →
-// CSAF_NOT_JSON; anything else CSAF_INVALID.
-std::string ReasonOf(const std::string& rule) {
-  if (rule.rfind("schema", 0) == 0) return "CSAF_SCHEMA";
-  if (rule.rfind("limit", 0) == 0) return "CSAF_TOO_LARGE";
-  if (rule.rfind("JSON", 0) == 0) return "CSAF_NOT_JSON";
-  if (rule.rfind("6.1.", 0) == 0) {
-    std::string code = "CSAF_TEST_";
-    for (const char c : rule) {
-      if (c == ' ') break;
-      code += c == '.' ? '_' : c;
-    }
-    return code;
-  }
-  return "CSAF_INVALID";
-}
-
 void CheckNames(const google::protobuf::RepeatedPtrField<std::string>& names,
                 const std::string& field, FieldViolations& violations) {
   if (names.size() > kMaxNames) {
@@ -75,7 +57,7 @@ FieldViolations CheckDocument(v1::Advisory& advisory) {
   FieldViolations violations;
   const vulns::CsafParseResult parsed = vulns::ParseCsaf(advisory.csaf_document());
   for (const vulns::CsafProblem& problem : parsed.problems) {
-    violations.push_back({"csaf_document" + problem.path, ReasonOf(problem.rule),
+    violations.push_back({"csaf_document" + problem.path, vulns::CsafReasonCode(problem.rule),
                           vulns::DescribeProblem(problem) + "."});
   }
   if (!parsed.advisory) return violations;

@@ -290,7 +290,9 @@ TEST_F(HttpTest, MalformedOversizedAndMisdirectedRequestsAreRefusedPrecisely) {
        401,
        "-"},
       {"unknown token", "/sitrep.v1.FeedService/ListIncidents", "{}", JsonAs("nope"), 401, "-"},
-      {"role refused", "/sitrep.v1.IngestService/Push", R"({"batches":[{}]})", json, 403, "-"},
+      // ADMIN reports no incidents (SPEC §3: ENTERPRISE and COLLECTOR do).
+      {"role refused", "/sitrep.v1.ReportService/ReportIncident", R"({"incident":{}})", json, 403,
+       "-"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
