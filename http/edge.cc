@@ -26,6 +26,7 @@
 
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "http/taxii.h"
 #include "proto/status_code_name.h"
 #include "server/authenticator.h"
 
@@ -425,6 +426,11 @@ HttpEdge::HttpEdge(EdgeOptions options, std::shared_ptr<grpc::Channel> channel,
       channel_(std::move(channel)),
       sessions_(sessions),
       lookup_(std::move(lookup)) {
+  if (options_.taxii_statuses != nullptr) {
+    taxii_ = std::make_unique<TaxiiApi>(
+        options_, channel_, lookup_, [this] { CallStarted(); }, [this] { CallFinished(); },
+        *options_.taxii_statuses);
+  }
   server_ = std::make_unique<HttpServer>(
       options_.server, [this](Request&& request, std::shared_ptr<Exchange> exchange) {
         try {
@@ -461,6 +467,9 @@ void HttpEdge::Handle(Request&& request, std::shared_ptr<Exchange> exchange) {
   if (path.substr(0, kApiPrefix.size()) == kApiPrefix)
     return HandleRpc(std::move(request), exchange);
   if (path == "/session" || path == "/session/end") return HandleSession(request, exchange);
+  if (taxii_ && (path == "/taxii2" || path.substr(0, 8) == "/taxii2/")) {
+    return taxii_->Handle(std::move(request), exchange);
+  }
   HandleStatic(request, exchange);
 }
 

@@ -18,6 +18,7 @@
 #include "http/http_server.h"
 #include "sitrep/v1/registry.pb.h"
 #include "storage/session_store.h"
+#include "storage/taxii_status_store.h"
 
 namespace sitrep::http {
 
@@ -45,7 +46,14 @@ struct EdgeOptions {
   std::function<void(std::string_view method, int64_t principal_id, const grpc::Status& status,
                      const std::string& address)>
       audit;
+  // TAXII 2.1 at /taxii2/ (http/taxii.h) when set: where POST statuses are kept, and the name
+  // of this deployment in the ids of its STIX objects (stix::Exporter).
+  storage::TaxiiStatusStore* taxii_statuses = nullptr;
+  std::string stix_instance = "sitrep";
+  std::string stix_name = "sitrep";
 };
+
+class TaxiiApi;
 
 // The HTTP front door: the Connect-style JSON API (POST /sitrep.v1.{Service}/{Method}),
 // watches as Server-Sent Events, browser sessions with CSRF tokens, and the console's static
@@ -80,7 +88,8 @@ class HttpEdge final {
   const TokenLookup lookup_;
   std::mutex mu_;
   std::condition_variable idle_;
-  int in_flight_ = 0;  // guarded by mu_
+  int in_flight_ = 0;                // guarded by mu_
+  std::unique_ptr<TaxiiApi> taxii_;  // null when options_.taxii_statuses is
   std::unique_ptr<HttpServer> server_;
 };
 

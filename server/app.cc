@@ -386,6 +386,8 @@ class RunningServer final : public Server {
     grpc::ChannelArguments arguments;
     arguments.SetMaxReceiveMessageSize(-1);
     session_store_ = std::make_unique<storage::SessionStore>(*pool_);
+    taxii_statuses_ = std::make_unique<storage::TaxiiStatusStore>(*pool_);
+    options.taxii_statuses = taxii_statuses_.get();
     try {
       http_ = std::make_unique<http::HttpEdge>(
           std::move(options), grpc_server_->InProcessChannel(arguments), *session_store_,
@@ -514,6 +516,7 @@ class RunningServer final : public Server {
   std::thread io_poller_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<storage::SessionStore> session_store_;
+  std::unique_ptr<storage::TaxiiStatusStore> taxii_statuses_;
   std::unique_ptr<http::HttpEdge> http_;  // destroyed before the server whose channel it uses
   std::unique_ptr<HealthMonitor> health_;
   int port_ = 0;
