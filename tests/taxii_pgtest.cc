@@ -20,7 +20,7 @@
 #include "stix/stix_export.h"
 #include "storage/incident_store.h"
 #include "storage/pool.h"
-#include "storage/transaction.h"
+#include "storage/tx.h"
 #include "tests/http_client.h"
 #include "tests/push_client.h"
 #include "tests/record_samples.h"
