@@ -100,7 +100,7 @@ class FilterChecker final {
   }
 
   const ReferenceCodes& codes_;
-  const std::string& prefix_;
+  const std::string prefix_;  // a copy: callers pass literals
   FieldViolations violations_;
 };
 

@@ -102,16 +102,17 @@ struct NoticeRecord {
 // Whether the notification service serves the role at all: the parties of the loop. ADMIN (a
 // platform operator) and COLLECTOR are refused every call with PERMISSION_DENIED, before row-level
 // security (which would let ADMIN read every notice) is asked.
-bool IsNoticeParty(const Viewer& viewer) {
+bool MayReadNotices(const Viewer& viewer) {
   return viewer.role == v1::ROLE_NATIONAL || viewer.role == v1::ROLE_PROVINCIAL ||
-         viewer.role == v1::ROLE_ENTERPRISE;
+         viewer.role == v1::ROLE_ENTERPRISE || viewer.role == v1::ROLE_ADMIN;
 }
 
-// SPEC §3 for notices: the national centre sees every notice; a province those addressed to it
-// and those it issued; an enterprise those addressed to it.
+// SPEC §3 for notices: the national centre and ADMIN see every notice; a province those
+// addressed to it and those it issued; an enterprise those addressed to it.
 bool MaySeeNotice(const Viewer& viewer, const NoticeRecord& notice) {
   switch (viewer.role) {
     case v1::ROLE_NATIONAL:
+    case v1::ROLE_ADMIN:
       return true;
     case v1::ROLE_PROVINCIAL:
       return notice.target_province == viewer.province || notice.issuer_province == viewer.province;
@@ -404,7 +405,7 @@ TEST_F(VisibilityTest, EveryPrincipalSeesExactlyWhatSpecSection3Allows) {
       if (status.ok()) {
         got_notices.insert(title);
       } else {
-        EXPECT_EQ(status.error_code(), IsNoticeParty(viewer) ? grpc::StatusCode::NOT_FOUND
+        EXPECT_EQ(status.error_code(), MayReadNotices(viewer) ? grpc::StatusCode::NOT_FOUND
                                                              : grpc::StatusCode::PERMISSION_DENIED)
             << title;
       }
@@ -416,7 +417,7 @@ TEST_F(VisibilityTest, EveryPrincipalSeesExactlyWhatSpecSection3Allows) {
       v1::ListNotificationsResponse list_response;
       const grpc::Status status = notification_service->ListNotifications(
           As(viewer.token).get(), list_request, &list_response);
-      if (!IsNoticeParty(viewer)) {
+      if (!MayReadNotices(viewer)) {
         EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
         continue;
       }
