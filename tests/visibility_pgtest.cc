@@ -406,7 +406,7 @@ TEST_F(VisibilityTest, EveryPrincipalSeesExactlyWhatSpecSection3Allows) {
         got_notices.insert(title);
       } else {
         EXPECT_EQ(status.error_code(), MayReadNotices(viewer) ? grpc::StatusCode::NOT_FOUND
-                                                             : grpc::StatusCode::PERMISSION_DENIED)
+                                                              : grpc::StatusCode::PERMISSION_DENIED)
             << title;
       }
     }
