@@ -118,6 +118,9 @@ grpc::Status StatusFromCurrentException(std::string_view method) {
         StatusCode::INVALID_ARGUMENT, method,
         e.constraint() ? "the request violates a constraint" : "the request holds an invalid value",
         e, LogLevel::kError);
+  } catch (const storage::CredentialEnded& e) {
+    return Logged(StatusCode::UNAUTHENTICATED, method,
+                  "the credential was revoked or its principal changed; authenticate again", e);
   } catch (const storage::QueryTimeout& e) {
     return Logged(StatusCode::DEADLINE_EXCEEDED, method, "the query took too long", e);
   } catch (const std::exception& e) {

@@ -56,6 +56,7 @@ TEST(StatusMappingTest, StorageFailuresMapAsTheStyleGuideSays) {
       {std::make_exception_ptr(Conflict("s")), grpc::StatusCode::ABORTED},
       {std::make_exception_ptr(RefusedByPolicy("rls")), grpc::StatusCode::PERMISSION_DENIED},
       {std::make_exception_ptr(QueryTimeout("timeout")), grpc::StatusCode::DEADLINE_EXCEEDED},
+      {std::make_exception_ptr(CredentialEnded("ended")), grpc::StatusCode::UNAUTHENTICATED},
       {std::make_exception_ptr(RefusedByDatabase("dup", "23505", "")),
        grpc::StatusCode::INVALID_ARGUMENT},
       {std::make_exception_ptr(RefusedByDatabase("bad", "22P02", "")),

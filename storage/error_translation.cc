@@ -48,6 +48,7 @@ void RethrowAsStorageError(const pqxx::connection_base* connection) {
     if (state.rfind("40", 0) == 0) throw Conflict(error.what());
     if (state == "42501") throw RefusedByPolicy(error.what());
     if (state == "57014") throw QueryTimeout(error.what());
+    if (state == "28000") throw CredentialEnded(error.what());
     if (state.rfind("22", 0) == 0 || state.rfind("23", 0) == 0) {
       throw RefusedByDatabase(error.what(), state, NamedColumn(error.what()));
     }

@@ -62,6 +62,13 @@ class RefusedByDatabase final : public DatabaseError {
   std::string column_;
 };
 
+// The caller's token was revoked or its principal rebound after the server admitted the call
+// (28000, raised by sitrep_check_credential): nothing was done; the caller must authenticate anew.
+class CredentialEnded final : public DatabaseError {
+ public:
+  using DatabaseError::DatabaseError;
+};
+
 // statement_timeout cancelled the statement (57014).
 class QueryTimeout final : public DatabaseError {
  public:

@@ -200,6 +200,7 @@ TokenLookup PrincipalStore::FindByTokenHash(std::string_view secret_sha256_hex,
       // Only an ENTERPRISE principal has a sector (its enterprise's): SECTOR sharing.
       lookup.principal.sector = row[7].as<std::string>();
       lookup.token_id = row[8].as<int64_t>();
+      lookup.principal.token_id = lookup.token_id;
       if (!row[9].is_null()) {
         lookup.expires_at =
             std::chrono::system_clock::time_point(std::chrono::microseconds(row[9].as<int64_t>()));

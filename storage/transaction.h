@@ -12,7 +12,9 @@ namespace sitrep::storage {
 
 // Sets the caller's row-level-security settings for the current transaction only
 // (set_config(…, true) is SET LOCAL): sitrep.principal_id, sitrep.role, sitrep.province,
-// sitrep.enterprise_id, sitrep.sector. Policies read them with current_setting().
+// sitrep.enterprise_id, sitrep.sector. Policies read them with current_setting(). A caller with
+// a token has it re-checked in the same statement: revoked, or its principal bound otherwise
+// than `caller` says, throws CredentialEnded.
 void SetCaller(pqxx::work& tx, const Principal& caller);
 
 // Runs `body(tx)` in one transaction on a pooled connection, as `caller`, and commits.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "storage/bulk_copy.h"
+#include "storage/errors.h"
 #include "storage/transaction.h"
 #include "tests/support/test_cluster.h"
 
@@ -151,6 +152,86 @@ TEST_F(TransactionPgTest, ExceptionRollsTheBodyBack) {
     return tx.exec1("SELECT count(*) FROM audit_entries")[0].as<int64_t>();
   });
   EXPECT_EQ(rows, 0);
+}
+
+// A token-bearing caller is re-checked in every transaction: whatever ended or changed its
+// credential after the server admitted the call (the server hears of a change made behind its
+// back only later, by NOTIFY) refuses the transaction before the body runs.
+TEST_F(TransactionPgTest, EveryTransactionRechecksTheCallersCredential) {
+  struct Row {
+    const char* name;
+    std::string change;  // SQL run as the owner; :p, :t, :e are the principal, token, enterprise
+    bool refused;
+  };
+  const Row rows[] = {
+      {"unchanged", "", false},
+      {"token revoked", "UPDATE tokens SET revoked_at = now() WHERE id = :t", true},
+      {"token given to another principal",
+       "UPDATE tokens SET principal_id = (SELECT min(id) FROM principals) WHERE id = :t", true},
+      {"principal rebound to another enterprise",
+       "UPDATE principals SET enterprise_id = (SELECT min(id) FROM enterprises) WHERE id = :p",
+       true},
+      {"principal made provincial",
+       "UPDATE principals SET role = 'PROVINCIAL', province = 110000, enterprise_id = NULL "
+       "WHERE id = :p",
+       true},
+      {"enterprise moved to another province",
+       "UPDATE enterprises SET province = 110000 WHERE id = :e", true},
+      {"enterprise given another sector",
+       "UPDATE enterprises SET sector = 'automobile' WHERE id = :e", true},
+      {"an unrelated enterprise changed",
+       "UPDATE enterprises SET province = 110000 WHERE id = (SELECT min(id) FROM enterprises)",
+       false},
+  };
+  pqxx::connection owner(url_);
+  int n = 0;
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.name);
+    // Each row has its own enterprise, principal and token; the first row's stay as "others".
+    const std::string suffix = std::to_string(++n);
+    pqxx::work setup(owner);
+    const pqxx::row made = setup.exec1(
+        "WITH e AS (INSERT INTO enterprises (credit_code, name, province, sector, type, size) "
+        "VALUES (lpad('" +
+        suffix + "', 18, '9'), 'plant " + suffix +
+        "', 440000, "
+        "'petrochemical', 'NETWORKED_INDUSTRIAL', 'LARGE') RETURNING id), "
+        "p AS (INSERT INTO principals (name, role, enterprise_id) "
+        "SELECT 'plant-" +
+        suffix +
+        "', 'ENTERPRISE', id FROM e RETURNING id, enterprise_id) "
+        "INSERT INTO tokens (principal_id, secret_sha256) "
+        "SELECT id, sha256('" +
+        suffix +
+        "'::bytea) FROM p "
+        "RETURNING principal_id, id, (SELECT enterprise_id FROM p)");
+    setup.commit();
+    Principal caller = EnterpriseCaller();
+    caller.id = made[0].as<int64_t>();
+    caller.token_id = made[1].as<int64_t>();
+    caller.enterprise_id = made[2].as<int64_t>();
+    if (!row.change.empty()) {
+      std::string sql = row.change;
+      for (const auto& [key, value] : {std::pair{":p", caller.id}, std::pair{":t", caller.token_id},
+                                       std::pair{":e", caller.enterprise_id}}) {
+        for (size_t at; (at = sql.find(key)) != std::string::npos;) {
+          sql.replace(at, 2, std::to_string(value));
+        }
+      }
+      pqxx::work change(owner);
+      change.exec(sql);
+      change.commit();
+    }
+    bool ran = false;
+    const auto body = [&](pqxx::work&) { ran = true; };
+    if (row.refused) {
+      EXPECT_THROW(InTransaction(pool_, caller, body), CredentialEnded);
+      EXPECT_FALSE(ran);
+    } else {
+      EXPECT_NO_THROW(InTransaction(pool_, caller, body));
+      EXPECT_TRUE(ran);
+    }
+  }
 }
 
 }  // namespace
