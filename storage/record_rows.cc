@@ -17,8 +17,11 @@ void ReadAttributes(const pqxx::field& field,
   }
 }
 
-void SetTimeIfPresent(const pqxx::field& micros, google::protobuf::Timestamp* out) {
-  if (!micros.is_null()) *out = TimestampFromMicros(micros);
+// Takes the field's mutable_… accessor rather than its result: calling it marks the time
+// present, and an absent one (NULL) read back as 1970-01-01.
+template <class Mutable>
+void SetTimeIfPresent(const pqxx::field& micros, Mutable mutable_time) {
+  if (!micros.is_null()) *mutable_time() = TimestampFromMicros(micros);
 }
 
 }  // namespace
@@ -52,8 +55,8 @@ v1::Incident IncidentFromRow(const pqxx::row& row) {
   incident.set_tlp(EnumFromText<v1::Tlp>(row[10].as<std::string>()));
   incident.set_sharing_scope(EnumFromText<v1::SharingScope>(row[11].as<std::string>()));
   incident.set_status(EnumFromText<v1::IncidentStatus>(row[12].as<std::string>()));
-  SetTimeIfPresent(row[13], incident.mutable_occur_time());
-  SetTimeIfPresent(row[14], incident.mutable_detect_time());
+  SetTimeIfPresent(row[13], [&] { return incident.mutable_occur_time(); });
+  SetTimeIfPresent(row[14], [&] { return incident.mutable_detect_time(); });
   *incident.mutable_receive_time() = TimestampFromMicros(row[15]);
   *incident.mutable_update_time() = TimestampFromMicros(row[16]);
   incident.set_title(row[17].as<std::string>());
