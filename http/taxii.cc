@@ -841,8 +841,9 @@ void TaxiiApi::Handle(Request&& request, const std::shared_ptr<Exchange>& exchan
     return call->Reply(
         TaxiiResponse(bhttp::status::ok, Json{{"title", "sitrep"},
                                               {"description",
-                                               "Incidents, assets and what was shared with "
-                                               "the caller, under the caller's visibility."},
+                                               "Incidents, assets, vulnerabilities and what "
+                                               "was shared with the caller, under the "
+                                               "caller's visibility."},
                                               {"versions", Json::array({kTaxiiType})},
                                               {"max_content_length", 4 << 20}}));
   }
@@ -1107,6 +1108,56 @@ struct BatchOrigin {
   std::vector<size_t> incidents, advisories;
 };
 
+// Decides the objects that need no write: rejected, ignored, or of a kind this collection does
+// not take (incidents, from incident and indicator objects, here; advisory stubs, from
+// vulnerability objects, in the vulnerabilities collection). Returns the STIX ids of the
+// incidents left to write.
+std::vector<std::string> Triage(Posted& posted, bool incidents_here) {
+  using Outcome = stix::ObjectVerdict::Outcome;
+  std::vector<std::string> incident_ids;
+  for (size_t i = 0; i < posted.verdicts.size(); ++i) {
+    const stix::ObjectVerdict& verdict = posted.verdicts[i];
+    if (verdict.outcome == Outcome::kRejected) {
+      posted.Fail(i, verdict.message);
+    } else if (verdict.outcome == Outcome::kIgnored) {
+      posted.Fail(i, "not stored: " + verdict.message);
+    } else if (verdict.outcome == Outcome::kRecord &&
+               verdict.record.has_incident() != incidents_here) {
+      posted.Fail(i, incidents_here ? "the incidents collection takes incident and indicator "
+                                      "objects; POST vulnerabilities to the vulnerabilities "
+                                      "collection"
+                                    : "the vulnerabilities collection takes vulnerability "
+                                      "objects; POST incidents and indicators to the "
+                                      "incidents collection");
+    } else if (verdict.outcome == Outcome::kRecord && verdict.record.has_incident()) {
+      incident_ids.push_back(verdict.stix_id);
+    }
+  }
+  return incident_ids;
+}
+
+// Idempotency by id + modified (docs/stix-inbound.md): a version already stored is a success
+// without a write, an older one a failure, a newer one an amendment.
+void CompareWithStored(Posted& posted,
+                       const std::map<std::string, storage::StoredStixVersion>& stored) {
+  for (size_t i = 0; i < posted.verdicts.size(); ++i) {
+    const stix::ObjectVerdict& verdict = posted.verdicts[i];
+    if (posted.failures[i] || !verdict.record.has_incident()) continue;
+    const auto found = stored.find(verdict.stix_id);
+    if (found == stored.end()) continue;
+    const std::optional<stix::VersionOrder> order =
+        stix::CompareStixVersions(found->second.modified, verdict.version);
+    if (order == stix::VersionOrder::kNewer) {
+      posted.amendments.emplace_back(i, found->second);
+    } else if (order == stix::VersionOrder::kOlder) {
+      posted.Fail(i, "stale version: " + found->second.modified + " is stored and " +
+                         verdict.version + " is older");
+    } else {
+      posted.Succeed(i, "already stored: nothing changed");
+    }
+  }
+}
+
 }  // namespace
 
 // POST objects (TAXII 2.1 §5.5): each object is converted on its own (stix::ConvertDocument),
@@ -1145,31 +1196,8 @@ void TaxiiApi::Post(const std::shared_ptr<Call>& call, const Collection& collect
   posted->failures.resize(posted->verdicts.size());
   posted->notes.resize(posted->verdicts.size());
 
-  // What this collection takes: incidents (from incident and indicator objects) here,
-  // advisory stubs (from vulnerability objects) there.
-  const bool incidents_here = collection.kind == Kind::kIncidents;
-  std::vector<std::string> incident_ids;
-  for (size_t i = 0; i < posted->verdicts.size(); ++i) {
-    const stix::ObjectVerdict& verdict = posted->verdicts[i];
-    using Outcome = stix::ObjectVerdict::Outcome;
-    if (verdict.outcome == Outcome::kRejected) {
-      posted->Fail(i, verdict.message);
-    } else if (verdict.outcome == Outcome::kIgnored) {
-      posted->Fail(i, "not stored: " + verdict.message);
-    } else if (verdict.outcome == Outcome::kRecord &&
-               verdict.record.has_incident() != incidents_here) {
-      posted->Fail(i, incidents_here ? "the incidents collection takes incident and indicator "
-                                       "objects; POST vulnerabilities to the vulnerabilities "
-                                       "collection"
-                                     : "the vulnerabilities collection takes vulnerability "
-                                       "objects; POST incidents and indicators to the "
-                                       "incidents collection");
-    } else if (verdict.outcome == Outcome::kRecord && verdict.record.has_incident()) {
-      incident_ids.push_back(verdict.stix_id);
-    }
-  }
-  // Idempotency by id + modified (docs/stix-inbound.md): a version already stored is a
-  // success without a write, an older one a failure, a newer one an amendment.
+  const std::vector<std::string> incident_ids =
+      Triage(*posted, collection.kind == Kind::kIncidents);
   std::map<std::string, storage::StoredStixVersion> stored;
   try {
     // The token was checked a moment ago and Push checks it again: token_id 0 skips a third.
@@ -1185,22 +1213,7 @@ void TaxiiApi::Post(const std::shared_ptr<Call>& call, const Collection& collect
     return call->Reply(TaxiiError(bhttp::status::service_unavailable, "Unavailable",
                                   "the stored versions could not be read; try again"));
   }
-  for (size_t i = 0; i < posted->verdicts.size(); ++i) {
-    const stix::ObjectVerdict& verdict = posted->verdicts[i];
-    if (posted->failures[i] || !verdict.record.has_incident()) continue;
-    const auto found = stored.find(verdict.stix_id);
-    if (found == stored.end()) continue;
-    const std::optional<stix::VersionOrder> order =
-        stix::CompareStixVersions(found->second.modified, verdict.version);
-    if (order == stix::VersionOrder::kNewer) {
-      posted->amendments.emplace_back(i, found->second);
-    } else if (order == stix::VersionOrder::kOlder) {
-      posted->Fail(i, "stale version: " + found->second.modified + " is stored and " +
-                          verdict.version + " is older");
-    } else {
-      posted->Succeed(i, "already stored: nothing changed");
-    }
-  }
+  CompareWithStored(*posted, stored);
   Write(call, posted);
 }
 

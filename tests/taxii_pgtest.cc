@@ -199,6 +199,19 @@ class TaxiiTest : public ServerFixture {
         {"created", HoursAgo(5)}, {"modified", modified},  {"name", "Peer incident " + name}};
   }
 
+  // A vulnerability as a peer sends it: the CVE as name and external reference.
+  static Json PeerVulnerability(const std::string& cve_id, const std::string& created,
+                                const std::string& modified) {
+    return Json{
+        {"type", "vulnerability"},
+        {"spec_version", "2.1"},
+        {"id", PeerId("vulnerability", cve_id)},
+        {"created", created},
+        {"modified", modified},
+        {"name", cve_id},
+        {"external_references", Json::array({{{"source_name", "cve"}, {"external_id", cve_id}}})}};
+  }
+
   // The incidents `token`'s principal reported, by external id (the STIX id).
   std::map<std::string, v1::Incident> MyIncidents(const std::string& token) {
     auto reports = v1::ReportService::NewStub(channel_);
@@ -707,15 +720,7 @@ TEST_F(TaxiiTest, EachAcceptedKindLandsAsARecordReadableThroughTheApi) {
                           {"pattern_type", "stix"},
                           {"pattern", "[ipv4-addr:value = '203.0.113.9']"},
                           {"valid_from", created}};
-  const Json vulnerability = {
-      {"type", "vulnerability"},
-      {"spec_version", "2.1"},
-      {"id", PeerId("vulnerability", "cve")},
-      {"created", created},
-      {"modified", modified},
-      {"name", "CVE-2024-21762"},
-      {"external_references",
-       Json::array({{{"source_name", "cve"}, {"external_id", "CVE-2024-21762"}}})}};
+  const Json vulnerability = PeerVulnerability("CVE-2024-21762", created, modified);
   auto incident_check = [this](const std::string& id,
                                std::function<void(const v1::Incident&)> more) {
     return [this, id, more]() {
@@ -803,15 +808,7 @@ TEST_F(TaxiiTest, EachAcceptedKindLandsAsARecordReadableThroughTheApi) {
 TEST_F(TaxiiTest, ARoleThatMayNotWriteGetsPerObjectFailuresAndNothingIsStored) {
   const v1::Enterprise enterprise = RegisterEnterprise(440000, "energy");
   const std::string version = HoursAgo(1);
-  const Json vulnerability = {
-      {"type", "vulnerability"},
-      {"spec_version", "2.1"},
-      {"id", PeerId("vulnerability", "refused")},
-      {"created", version},
-      {"modified", version},
-      {"name", "CVE-2023-46604"},
-      {"external_references",
-       Json::array({{{"source_name", "cve"}, {"external_id", "CVE-2023-46604"}}})}};
+  const Json vulnerability = PeerVulnerability("CVE-2023-46604", version, version);
   Json shanghai = PeerIncident("elsewhere", version);
   shanghai["x_sitrep_province"] = 310000;
   struct Row {
