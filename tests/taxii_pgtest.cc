@@ -652,6 +652,9 @@ TEST_F(TaxiiTest, AThousandObjectsWithOneBadOneGive999SuccessesAndOneFailure) {
   ASSERT_EQ(again.status, 202);
   EXPECT_EQ(again.json()["success_count"], 999);
   EXPECT_EQ(again.json()["failure_count"], 1);
+  for (const Json& success : again.json()["successes"]) {
+    EXPECT_EQ(success.value("message", ""), "already stored: nothing changed") << success;
+  }
   EXPECT_EQ(AllIncidents().size(), before + 999) << "a repeated POST adds nothing";
   for (const auto& [id, incident] : MyIncidents(collector_)) {
     EXPECT_EQ(incident.revision(), 1) << id << ": a repeated POST writes nothing";
