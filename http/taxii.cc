@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "domain/principal.h"
 #include "domain/time_convert.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -46,7 +47,7 @@ constexpr int kMaxScanPages = 100;
 
 namespace taxii {
 
-enum class Kind { kIncidents, kAssets, kShared, kReference };
+enum class Kind { kIncidents, kAssets, kShared, kReference, kVulnerabilities };
 
 struct Collection {
   Kind kind;
@@ -81,11 +82,11 @@ using taxii::Entry;
 using taxii::Kind;
 using taxii::Query;
 
-constexpr std::array<Collection, 4> kCollections = {{
+constexpr std::array<Collection, 5> kCollections = {{
     {Kind::kIncidents, "incidents", "Incidents",
      "Every incident the caller may see, as STIX 2.1 incident objects (Incident Core extension) "
      "with their indicators, observables, vulnerabilities and ATT&CK for ICS references, in "
-     "commit order. POST incident objects to report them."},
+     "commit order. POST incident and indicator objects to report them as incidents."},
     {Kind::kAssets, "assets", "Industrial assets",
      "Every asset the caller may see, as infrastructure with its software, address, CVEs and "
      "owner, in commit order."},
@@ -95,7 +96,25 @@ constexpr std::array<Collection, 4> kCollections = {{
     {Kind::kReference, "reference", "Reference objects",
      "The objects every export refers to: this server's identity, the TLP 2.0 marking "
      "definitions and the TLP 2.0 and Incident Core extension definitions."},
+    {Kind::kVulnerabilities, "vulnerabilities", "Vulnerabilities",
+     "Every advisory the caller may see, as a STIX 2.1 report referring to a vulnerability per "
+     "CVE, in commit order. POST vulnerability objects to add advisory stubs (collectors)."},
 }};
+
+// The collections a POST may write to, and the record kind each takes.
+bool Writable(Kind kind) { return kind == Kind::kIncidents || kind == Kind::kVulnerabilities; }
+
+// The gRPC feed whose cursor is a collection's `next`.
+const char* FeedOf(Kind kind) {
+  switch (kind) {
+    case Kind::kAssets:
+      return "assets";
+    case Kind::kVulnerabilities:
+      return "advisories";
+    default:
+      return "incidents";
+  }
+}
 
 std::string Sha256Hex(std::string_view text) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
@@ -482,6 +501,43 @@ struct TaxiiApi::Call : std::enable_shared_from_this<TaxiiApi::Call> {
           });
   }
 
+  // One page of the advisories feed after `query`, stubs included (a peer's posted
+  // vulnerabilities are stubs), mapped to STIX.
+  void FetchAdvisories(const Query& query, int page_size,
+                       std::function<void(const grpc::Status&, std::vector<Entry>, bool)> done) {
+    auto self = shared_from_this();
+    v1::ListAdvisoriesRequest request;
+    request.set_page_size(page_size);
+    request.set_page_token(query.page_token);
+    request.mutable_filter()->set_include_stubs(true);
+    if (query.plain_after) {
+      *request.mutable_filter()->mutable_published_time()->mutable_start_time() =
+          FromMicros(*query.plain_after + 1);
+    }
+    Unary<v1::ListAdvisoriesResponse>(
+        std::move(request),
+        [self](auto* context, auto* request, auto* response, auto callback) {
+          self->api.vulnerabilities_->async()->ListAdvisories(context, request, response,
+                                                              std::move(callback));
+        },
+        [self, page_size, done](const grpc::Status& status, v1::ListAdvisoriesResponse& response) {
+          std::vector<Entry> entries;
+          for (const v1::Advisory& advisory : response.advisories()) {
+            Entry entry;
+            entry.objects = stix::ExportAdvisory(self->api.exporter_, advisory);
+            entry.cursor = advisory.cursor();
+            const auto position = DecodeFeedCursor("advisories", advisory.cursor());
+            // The advisory's current release is when this version came to be.
+            const auto& released = advisory.has_current_release_time()
+                                       ? advisory.current_release_time()
+                                       : advisory.published_time();
+            entry.date_added = DateAdded(Micros(released), position.value_or(FeedPosition{}));
+            entries.push_back(std::move(entry));
+          }
+          done(status, std::move(entries), response.advisories_size() >= page_size);
+        });
+  }
+
   // One page of `kind`'s feed after `query`, mapped to STIX.
   void FetchPage(Kind kind, const Query& query, int page_size,
                  std::function<void(const grpc::Status&, std::vector<Entry>, bool full)> done) {
@@ -514,6 +570,7 @@ struct TaxiiApi::Call : std::enable_shared_from_this<TaxiiApi::Call> {
           });
       return;
     }
+    if (kind == Kind::kVulnerabilities) return FetchAdvisories(query, page_size, std::move(done));
     v1::ListIncidentsRequest request;
     request.set_page_size(page_size);
     request.set_page_token(query.page_token);
@@ -554,7 +611,9 @@ TaxiiApi::TaxiiApi(const EdgeOptions& options, const std::shared_ptr<grpc::Chann
       finished_(std::move(finished)),
       statuses_(statuses),
       feeds_(v1::FeedService::NewStub(channel)),
-      reports_(v1::ReportService::NewStub(channel)) {}
+      reports_(v1::ReportService::NewStub(channel)),
+      ingest_(v1::IngestService::NewStub(channel)),
+      vulnerabilities_(v1::VulnerabilityService::NewStub(channel)) {}
 
 TaxiiApi::~TaxiiApi() = default;
 
@@ -572,7 +631,7 @@ Json CollectionJson(const stix::Exporter& exporter, const Collection& collection
               {"description", collection.description},
               {"alias", collection.name},
               {"can_read", true},
-              {"can_write", collection.kind == Kind::kIncidents},
+              {"can_write", Writable(collection.kind)},
               {"media_types", Json::array({kStixType})}};
 }
 
@@ -585,7 +644,7 @@ const Collection* FindCollection(const stix::Exporter& exporter, std::string_vie
 
 // Reads the filtering parameters of a GET (TAXII 2.1 §3.4); a message when one is malformed.
 std::optional<std::string> ParseQuery(std::string_view query_text, Kind kind, Query& query) {
-  const std::string feed = kind == Kind::kAssets ? "assets" : "incidents";
+  const std::string feed = FeedOf(kind);
   std::optional<std::string> next;
   for (const auto& [name, value] : QueryParameters(query_text)) {
     if (name == "limit") {
@@ -782,8 +841,9 @@ void TaxiiApi::Handle(Request&& request, const std::shared_ptr<Exchange>& exchan
     return call->Reply(
         TaxiiResponse(bhttp::status::ok, Json{{"title", "sitrep"},
                                               {"description",
-                                               "Incidents, assets and what was shared with "
-                                               "the caller, under the caller's visibility."},
+                                               "Incidents, assets, vulnerabilities and what "
+                                               "was shared with the caller, under the "
+                                               "caller's visibility."},
                                               {"versions", Json::array({kTaxiiType})},
                                               {"max_content_length", 4 << 20}}));
   }
@@ -938,223 +998,387 @@ void TaxiiApi::FindObject(const std::shared_ptr<Call>& call, const Collection& c
   (*step)();
 }
 
+namespace taxii {
+
+// A POST in flight: one verdict and one outcome per object of the envelope, in its order.
+struct Posted {
+  std::string status_id;
+  std::string requested;  // request_timestamp
+  std::vector<stix::ObjectVerdict> verdicts;
+  // Per object: nullopt while undecided, then "" for a success or the failure's message.
+  std::vector<std::optional<std::string>> failures;
+  std::vector<std::string> notes;  // per object: a success's message ("already stored")
+  std::vector<std::pair<size_t, storage::StoredStixVersion>> amendments;  // newer versions
+  std::mutex mu;
+  size_t waiting = 0;  // calls not yet answered; guarded by mu
+
+  void Succeed(size_t i, std::string note = "") {
+    failures[i] = "";
+    notes[i] = std::move(note);
+  }
+  void Fail(size_t i, std::string message) { failures[i] = std::move(message); }
+};
+
+}  // namespace taxii
+
 namespace {
 
-std::optional<v1::Tlp> TlpOf(const Json& object) {
-  if (!object.contains("object_marking_refs") || !object["object_marking_refs"].is_array()) {
-    return std::nullopt;
+using taxii::Posted;
+
+// Push's limits on one batch (PushBatch: 1,000 records and 4 MiB), with room for framing.
+constexpr size_t kMaxBatchBytes = size_t{3} << 20;
+
+// The fields of an incident a newer STIX version may change: all that stix/inbound.h reads,
+// except the identity fields an amendment cannot touch.
+constexpr const char* kAmendedPaths[] = {"sector",      "category",
+                                         "subcategory", "severity",
+                                         "tlp",         "sharing_scope",
+                                         "status",      "occur_time",
+                                         "detect_time", "title",
+                                         "description", "indicators",
+                                         "cve_ids",     "attack_technique_ids",
+                                         "attributes"};
+
+// One Push stream over the in-process channel: writes `batches`, collects their acks (in batch
+// order) and calls `done` once with the stream's status. Owns itself until OnDone.
+class PushStream final : public grpc::ClientBidiReactor<v1::PushBatch, v1::PushAck> {
+ public:
+  using Done = std::function<void(const grpc::Status&, std::vector<v1::PushAck>)>;
+
+  static void Start(v1::IngestService::Stub& stub, const Metadata& metadata,
+                    std::chrono::milliseconds deadline, std::vector<v1::PushBatch> batches,
+                    Done done) {
+    auto* stream = new PushStream(std::move(batches), std::move(done));
+    for (const auto& [key, value] : metadata) stream->context_.AddMetadata(key, value);
+    stream->context_.set_deadline(std::chrono::system_clock::now() + deadline);
+    stub.async()->Push(&stream->context_, stream);
+    stream->WriteNext();
+    stream->StartRead(&stream->ack_);
+    stream->StartCall();
   }
-  for (const Json& ref : object["object_marking_refs"]) {
-    if (!ref.is_string()) continue;
-    for (v1::Tlp tlp :
-         {v1::TLP_CLEAR, v1::TLP_GREEN, v1::TLP_AMBER, v1::TLP_AMBER_STRICT, v1::TLP_RED}) {
-      if (ref.get<std::string>() == stix::TlpMarkingId(tlp)) return tlp;
+
+  void OnWriteDone(bool ok) override {
+    if (ok && next_ < batches_.size()) WriteNext();
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) return;
+    acks_.push_back(ack_);
+    StartRead(&ack_);
+  }
+
+  void OnDone(const grpc::Status& status) override {
+    try {
+      done_(status, std::move(acks_));
+    } catch (const std::exception&) {
+      // A reply already went out or the exchange is gone; nothing more to say.
+    }
+    delete this;
+  }
+
+ private:
+  PushStream(std::vector<v1::PushBatch> batches, Done done)
+      : batches_(std::move(batches)), done_(std::move(done)) {}
+
+  void WriteNext() {
+    const size_t index = next_++;
+    if (next_ == batches_.size()) {
+      StartWriteLast(&batches_[index], grpc::WriteOptions());
+    } else {
+      StartWrite(&batches_[index]);
     }
   }
-  return std::nullopt;
+
+  grpc::ClientContext context_;
+  std::vector<v1::PushBatch> batches_;
+  size_t next_ = 0;
+  v1::PushAck ack_;
+  std::vector<v1::PushAck> acks_;
+  Done done_;
+};
+
+// What a Push rejection says, for a TAXII failure: the sitrep field and the sentence.
+std::string Describe(const v1::Rejection& rejection) {
+  std::string text = rejection.field().empty() ? "" : rejection.field() + ": ";
+  return text + rejection.message() + " (" + rejection.reason() + ")";
 }
 
-template <class Enum>
-std::optional<Enum> EnumFrom(const google::protobuf::EnumDescriptor* type, std::string prefix,
-                             const Json& value) {
-  if (!value.is_string()) return std::nullopt;
-  std::string name = prefix;
-  for (char c : value.get<std::string>()) {
-    name.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+// Where each object of a batch came from: the envelope index of its incidents and advisories.
+struct BatchOrigin {
+  std::vector<size_t> incidents, advisories;
+};
+
+// Decides the objects that need no write: rejected, ignored, or of a kind this collection does
+// not take (incidents, from incident and indicator objects, here; advisory stubs, from
+// vulnerability objects, in the vulnerabilities collection). Returns the STIX ids of the
+// incidents left to write.
+std::vector<std::string> Triage(Posted& posted, bool incidents_here) {
+  using Outcome = stix::ObjectVerdict::Outcome;
+  std::vector<std::string> incident_ids;
+  for (size_t i = 0; i < posted.verdicts.size(); ++i) {
+    const stix::ObjectVerdict& verdict = posted.verdicts[i];
+    if (verdict.outcome == Outcome::kRejected) {
+      posted.Fail(i, verdict.message);
+    } else if (verdict.outcome == Outcome::kIgnored) {
+      posted.Fail(i, "not stored: " + verdict.message);
+    } else if (verdict.outcome == Outcome::kRecord &&
+               verdict.record.has_incident() != incidents_here) {
+      posted.Fail(i, incidents_here ? "the incidents collection takes incident and indicator "
+                                      "objects; POST vulnerabilities to the vulnerabilities "
+                                      "collection"
+                                    : "the vulnerabilities collection takes vulnerability "
+                                      "objects; POST incidents and indicators to the "
+                                      "incidents collection");
+    } else if (verdict.outcome == Outcome::kRecord && verdict.record.has_incident()) {
+      incident_ids.push_back(verdict.stix_id);
+    }
   }
-  const auto* entry = type->FindValueByName(name);
-  if (entry == nullptr) return std::nullopt;
-  return static_cast<Enum>(entry->number());
+  return incident_ids;
 }
 
-// An incident object as a sitrep report, or why not. Until the full inbound mapping arrives
-// (issue 19, x2-stixin), incidents carry what sitrep's own export writes: the x_sitrep_*
-// properties and the Incident Core extension; every other field is the server's to check.
-std::variant<v1::Incident, std::string> IncidentFrom(const Json& object) {
-  if (object.value("type", "") != "incident") {
-    return "sitrep accepts incident objects here; " + object.value("type", std::string("untyped")) +
-           " objects are not mapped to records yet";
-  }
-  v1::Incident incident;
-  incident.set_external_id(object.value("id", ""));
-  if (!object.contains("name") || !object["name"].is_string()) return "an incident needs a name";
-  incident.set_title(object["name"].get<std::string>());
-  if (object.contains("description") && object["description"].is_string()) {
-    incident.set_description(object["description"].get<std::string>());
-  }
-  const Json core =
-      object.contains("extensions") && object["extensions"].is_object()
-          ? object["extensions"].value(std::string(stix::kIncidentCoreExtension), Json())
-          : Json();
-  if (object.contains("x_sitrep_category")) {
-    incident.set_category(
-        EnumFrom<v1::Category>(v1::Category_descriptor(), "CATEGORY_", object["x_sitrep_category"])
-            .value_or(v1::CATEGORY_OTHER));
-  } else if (core.is_object() && core.contains("incident_types") &&
-             core["incident_types"].is_array() && !core["incident_types"].empty()) {
-    incident.set_category(
-        EnumFrom<v1::Category>(v1::Category_descriptor(), "CATEGORY_", core["incident_types"][0])
-            .value_or(v1::CATEGORY_OTHER));
-  } else {
-    incident.set_category(v1::CATEGORY_OTHER);
-  }
-  const std::string severity = object.value("x_sitrep_severity", "");
-  const std::map<std::string, v1::Severity> severities = {{"I", v1::SEVERITY_I},
-                                                          {"II", v1::SEVERITY_II},
-                                                          {"III", v1::SEVERITY_III},
-                                                          {"IV", v1::SEVERITY_IV}};
-  if (severities.contains(severity)) {
-    incident.set_severity(severities.at(severity));
-  } else if (core.is_object() && core.contains("criticality") &&
-             core["criticality"].is_number_integer()) {
-    const int criticality = core["criticality"].get<int>();
-    incident.set_severity(criticality >= 88   ? v1::SEVERITY_I
-                          : criticality >= 63 ? v1::SEVERITY_II
-                          : criticality >= 38 ? v1::SEVERITY_III
-                                              : v1::SEVERITY_IV);
-  } else {
-    incident.set_severity(v1::SEVERITY_IV);
-  }
-  if (auto tlp = TlpOf(object)) incident.set_tlp(*tlp);
-  if (object.contains("x_sitrep_sharing_scope")) {
-    if (auto scope = EnumFrom<v1::SharingScope>(v1::SharingScope_descriptor(), "SHARING_SCOPE_",
-                                                object["x_sitrep_sharing_scope"])) {
-      incident.set_sharing_scope(*scope);
+// Idempotency by id + modified (docs/stix-inbound.md): a version already stored is a success
+// without a write, an older one a failure, a newer one an amendment.
+void CompareWithStored(Posted& posted,
+                       const std::map<std::string, storage::StoredStixVersion>& stored) {
+  for (size_t i = 0; i < posted.verdicts.size(); ++i) {
+    const stix::ObjectVerdict& verdict = posted.verdicts[i];
+    if (posted.failures[i] || !verdict.record.has_incident()) continue;
+    const auto found = stored.find(verdict.stix_id);
+    if (found == stored.end()) continue;
+    const std::optional<stix::VersionOrder> order =
+        stix::CompareStixVersions(found->second.modified, verdict.version);
+    if (order == stix::VersionOrder::kNewer) {
+      posted.amendments.emplace_back(i, found->second);
+    } else if (order == stix::VersionOrder::kOlder) {
+      posted.Fail(i, "stale version: " + found->second.modified + " is stored and " +
+                         verdict.version + " is older");
+    } else {
+      posted.Succeed(i, "already stored: nothing changed");
     }
   }
-  if (object.contains("x_sitrep_province") && object["x_sitrep_province"].is_number_unsigned()) {
-    incident.set_province(object["x_sitrep_province"].get<uint32_t>());
-  }
-  if (object.contains("x_sitrep_sector") && object["x_sitrep_sector"].is_string()) {
-    incident.set_sector(object["x_sitrep_sector"].get<std::string>());
-  }
-  for (const auto& [field, target] :
-       {std::pair{"x_sitrep_occur_time", incident.mutable_occur_time()},
-        std::pair{"x_sitrep_detect_time", incident.mutable_detect_time()}}) {
-    if (object.contains(field) && object[field].is_string()) {
-      if (auto micros = ParseTimestamp(object[field].get<std::string>())) {
-        *target = FromMicros(*micros);
-      }
-    }
-  }
-  if (!incident.has_occur_time() && object.contains("created") && object["created"].is_string()) {
-    if (auto micros = ParseTimestamp(object["created"].get<std::string>())) {
-      *incident.mutable_occur_time() = FromMicros(*micros);
-    }
-  }
-  if (object.contains("x_sitrep_attack_technique_ids") &&
-      object["x_sitrep_attack_technique_ids"].is_array()) {
-    for (const Json& id : object["x_sitrep_attack_technique_ids"]) {
-      if (id.is_string()) incident.add_attack_technique_ids(id.get<std::string>());
-    }
-  }
-  return incident;
 }
 
 }  // namespace
 
-// POST objects (TAXII 2.1 §5.5): each object on its own; the status resource is complete when
-// the answer goes out (every report has been stored or refused by then).
+// POST objects (TAXII 2.1 §5.5): each object is converted on its own (stix::ConvertDocument),
+// then written as the poster through the gRPC API, so the poster's write permissions and the
+// server's field checks decide as for any Push. The status resource is complete when the answer
+// goes out (every object has been stored, found stored, or refused by then).
 void TaxiiApi::Post(const std::shared_ptr<Call>& call, const Collection& collection,
                     const std::string& body) {
-  if (collection.kind != Kind::kIncidents) {
+  if (!Writable(collection.kind)) {
     const grpc::Status status(grpc::StatusCode::PERMISSION_DENIED,
                               std::string("the ") + collection.name + " collection is read-only");
     call->Audit(status);
     return call->Reply(
         TaxiiError(bhttp::status::forbidden, "Read-only collection", status.error_message()));
   }
-  Json envelope;
-  try {
-    envelope = Json::parse(body);
-  } catch (const Json::exception&) {
+  std::string error;
+  const std::optional<Json> envelope = stix::ParseStixDocument(body, error);
+  if (!envelope) {
+    call->Audit(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "not JSON"));
     return call->Reply(
-        TaxiiError(bhttp::status::bad_request, "Bad request", "the body is not JSON"));
+        TaxiiError(bhttp::status::bad_request, "Bad request", "the body is not JSON: " + error));
   }
-  if (!envelope.is_object() || !envelope.contains("objects") || !envelope["objects"].is_array() ||
-      envelope["objects"].size() > kMaxPostObjects) {
+  if (!envelope->is_object() || !envelope->contains("objects") ||
+      !(*envelope)["objects"].is_array() || (*envelope)["objects"].size() > kMaxPostObjects) {
+    call->Audit(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "not an envelope"));
     return call->Reply(TaxiiError(
         bhttp::status::bad_request, "Bad request",
         "the body must be a TAXII envelope {\"objects\": [...]} of at most 1000 objects"));
   }
-  struct Outcome {
-    std::mutex mu;
-    Json successes = Json::array(), failures = Json::array();
-    size_t waiting = 0;
-    size_t total = 0;
-  };
-  auto outcome = std::make_shared<Outcome>();
-  outcome->total = envelope["objects"].size();
-  const std::string status_id = NewUuid();
-  const std::string requested = stix::StixTime(ToTimestamp(options_.now()));
-  auto finish = [this, call, outcome, status_id, requested]() {
-    Json resource = {{"id", status_id},
-                     {"status", "complete"},
-                     {"request_timestamp", requested},
-                     {"total_count", outcome->total},
-                     {"success_count", outcome->successes.size()},
-                     {"successes", outcome->successes},
-                     {"failure_count", outcome->failures.size()},
-                     {"failures", outcome->failures},
-                     {"pending_count", 0}};
-    try {
-      statuses_.Save(status_id, call->caller.id(), resource.dump());
-    } catch (const std::exception&) {
-      return call->Reply(TaxiiError(bhttp::status::service_unavailable, "Unavailable",
-                                    "the status could not be stored; try again"));
-    }
-    call->Reply(TaxiiResponse(bhttp::status::accepted, resource));
-  };
-  std::vector<std::pair<Json, v1::Incident>> reports;
-  for (const Json& object : envelope["objects"]) {
-    const std::string id = object.is_object() ? object.value("id", std::string()) : std::string();
-    const std::string version =
-        object.is_object() ? object.value("modified", object.value("created", std::string()))
-                           : std::string();
-    Json entry = {{"id", id.empty() ? std::string("(no id)") : id}};
-    if (!version.empty()) entry["version"] = version;
-    if (!object.is_object() || id.empty()) {
-      entry["message"] = "not a STIX object with an id";
-      outcome->failures.push_back(entry);
+  stix::InboundContext context;
+  if (call->caller.province() != 0) context.default_province = call->caller.province();
+  auto posted = std::make_shared<Posted>();
+  posted->status_id = NewUuid();
+  posted->requested = stix::StixTime(ToTimestamp(options_.now()));
+  posted->verdicts = stix::ConvertDocument(*envelope, context).objects;
+  posted->failures.resize(posted->verdicts.size());
+  posted->notes.resize(posted->verdicts.size());
+
+  const std::vector<std::string> incident_ids =
+      Triage(*posted, collection.kind == Kind::kIncidents);
+  std::map<std::string, storage::StoredStixVersion> stored;
+  try {
+    // The token was checked a moment ago and Push checks it again: token_id 0 skips a third.
+    Principal poster;
+    poster.id = call->caller.id();
+    poster.name = call->caller.name();
+    poster.role = call->caller.role();
+    poster.province = call->caller.province();
+    poster.enterprise_id = call->caller.enterprise_id();
+    stored = statuses_.StixVersions(poster, incident_ids);
+  } catch (const std::exception&) {
+    call->Audit(grpc::Status(grpc::StatusCode::UNAVAILABLE, "storage"));
+    return call->Reply(TaxiiError(bhttp::status::service_unavailable, "Unavailable",
+                                  "the stored versions could not be read; try again"));
+  }
+  CompareWithStored(*posted, stored);
+  Write(call, posted);
+}
+
+// Pushes the new records (one stream) and amends the newer versions (one call each); Finish
+// runs when the last answer is in.
+void TaxiiApi::Write(const std::shared_ptr<Call>& call, const std::shared_ptr<Posted>& posted) {
+  std::vector<v1::PushBatch> batches;
+  std::vector<BatchOrigin> origins;
+  size_t bytes = 0;
+  for (size_t i = 0; i < posted->verdicts.size(); ++i) {
+    stix::ObjectVerdict& verdict = posted->verdicts[i];
+    if (posted->failures[i] || verdict.outcome != stix::ObjectVerdict::Outcome::kRecord) continue;
+    if (std::any_of(posted->amendments.begin(), posted->amendments.end(),
+                    [i](const auto& amendment) { return amendment.first == i; })) {
       continue;
     }
-    std::variant<v1::Incident, std::string> mapped = IncidentFrom(object);
-    if (auto* problem = std::get_if<std::string>(&mapped)) {
-      entry["message"] = *problem;
-      outcome->failures.push_back(entry);
-      continue;
+    const size_t size = verdict.record.ByteSizeLong();
+    const size_t count = batches.empty() ? 0
+                                         : static_cast<size_t>(batches.back().incidents_size() +
+                                                               batches.back().advisories_size());
+    if (batches.empty() || count >= kMaxPostObjects || bytes + size > kMaxBatchBytes) {
+      batches.emplace_back().set_sequence(batches.size() + 1);
+      origins.emplace_back();
+      bytes = 0;
     }
-    reports.emplace_back(entry, std::get<v1::Incident>(mapped));
+    bytes += size;
+    if (verdict.record.has_incident()) {
+      *batches.back().add_incidents() = verdict.record.incident();
+      origins.back().incidents.push_back(i);
+    } else {
+      *batches.back().add_advisories() = verdict.record.advisory();
+      origins.back().advisories.push_back(i);
+    }
   }
-  if (reports.empty()) {
-    call->Audit(grpc::Status::OK);
-    return finish();
+  posted->waiting = posted->amendments.size() + (batches.empty() ? 0 : 1);
+  if (posted->waiting == 0) {
+    call->Audit(grpc::Status::OK);  // nothing to write: no gRPC call audits this POST
+    return Finish(call, *posted);
   }
-  outcome->waiting = reports.size();
-  for (auto& [entry, incident] : reports) {
-    v1::ReportIncidentRequest request;
-    *request.mutable_incident() = std::move(incident);
-    call->Unary<v1::ReportIncidentResponse>(
+  // The last answer in finishes the POST.
+  auto answered = [this, call, posted]() {
+    bool last = false;
+    {
+      std::lock_guard lock(posted->mu);
+      last = --posted->waiting == 0;
+    }
+    if (last) Finish(call, *posted);
+  };
+  for (const auto& [index, version] : posted->amendments) {
+    v1::AmendIncidentRequest request;
+    request.set_incident_id(version.incident_id);
+    request.set_kind(v1::AMENDMENT_KIND_FOLLOW_UP);
+    *request.mutable_incident() = posted->verdicts[index].record.incident();
+    for (const char* path : kAmendedPaths) {
+      // A version that names no scope keeps the stored one (Push would default it likewise).
+      if (std::string_view(path) == "sharing_scope" &&
+          request.incident().sharing_scope() == v1::SHARING_SCOPE_UNSPECIFIED) {
+        continue;
+      }
+      request.mutable_update_mask()->add_paths(path);
+    }
+    request.set_note("STIX version " + posted->verdicts[index].version + " posted over TAXII");
+    call->Unary<v1::Incident>(
         std::move(request),
         [this](auto* context, auto* request, auto* response, auto callback) {
-          reports_->async()->ReportIncident(context, request, response, std::move(callback));
+          reports_->async()->AmendIncident(context, request, response, std::move(callback));
         },
-        [outcome, entry = entry, finish](const grpc::Status& status, v1::ReportIncidentResponse&) {
-          bool last = false;
+        [posted, index = index, answered](const grpc::Status& status, v1::Incident&) {
           {
-            std::lock_guard lock(outcome->mu);
-            Json result = entry;
+            std::lock_guard lock(posted->mu);
             if (status.ok()) {
-              outcome->successes.push_back(result);
+              posted->Succeed(index, "a newer version: amended");
             } else {
-              result["message"] = Describe(status);
-              outcome->failures.push_back(result);
+              posted->Fail(index, Describe(status));
             }
-            last = --outcome->waiting == 0;
           }
-          if (last) finish();
+          answered();
         });
   }
+  if (batches.empty()) return;
+  started_();
+  PushStream::Start(*ingest_, call->metadata, options_.call_deadline, std::move(batches),
+                    [posted, origins = std::move(origins), answered, finished = finished_](
+                        const grpc::Status& status, std::vector<v1::PushAck> acks) {
+                      {
+                        std::lock_guard lock(posted->mu);
+                        for (size_t b = 0; b < origins.size(); ++b) {
+                          const BatchOrigin& origin = origins[b];
+                          if (b >= acks.size()) {  // the stream ended before this batch was stored
+                            const std::string message =
+                                status.ok() ? "not acknowledged by the server; POST it again"
+                                            : Describe(status);
+                            for (size_t i : origin.incidents) posted->Fail(i, message);
+                            for (size_t i : origin.advisories) posted->Fail(i, message);
+                            continue;
+                          }
+                          for (const v1::Rejection& rejection : acks[b].rejections()) {
+                            const std::vector<size_t>& of =
+                                rejection.kind() == v1::RECORD_KIND_ADVISORY ? origin.advisories
+                                                                             : origin.incidents;
+                            if (rejection.index() < of.size())
+                              posted->Fail(of[rejection.index()], Describe(rejection));
+                          }
+                          for (size_t i : origin.incidents) {
+                            if (!posted->failures[i]) posted->Succeed(i);
+                          }
+                          for (size_t i : origin.advisories) {
+                            if (!posted->failures[i]) posted->Succeed(i);
+                          }
+                        }
+                      }
+                      answered();
+                      finished();
+                    });
+}
+
+// Writes the status resource (TAXII 2.1 §4.3.1) and answers with it. A folded object shares
+// the fate of the incidents it was folded into.
+void TaxiiApi::Finish(const std::shared_ptr<Call>& call, const Posted& posted) {
+  std::map<std::string, bool> stored_incidents;
+  for (size_t i = 0; i < posted.verdicts.size(); ++i) {
+    if (posted.verdicts[i].record.has_incident()) {
+      stored_incidents[posted.verdicts[i].stix_id] =
+          posted.failures[i].has_value() && posted.failures[i]->empty();
+    }
+  }
+  Json successes = Json::array(), failures = Json::array();
+  for (size_t i = 0; i < posted.verdicts.size(); ++i) {
+    const stix::ObjectVerdict& verdict = posted.verdicts[i];
+    Json entry = {{"id", verdict.stix_id.empty() ? std::string("(no id)") : verdict.stix_id}};
+    if (!verdict.version.empty()) entry["version"] = verdict.version;
+    std::string failure = posted.failures[i].value_or("");
+    std::string note = posted.notes[i];
+    if (verdict.outcome == stix::ObjectVerdict::Outcome::kFolded) {
+      note = verdict.message;
+      for (const std::string& incident : verdict.folded_into) {
+        if (!stored_incidents[incident]) failure = "not stored: " + incident + " was not";
+      }
+    } else if (!posted.failures[i]) {
+      failure = "not written";  // no path decided it: a gap, never a silent success
+    }
+    if (!failure.empty()) {
+      entry["message"] = failure;
+      failures.push_back(std::move(entry));
+    } else {
+      if (!note.empty()) entry["message"] = note;
+      successes.push_back(std::move(entry));
+    }
+  }
+  Json resource = {{"id", posted.status_id},
+                   {"status", "complete"},
+                   {"request_timestamp", posted.requested},
+                   {"total_count", posted.verdicts.size()},
+                   {"success_count", successes.size()},
+                   {"successes", successes},
+                   {"failure_count", failures.size()},
+                   {"failures", failures},
+                   {"pending_count", 0}};
+  try {
+    statuses_.Save(posted.status_id, call->caller.id(), resource.dump());
+  } catch (const std::exception&) {
+    return call->Reply(TaxiiError(bhttp::status::service_unavailable, "Unavailable",
+                                  "the status could not be stored; try again"));
+  }
+  call->Reply(TaxiiResponse(bhttp::status::accepted, resource));
 }
 
 }  // namespace sitrep::http

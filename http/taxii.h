@@ -13,7 +13,10 @@
 #include "http/edge.h"
 #include "http/http_server.h"
 #include "sitrep/v1/feed.grpc.pb.h"
+#include "sitrep/v1/ingest.grpc.pb.h"
 #include "sitrep/v1/report.grpc.pb.h"
+#include "sitrep/v1/vulnerability.grpc.pb.h"
+#include "stix/inbound.h"
 #include "stix/stix_export.h"
 #include "storage/taxii_status_store.h"
 
@@ -21,12 +24,15 @@ namespace sitrep::http {
 
 namespace taxii {
 struct Collection;
+struct Posted;
 struct Query;
 }  // namespace taxii
 
 // TAXII 2.1 on the HTTP edge (README "TAXII 2.1", docs/stix-mapping.md): discovery at
 // /taxii2/, one API root at /taxii2/api/ whose collections are sitrep's feeds as STIX 2.1
-// (incidents, assets, "shared with me", and the reference objects every export refers to).
+// (incidents, assets, vulnerabilities, "shared with me", and the reference objects every export
+// refers to). A POST is converted by stix/inbound.h (docs/stix-inbound.md) object by object and
+// written through IngestService.Push (and AmendIncident for a newer version) as the poster.
 // Every call needs a token (HTTP Basic with the token as password, or Bearer). Reads and
 // reports go through the in-process gRPC channel with the caller's token, so row-level
 // security, redaction, write permissions, audit and metrics are the gRPC API's own; the calls
@@ -52,6 +58,8 @@ class TaxiiApi final {
                   taxii::Query query, bool versions);
   void Post(const std::shared_ptr<Call>& call, const taxii::Collection& collection,
             const std::string& body);
+  void Write(const std::shared_ptr<Call>& call, const std::shared_ptr<taxii::Posted>& posted);
+  void Finish(const std::shared_ptr<Call>& call, const taxii::Posted& posted);
 
   const EdgeOptions& options_;
   const stix::Exporter exporter_;
@@ -60,6 +68,8 @@ class TaxiiApi final {
   storage::TaxiiStatusStore& statuses_;
   const std::unique_ptr<v1::FeedService::Stub> feeds_;
   const std::unique_ptr<v1::ReportService::Stub> reports_;
+  const std::unique_ptr<v1::IngestService::Stub> ingest_;
+  const std::unique_ptr<v1::VulnerabilityService::Stub> vulnerabilities_;
 };
 
 // TAXII `date_added` of a record served at feed position `position` and stored at

@@ -855,6 +855,7 @@ void FoldIntoIncidents(const IncidentLinks& links, std::vector<ObjectVerdict>& v
         for (const v1::Indicator& value : values) *incident->second->add_indicators() = value;
         verdict.outcome = ObjectVerdict::Outcome::kFolded;
         verdict.message = "folded into " + link->second;
+        verdict.folded_into = {link->second};
         verdict.record.Clear();
       } else if (verdict.record.incident().province() == kFoldedOnlyProvince) {
         verdict = Rejected(std::move(verdict),
@@ -877,6 +878,7 @@ void FoldIntoIncidents(const IncidentLinks& links, std::vector<ObjectVerdict>& v
           cve_ids.Add(std::string(cve));
         }
         folded_into += (folded_into.empty() ? "" : ", ") + link->second;
+        verdict.folded_into.push_back(link->second);
       }
       if (folded_into.empty()) continue;
       verdict.outcome = ObjectVerdict::Outcome::kFolded;

@@ -48,6 +48,8 @@ struct ObjectVerdict {
   std::string message;
   // kRejected: the offending property's path, e.g. "objects[17].created".
   std::string property;
+  // kFolded: the STIX ids of the incidents it was folded into (it shares their fate).
+  std::vector<std::string> folded_into;
 };
 
 // Maps one STIX object (the element at `path`, e.g. "objects[3]") to a verdict. Never throws.

@@ -176,6 +176,42 @@ int main() {
   *empty_notice.mutable_create_time() = At(1'760'000'000);
   add(sitrep::stix::ExportNotification(exporter, empty_notice));
 
+  // Advisories: a CSAF advisory with CVEs at each TLP, one without CVEs, and stubs.
+  for (const v1::Tlp tlp :
+       {v1::TLP_CLEAR, v1::TLP_GREEN, v1::TLP_AMBER, v1::TLP_AMBER_STRICT, v1::TLP_RED}) {
+    v1::Advisory advisory;
+    advisory.set_tracking_id("ICSA-24-004-0" + std::to_string(static_cast<int>(tlp)));
+    advisory.set_title("Mitsubishi Electric MELSEC iQ-R");
+    advisory.add_vendors("Mitsubishi Electric");
+    advisory.add_products("MELSEC iQ-R R00CPU");
+    *advisory.mutable_published_time() = At(1'704'300'000);
+    *advisory.mutable_current_release_time() = At(1'706'000'000);
+    advisory.set_url("https://www.cisa.gov/news-events/ics-advisories/icsa-24-004-01");
+    advisory.set_version("2");
+    advisory.set_revision(2);
+    advisory.set_publisher("CISA");
+    advisory.set_tlp(tlp);
+    advisory.add_cve_ids("CVE-2023-6815");
+    advisory.add_cve_ids("CVE-2018-7841");
+    advisory.set_known_exploited(true);
+    advisory.set_max_cvss(9.8);
+    add(sitrep::stix::ExportAdvisory(exporter, advisory));
+  }
+  v1::Advisory no_cves;
+  no_cves.set_tracking_id("VDE-2024-001");
+  no_cves.set_title("Phoenix Contact advisory without CVE ids");
+  *no_cves.mutable_published_time() = At(1'704'300'000);
+  add(sitrep::stix::ExportAdvisory(exporter, no_cves));
+  v1::Advisory cve_stub;
+  cve_stub.set_tracking_id("CVE-2024-21762");
+  cve_stub.set_stub(true);
+  add(sitrep::stix::ExportAdvisory(exporter, cve_stub));
+  v1::Advisory index_stub;
+  index_stub.set_tracking_id("ICSA-25-001-01");
+  index_stub.set_title("Known from the index only");
+  index_stub.set_stub(true);
+  add(sitrep::stix::ExportAdvisory(exporter, index_stub));
+
   // One copy of each version: shared objects (a CVE) come with several records.
   std::map<std::pair<std::string, std::string>, bool> seen;
   Json unique = Json::array();

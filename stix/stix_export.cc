@@ -9,6 +9,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "domain/record_checks.h"
+
 namespace sitrep::stix {
 namespace {
 
@@ -337,6 +339,10 @@ std::string VulnerabilityId(const Exporter& exporter, std::string_view cve_id) {
   return Id(exporter, "vulnerability", cve_id);
 }
 
+std::string AdvisoryReportId(const Exporter& exporter, std::string_view tracking_id) {
+  return Id(exporter, "report", "advisory:" + std::string(tracking_id));
+}
+
 std::optional<std::string> AttackPatternId(std::string_view technique_id) {
   for (const Technique& technique : kTechniques) {
     if (technique_id == technique.external_id) return std::string(technique.stix_id);
@@ -658,6 +664,71 @@ std::vector<Json> ExportNotification(const Exporter& exporter,
     if (target.enterprise_id() != 0) note["x_sitrep_enterprise_id"] = target.enterprise_id();
     AddOnce(objects, ids, std::move(note));
   }
+  return objects;
+}
+
+std::vector<Json> ExportAdvisory(const Exporter& exporter, const v1::Advisory& advisory) {
+  std::vector<Json> objects;
+  std::set<std::string> ids;
+  std::vector<std::string> cve_ids(advisory.cve_ids().begin(), advisory.cve_ids().end());
+  // A stub known only by its CVE (a STIX vulnerability a peer posted) is that CVE.
+  const bool cve_stub = advisory.stub() && IsValidCveId(advisory.tracking_id());
+  if (cve_stub &&
+      std::find(cve_ids.begin(), cve_ids.end(), advisory.tracking_id()) == cve_ids.end()) {
+    cve_ids.push_back(advisory.tracking_id());
+  }
+  if (cve_stub && cve_ids.size() == 1) {
+    objects.push_back(VulnerabilityStub(exporter, cve_ids.front()));
+    return objects;
+  }
+  // The first publication is the report's first version, the current release this one.
+  const google::protobuf::Timestamp& published = IsSet(advisory.published_time())
+                                                     ? advisory.published_time()
+                                                     : advisory.current_release_time();
+  const auto [created, modified] =
+      IsSet(published) ? Versions(published, advisory.current_release_time())
+                       : std::pair{std::string(kFixedTime), std::string(kFixedTime)};
+  const v1::Tlp tlp = advisory.tlp() == v1::TLP_UNSPECIFIED ? v1::TLP_CLEAR : advisory.tlp();
+  Json refs = Json::array();
+  std::vector<Json> stubs;
+  for (const std::string& cve_id : cve_ids) {
+    refs.push_back(VulnerabilityId(exporter, cve_id));
+    stubs.push_back(VulnerabilityStub(exporter, cve_id));
+  }
+  // A report must refer to something: an advisory without CVEs refers to the deployment.
+  if (refs.empty()) refs.push_back(IdentityId(exporter));
+  Json report = Sdo(exporter, "report", AdvisoryReportId(exporter, advisory.tracking_id()), created,
+                    modified, tlp);
+  report["name"] = advisory.title().empty() ? advisory.tracking_id() : advisory.title();
+  report["report_types"] = Json::array({"vulnerability"});
+  report["published"] = created;
+  report["object_refs"] = refs;
+  Json references = Json::array(
+      {{{"source_name", "sitrep"}, {"external_id", "advisories/" + advisory.tracking_id()}}});
+  if (!advisory.url().empty()) {
+    references.push_back(Json{{"source_name", advisory.publisher().empty() ? std::string("advisory")
+                                                                           : advisory.publisher()},
+                              {"external_id", advisory.tracking_id()},
+                              {"url", advisory.url()}});
+  }
+  report["external_references"] = std::move(references);
+  report["x_sitrep_tracking_id"] = advisory.tracking_id();
+  report["x_sitrep_stub"] = advisory.stub();
+  if (!advisory.version().empty()) report["x_sitrep_version"] = advisory.version();
+  report["x_sitrep_revision"] = advisory.revision();
+  if (!advisory.publisher().empty()) report["x_sitrep_publisher"] = advisory.publisher();
+  if (!advisory.vendors().empty()) {
+    report["x_sitrep_vendors"] =
+        Json(std::vector<std::string>(advisory.vendors().begin(), advisory.vendors().end()));
+  }
+  if (!advisory.products().empty()) {
+    report["x_sitrep_products"] =
+        Json(std::vector<std::string>(advisory.products().begin(), advisory.products().end()));
+  }
+  report["x_sitrep_max_cvss"] = advisory.max_cvss();
+  report["x_sitrep_known_exploited"] = advisory.known_exploited();
+  AddOnce(objects, ids, std::move(report));
+  for (Json& stub : stubs) AddOnce(objects, ids, std::move(stub));
   return objects;
 }
 

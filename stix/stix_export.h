@@ -10,6 +10,7 @@
 
 #include "sitrep/v1/notification.pb.h"
 #include "sitrep/v1/records.pb.h"
+#include "sitrep/v1/vulnerability.pb.h"
 
 namespace sitrep::stix {
 
@@ -55,6 +56,7 @@ inline constexpr std::string_view kTlp2Extension =
 [[nodiscard]] std::string IncidentId(const Exporter& exporter, int64_t incident_id);
 [[nodiscard]] std::string AssetId(const Exporter& exporter, int64_t asset_id);
 [[nodiscard]] std::string VulnerabilityId(const Exporter& exporter, std::string_view cve_id);
+[[nodiscard]] std::string AdvisoryReportId(const Exporter& exporter, std::string_view tracking_id);
 
 // The objects of one incident as the caller received it (redacted or not): the incident with
 // the Incident Core extension, an indicator and a cyber-observable per indicator, vulnerability
@@ -72,6 +74,12 @@ inline constexpr std::string_view kTlp2Extension =
 // target that answered with feedback.
 [[nodiscard]] std::vector<Json> ExportNotification(const Exporter& exporter,
                                                    const v1::Notification& notification);
+
+// An advisory as the caller received it (ListAdvisories: without its document): a `report`
+// (report_types vulnerability) under the advisory's TLP referring to a `vulnerability` per CVE,
+// the report first. A stub whose tracking id is a CVE id is that CVE's vulnerability alone.
+[[nodiscard]] std::vector<Json> ExportAdvisory(const Exporter& exporter,
+                                               const v1::Advisory& advisory);
 
 // The MITRE attack-pattern id of ATT&CK for ICS technique `technique_id` ("T0831"), or nullopt
 // when the technique is unknown, revoked or deprecated.

@@ -127,5 +127,42 @@ TEST(StixExportTest, RedactedIncidentCarriesNoVictimIdentity) {
   }
 }
 
+// An advisory is a report under its own TLP referring to one vulnerability per CVE; a new CSAF
+// version is a new version of the same report; a CVE-only stub is that CVE's vulnerability.
+TEST(StixExportTest, AdvisoryIsAReportReferringToAVulnerabilityPerCve) {
+  const Exporter exporter;
+  v1::Advisory advisory;
+  advisory.set_tracking_id("ICSA-24-004-01");
+  advisory.set_title("Rockwell");
+  advisory.set_tlp(v1::TLP_AMBER);
+  advisory.add_cve_ids("CVE-2023-6815");
+  advisory.add_cve_ids("CVE-2018-7841");
+  advisory.mutable_published_time()->set_seconds(1'704'300'000);
+  advisory.mutable_current_release_time()->set_seconds(1'704'300'000);
+  const std::vector<Json> objects = ExportAdvisory(exporter, advisory);
+  ASSERT_EQ(objects.size(), 3u);
+  const Json& report = objects[0];
+  EXPECT_EQ(report["type"], "report");
+  EXPECT_EQ(report["id"], AdvisoryReportId(exporter, "ICSA-24-004-01"));
+  EXPECT_EQ(report["object_marking_refs"], Json::array({TlpMarkingId(v1::TLP_AMBER)}));
+  EXPECT_EQ(report["object_refs"], Json::array({VulnerabilityId(exporter, "CVE-2023-6815"),
+                                                VulnerabilityId(exporter, "CVE-2018-7841")}));
+  EXPECT_EQ(report["created"], report["modified"]);
+  EXPECT_EQ(ExportAdvisory(exporter, advisory), objects) << "a re-export is identical";
+
+  advisory.mutable_current_release_time()->set_seconds(1'704'400'000);
+  const Json next = ExportAdvisory(exporter, advisory).front();
+  EXPECT_EQ(next["id"], report["id"]);
+  EXPECT_EQ(next["created"], report["created"]);
+  EXPECT_GT(next["modified"].get<std::string>(), report["modified"].get<std::string>());
+
+  v1::Advisory stub;
+  stub.set_tracking_id("CVE-2024-21762");
+  stub.set_stub(true);
+  const std::vector<Json> alone = ExportAdvisory(exporter, stub);
+  ASSERT_EQ(alone.size(), 1u);
+  EXPECT_EQ(alone[0]["id"], VulnerabilityId(exporter, "CVE-2024-21762"));
+}
+
 }  // namespace
 }  // namespace sitrep::stix

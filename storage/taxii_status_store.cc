@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "storage/copy_text.h"
 #include "storage/transaction.h"
 
 namespace sitrep::storage {
@@ -39,6 +40,25 @@ std::optional<std::string> TaxiiStatusStore::Find(std::string_view id, int64_t p
         std::string(id), principal_id);
     if (result.empty()) return std::nullopt;
     return result[0][0].as<std::string>();
+  });
+}
+
+std::map<std::string, StoredStixVersion> TaxiiStatusStore::StixVersions(
+    const Principal& poster, const std::vector<std::string>& external_ids) {
+  std::map<std::string, StoredStixVersion> found;
+  if (external_ids.empty()) return found;
+  google::protobuf::RepeatedPtrField<std::string> keys(external_ids.begin(), external_ids.end());
+  return InTransaction(pool_, poster, [&](pqxx::work& tx) {
+    // (reporter_id, external_id) is unique: one row per key at most.
+    const pqxx::result result = tx.exec_params(
+        "SELECT external_id, id, coalesce(attributes->>'stix_modified', '') FROM incidents "
+        "WHERE reporter_id = $1 AND external_id = ANY($2::text[])",
+        poster.id, ArrayLiteral(keys));
+    for (const pqxx::row& row : result) {
+      found[row[0].as<std::string>()] =
+          StoredStixVersion{row[1].as<int64_t>(), row[2].as<std::string>()};
+    }
+    return found;
   });
 }
 

@@ -3,7 +3,9 @@
 // a client paging with `added_after` sees every object exactly once while a writer holds its
 // transaction open; media types and credentials are refused as TAXII says; each role sees in
 // TAXII exactly what its gRPC feed shows; every served page validates against the official
-// STIX 2.1 schemas (stix/validate_stix.py); POST gives a stored status resource.
+// STIX 2.1 schemas (stix/validate_stix.py); POST gives a stored status resource, judges each
+// object on its own, is idempotent by id + modified and writes with the poster's permissions;
+// the vulnerabilities collection serves advisories under the caller's TLP visibility.
 #include <gtest/gtest.h>
 
 #include <boost/beast/http/verb.hpp>
@@ -16,7 +18,10 @@
 #include <set>
 #include <thread>
 
+#include "domain/time_convert.h"
 #include "sitrep/v1/feed.grpc.pb.h"
+#include "sitrep/v1/report.grpc.pb.h"
+#include "sitrep/v1/vulnerability.grpc.pb.h"
 #include "stix/stix_export.h"
 #include "storage/incident_store.h"
 #include "storage/pool.h"
@@ -25,6 +30,7 @@
 #include "tests/push_client.h"
 #include "tests/record_samples.h"
 #include "tests/server_fixture.h"
+#include "tests/support/test_data.h"
 
 namespace sitrep::testing {
 namespace {
@@ -166,6 +172,65 @@ class TaxiiTest : public ServerFixture {
       if (object["type"] == type) ids.insert(object["id"].get<std::string>());
     }
     return ids;
+  }
+
+  Reply Post(const std::string& collection, const Json& objects, const std::string& token) {
+    return Send(
+        port_, bhttp::verb::post, std::string(kRoot) + "collections/" + collection + "/objects/",
+        Json{{"objects", objects}}.dump(),
+        {{"Accept", kTaxii}, {"Content-Type", kTaxii}, {"Authorization", "Bearer " + token}});
+  }
+
+  // A STIX timestamp `hours` before now (the server refuses times in the future).
+  std::string HoursAgo(int hours) {
+    return stix::StixTime(ToTimestamp(clock_.Now() - std::chrono::hours(hours)));
+  }
+
+  // An id of `type` that is the same for the same `name`.
+  static std::string PeerId(const std::string& type, const std::string& name) {
+    return type + "--" +
+           stix::Uuid5(*stix::ParseUuid("6ba7b810-9dad-11d1-80b4-00c04fd430c8"), type + name);
+  }
+
+  // An incident as a peer sends it: no sitrep properties, no extension, version `modified`.
+  Json PeerIncident(const std::string& name, const std::string& modified) {
+    return Json{
+        {"type", "incident"},     {"spec_version", "2.1"}, {"id", PeerId("incident", name)},
+        {"created", HoursAgo(5)}, {"modified", modified},  {"name", "Peer incident " + name}};
+  }
+
+  // A vulnerability as a peer sends it: the CVE as name and external reference.
+  static Json PeerVulnerability(const std::string& cve_id, const std::string& created,
+                                const std::string& modified) {
+    return Json{
+        {"type", "vulnerability"},
+        {"spec_version", "2.1"},
+        {"id", PeerId("vulnerability", cve_id)},
+        {"created", created},
+        {"modified", modified},
+        {"name", cve_id},
+        {"external_references", Json::array({{{"source_name", "cve"}, {"external_id", cve_id}}})}};
+  }
+
+  // The incidents `token`'s principal reported, by external id (the STIX id).
+  std::map<std::string, v1::Incident> MyIncidents(const std::string& token) {
+    auto reports = v1::ReportService::NewStub(channel_);
+    v1::ListMyIncidentsRequest request;
+    request.set_page_size(1000);
+    v1::ListMyIncidentsResponse response;
+    std::map<std::string, v1::Incident> mine;
+    std::string token_page;
+    do {
+      request.set_page_token(token_page);
+      const grpc::Status status = reports->ListMyIncidents(As(token).get(), request, &response);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      if (!status.ok()) break;
+      for (const v1::Incident& incident : response.incidents()) {
+        mine[incident.external_id()] = incident;
+      }
+      token_page = response.next_page_token();
+    } while (!token_page.empty() && response.incidents_size() > 0);
+    return mine;
   }
 
   int port_ = 0;
@@ -560,6 +625,301 @@ TEST_F(TaxiiTest, EveryCallIsAudited) {
   EXPECT_TRUE(methods.contains("/sitrep.v1.FeedService/ListIncidents"));
   EXPECT_TRUE(methods.contains("/taxii2/"));
   EXPECT_TRUE(methods.contains("/taxii2/api/collections/"));
+}
+
+// Issue 19 item 3: a 1,000-object envelope with one bad object stores the 999 others and
+// names what is wrong with the one; the same POST again adds nothing (id + modified).
+TEST_F(TaxiiTest, AThousandObjectsWithOneBadOneGive999SuccessesAndOneFailure) {
+  const std::string version = HoursAgo(1);
+  Json objects = Json::array();
+  for (int i = 0; i < 1000; ++i) objects.push_back(PeerIncident(std::to_string(i), version));
+  objects[417]["created"] = "yesterday";
+  const size_t before = AllIncidents().size();
+  const Reply reply = Post("incidents", objects, collector_);
+  ASSERT_EQ(reply.status, 202) << reply.body.substr(0, 2000);
+  const Json status = reply.json();
+  EXPECT_EQ(status["status"], "complete");
+  EXPECT_EQ(status["total_count"], 1000);
+  EXPECT_EQ(status["success_count"], 999);
+  ASSERT_EQ(status["failure_count"], 1) << status["failures"];
+  EXPECT_EQ(status["failures"][0]["id"], objects[417]["id"]);
+  EXPECT_NE(status["failures"][0]["message"].get<std::string>().find("objects[417].created"),
+            std::string::npos)
+      << status["failures"][0];
+  EXPECT_EQ(AllIncidents().size(), before + 999);
+
+  const Reply again = Post("incidents", objects, collector_);
+  ASSERT_EQ(again.status, 202);
+  EXPECT_EQ(again.json()["success_count"], 999);
+  EXPECT_EQ(again.json()["failure_count"], 1);
+  for (const Json& success : again.json()["successes"]) {
+    EXPECT_EQ(success.value("message", ""), "already stored: nothing changed") << success;
+  }
+  EXPECT_EQ(AllIncidents().size(), before + 999) << "a repeated POST adds nothing";
+  for (const auto& [id, incident] : MyIncidents(collector_)) {
+    EXPECT_EQ(incident.revision(), 1) << id << ": a repeated POST writes nothing";
+  }
+}
+
+// CompareStixVersions decides a POST of a known id: the same version is a success without a
+// write, an older one fails as stale, a newer one amends the incident. One row per step, in order.
+TEST_F(TaxiiTest, AKnownIdIsStaleSameOrNewerByItsModifiedTime) {
+  const std::string first = HoursAgo(3), older = HoursAgo(4), newer = HoursAgo(2);
+  const std::string id = PeerId("incident", "versioned");
+  struct Step {
+    const char* name;
+    std::string modified;
+    std::string title;
+    bool success;
+    std::string message;  // a substring of the status entry's message
+    int64_t revision;     // of the stored incident afterwards
+    std::string stored_title;
+  };
+  const std::vector<Step> steps = {
+      {"first", first, "Peer incident versioned", true, "", 1, "Peer incident versioned"},
+      {"same again", first, "Peer incident versioned", true, "already stored", 1,
+       "Peer incident versioned"},
+      {"older", older, "Older title", false, "stale version", 1, "Peer incident versioned"},
+      {"newer", newer, "Newer title", true, "amended", 2, "Newer title"},
+      {"the first again", first, "Peer incident versioned", false, "stale version", 2,
+       "Newer title"},
+  };
+  for (const Step& step : steps) {
+    SCOPED_TRACE(step.name);
+    Json object = PeerIncident("versioned", step.modified);
+    object["name"] = step.title;
+    const Reply reply = Post("incidents", Json::array({object}), collector_);
+    ASSERT_EQ(reply.status, 202) << reply.body;
+    const Json status = reply.json();
+    const Json entries = status[step.success ? "successes" : "failures"];
+    ASSERT_EQ(entries.size(), 1u) << status;
+    EXPECT_EQ(entries[0]["id"], id);
+    EXPECT_EQ(entries[0]["version"], step.modified);
+    EXPECT_NE(entries[0].value("message", "").find(step.message), std::string::npos) << status;
+    const std::map<std::string, v1::Incident> mine = MyIncidents(collector_);
+    ASSERT_TRUE(mine.contains(id));
+    EXPECT_EQ(mine.at(id).revision(), step.revision);
+    EXPECT_EQ(mine.at(id).title(), step.stored_title);
+  }
+}
+
+// Every kind TAXII POST accepts lands as a record the gRPC API reads back; one row per kind.
+TEST_F(TaxiiTest, EachAcceptedKindLandsAsARecordReadableThroughTheApi) {
+  const std::string created = HoursAgo(5), modified = HoursAgo(4);
+  const std::string advisory_collector = TokenFor(v1::ROLE_COLLECTOR);
+  Json core_incident = PeerIncident("with-core", modified);
+  core_incident["extensions"] = {{std::string(stix::kIncidentCoreExtension),
+                                  {{"extension_type", "property-extension"},
+                                   {"determination", "successful-attempt"},
+                                   {"investigation_status", "open"},
+                                   {"criticality", 90},
+                                   {"incident_types", Json::array({"ransomware"})}}}};
+  const Json indicator = {{"type", "indicator"},
+                          {"spec_version", "2.1"},
+                          {"id", PeerId("indicator", "c2")},
+                          {"created", created},
+                          {"modified", modified},
+                          {"name", "C2 address"},
+                          {"pattern_type", "stix"},
+                          {"pattern", "[ipv4-addr:value = '203.0.113.9']"},
+                          {"valid_from", created}};
+  const Json vulnerability = PeerVulnerability("CVE-2024-21762", created, modified);
+  auto incident_check = [this](const std::string& id,
+                               std::function<void(const v1::Incident&)> more) {
+    return [this, id, more]() {
+      const std::map<std::string, v1::Incident> mine = MyIncidents(collector_);
+      ASSERT_TRUE(mine.contains(id)) << id;
+      EXPECT_EQ(mine.at(id).province(), 440000u);
+      more(mine.at(id));
+    };
+  };
+  struct Row {
+    const char* name;
+    std::string collection, token;
+    Json object;
+    std::function<void()> check;
+  };
+  const std::vector<Row> rows = {
+      {"incident without the extension", "incidents", collector_, PeerIncident("plain", modified),
+       incident_check(PeerId("incident", "plain"),
+                      [](const v1::Incident& incident) {
+                        EXPECT_EQ(incident.title(), "Peer incident plain");
+                        EXPECT_EQ(incident.severity(), v1::SEVERITY_IV);
+                      })},
+      {"incident with Incident Core", "incidents", collector_, core_incident,
+       incident_check(PeerId("incident", "with-core"),
+                      [](const v1::Incident& incident) {
+                        EXPECT_EQ(incident.severity(), v1::SEVERITY_I);
+                        EXPECT_EQ(incident.category(), v1::CATEGORY_MALWARE);
+                        EXPECT_EQ(incident.status(), v1::INCIDENT_STATUS_CONFIRMED);
+                      })},
+      {"indicator", "incidents", collector_, indicator,
+       incident_check(PeerId("indicator", "c2"),
+                      [](const v1::Incident& incident) {
+                        ASSERT_EQ(incident.indicators_size(), 1);
+                        EXPECT_EQ(incident.indicators(0).value(), "203.0.113.9");
+                        EXPECT_EQ(incident.subcategory(), "STIX indicator");
+                      })},
+      {"vulnerability", "vulnerabilities", advisory_collector, vulnerability,
+       [this]() {
+         auto vulns = v1::VulnerabilityService::NewStub(channel_);
+         v1::GetAdvisoryRequest request;
+         request.set_tracking_id("CVE-2024-21762");
+         v1::Advisory advisory;
+         const grpc::Status status = vulns->GetAdvisory(As(national_).get(), request, &advisory);
+         ASSERT_TRUE(status.ok()) << status.error_message();
+         EXPECT_TRUE(advisory.stub());
+         // And the vulnerabilities collection serves it back as the CVE's vulnerability.
+         const Json served = PageAll("vulnerabilities", national_, 100);
+         std::set<std::string> names;
+         for (const Json& object : served) names.insert(object.value("name", ""));
+         EXPECT_TRUE(names.contains("CVE-2024-21762"));
+       }},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.name);
+    const Reply reply = Post(row.collection, Json::array({row.object}), row.token);
+    ASSERT_EQ(reply.status, 202) << reply.body;
+    EXPECT_EQ(reply.json()["success_count"], 1) << reply.body;
+    row.check();
+    // The other writable collection takes the other kinds only: it says so per object.
+    const Reply elsewhere = Post(row.collection == "incidents" ? "vulnerabilities" : "incidents",
+                                 Json::array({row.object}), row.token);
+    ASSERT_EQ(elsewhere.status, 202);
+    EXPECT_EQ(elsewhere.json()["failure_count"], 1) << elsewhere.body;
+  }
+  // What sitrep has no home for fails per object, saying so; it is never a silent success.
+  const Json malware = {
+      {"type", "malware"},  {"spec_version", "2.1"}, {"id", PeerId("malware", "x")},
+      {"created", created}, {"modified", modified},  {"name", "x"},
+      {"is_family", false}};
+  const Json status = Post("incidents", Json::array({malware}), collector_).json();
+  ASSERT_EQ(status["failure_count"], 1) << status;
+  EXPECT_NE(status["failures"][0]["message"].get<std::string>().find("malware"), std::string::npos);
+  // The collections that take POSTs are exactly those that say can_write.
+  const Json listed = Get(std::string(kRoot) + "collections/", national_).json();
+  for (const Json& collection : listed["collections"]) {
+    const std::string alias = collection["alias"];
+    EXPECT_EQ(collection["can_write"].get<bool>(),
+              alias == "incidents" || alias == "vulnerabilities")
+        << alias;
+  }
+}
+
+// The poster's write permissions decide, per object: a role that may not write gets a failure
+// for each object and nothing is stored. One row per refused poster.
+TEST_F(TaxiiTest, ARoleThatMayNotWriteGetsPerObjectFailuresAndNothingIsStored) {
+  const v1::Enterprise enterprise = RegisterEnterprise(440000, "energy");
+  const std::string version = HoursAgo(1);
+  const Json vulnerability = PeerVulnerability("CVE-2023-46604", version, version);
+  Json shanghai = PeerIncident("elsewhere", version);
+  shanghai["x_sitrep_province"] = 310000;
+  struct Row {
+    const char* name;
+    std::string token;
+    std::string collection;
+    Json objects;
+  };
+  const std::vector<Row> rows = {
+      {"provincial regulator", TokenFor(v1::ROLE_PROVINCIAL, 440000), "incidents",
+       Json::array({PeerIncident("p1", version), PeerIncident("p2", version)})},
+      {"national regulator", national_, "incidents",
+       Json::array({PeerIncident("n1", version), shanghai})},
+      {"collector outside its province", collector_, "incidents", Json::array({shanghai})},
+      {"enterprise posting an advisory", TokenFor(v1::ROLE_ENTERPRISE, 0, enterprise.id()),
+       "vulnerabilities", Json::array({vulnerability})},
+  };
+  const size_t incidents_before = AllIncidents().size();
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.name);
+    const Reply reply = Post(row.collection, row.objects, row.token);
+    ASSERT_EQ(reply.status, 202) << reply.body;
+    const Json status = reply.json();
+    EXPECT_EQ(status["success_count"], 0) << status;
+    EXPECT_EQ(status["failure_count"], row.objects.size()) << status;
+    for (const Json& failure : status["failures"]) {
+      EXPECT_FALSE(failure.value("message", "").empty()) << failure;
+    }
+  }
+  EXPECT_EQ(AllIncidents().size(), incidents_before);
+  auto vulns = v1::VulnerabilityService::NewStub(channel_);
+  v1::GetAdvisoryRequest request;
+  request.set_tracking_id("CVE-2023-46604");
+  v1::Advisory advisory;
+  EXPECT_EQ(vulns->GetAdvisory(As(national_).get(), request, &advisory).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+// The vulnerabilities collection: advisories in commit order under the caller's TLP visibility
+// (CLEAR for everyone, AMBER not for an enterprise), paged with next and with added_after, every
+// object valid STIX.
+TEST_F(TaxiiTest, VulnerabilitiesCollectionPagesAdvisoriesTheCallerMaySee) {
+  const std::string advisory_collector = TokenFor(v1::ROLE_COLLECTOR);
+  auto read = [](const std::string& name) {
+    std::ifstream file(test::TestDataDir() / "csaf-ics" / name, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(file), {});
+  };
+  Json amber = Json::parse(read("icsa-23-012-04.json"));
+  amber["document"]["distribution"]["tlp"]["label"] = "AMBER";
+  v1::PushBatch batch;
+  batch.add_advisories()->set_csaf_document(read("icsa-24-004-01.json"));  // TLP CLEAR
+  batch.add_advisories()->set_csaf_document(amber.dump());
+  for (int i = 0; i < 5; ++i) {
+    v1::Advisory* stub = batch.add_advisories();
+    stub->set_tracking_id("ICSA-99-00" + std::to_string(i) + "-01");
+    stub->set_title("Index-only advisory " + std::to_string(i));
+    stub->add_vendors("Delta Electronics");
+    stub->add_products("Unknown Product");
+  }
+  const PushResult pushed = PushAll(*channel_, advisory_collector, {batch});
+  ASSERT_TRUE(pushed.status.ok()) << pushed.status.error_message();
+  ASSERT_EQ(pushed.acks.at(0).rejected(), 0u) << pushed.acks[0].ShortDebugString();
+
+  const v1::Enterprise enterprise = RegisterEnterprise(440000, "energy");
+  const stix::Exporter exporter;
+  const std::string clear_report = stix::AdvisoryReportId(exporter, "ICSA-24-004-01");
+  const std::string amber_report = stix::AdvisoryReportId(exporter, "ICSA-23-012-04");
+  struct Case {
+    const char* name;
+    std::string token;
+    bool sees_amber;
+  };
+  const std::vector<Case> cases = {
+      {"national", national_, true},
+      {"provincial", TokenFor(v1::ROLE_PROVINCIAL, 440000), true},
+      {"enterprise", TokenFor(v1::ROLE_ENTERPRISE, 0, enterprise.id()), false},
+  };
+  const Json reference = Reference();
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    for (const int limit : {1, 3, 1000}) {
+      SCOPED_TRACE(limit);
+      const Json objects = PageAll("vulnerabilities", c.token, limit);
+      const std::multiset<std::string> reports = IdsOfType(objects, "report");
+      EXPECT_EQ(reports.size(), c.sees_amber ? 7u : 6u);
+      EXPECT_EQ(std::set<std::string>(reports.begin(), reports.end()).size(), reports.size());
+      EXPECT_EQ(reports.count(clear_report), 1u);
+      EXPECT_EQ(reports.count(amber_report), c.sees_amber ? 1u : 0u);
+      EXPECT_FALSE(IdsOfType(objects, "vulnerability").empty());
+      EXPECT_EQ(Validate(objects, reference), "");
+    }
+    // added_after = the last X-TAXII-Date-Added-Last resumes exactly after it and stops.
+    std::multiset<std::string> by_added_after;
+    std::string added_after;
+    for (int pages = 0; pages < 100; ++pages) {
+      const Reply reply = Get(std::string(kRoot) + "collections/vulnerabilities/objects/?limit=2" +
+                                  (added_after.empty() ? "" : "&added_after=" + added_after),
+                              c.token);
+      ASSERT_EQ(reply.status, 200) << reply.body;
+      const Json objects = reply.json().value("objects", Json::array());
+      for (const std::string& id : IdsOfType(objects, "report")) by_added_after.insert(id);
+      if (!objects.empty()) added_after = reply.header("x-taxii-date-added-last");
+      if (!reply.json().value("more", false)) break;
+    }
+    EXPECT_EQ(by_added_after.size(), c.sees_amber ? 7u : 6u);
+    EXPECT_EQ(std::set<std::string>(by_added_after.begin(), by_added_after.end()).size(),
+              by_added_after.size());
+  }
 }
 
 }  // namespace
