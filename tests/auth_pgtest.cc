@@ -331,20 +331,26 @@ TEST_F(AuthTest, ACachedTokenEndsWithItsCredential) {
                     .Run(end.sql(newest.id(), newest.principal_id())),
                 1);
     }
+    // The very next call is refused: the server's cache hears of a change made behind its back
+    // only by NOTIFY, but every transaction re-checks the credential (UNAUTHENTICATED, "its
+    // principal changed") until the cache learns it and answers as for the new credential.
+    const auto answers_as_the_new_credential = [&](const grpc::Status& status) {
+      return end.message != nullptr ? status.error_code() == grpc::StatusCode::UNAUTHENTICATED &&
+                                          status.error_message() == end.message
+                                    : status.error_code() == grpc::StatusCode::PERMISSION_DENIED;
+    };
     const auto deadline =
         std::chrono::steady_clock::now() +
-        (end.through_api ? std::chrono::milliseconds(0) : std::chrono::seconds(1));
+        (end.through_api ? std::chrono::milliseconds(0) : std::chrono::seconds(5));
     grpc::Status status;
     do {
       status = registry_->ListEnterprises(As(token).get(), {}, &list);
-    } while (status.ok() && std::chrono::steady_clock::now() < deadline);
-    EXPECT_FALSE(status.ok()) << "the cached token outlived its credential";
-    if (end.message != nullptr) {
-      EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
-      EXPECT_EQ(status.error_message(), end.message);
-    } else {
-      EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-    }
+      ASSERT_FALSE(status.ok()) << "the cached token outlived its credential";
+      if (!answers_as_the_new_credential(status)) {
+        EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << status.error_message();
+      }
+    } while (!answers_as_the_new_credential(status) && std::chrono::steady_clock::now() < deadline);
+    EXPECT_TRUE(answers_as_the_new_credential(status)) << status.error_message();
   }
 }
 

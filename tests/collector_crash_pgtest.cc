@@ -51,6 +51,9 @@ class CollectorCrashTest : public ::testing::Test {
                                      "--listen",
                                      "127.0.0.1:" + std::to_string(port_),
                                      "--metrics-listen",
+                                     "",
+                                     // Not the default port: another server may hold it.
+                                     "--http-listen",
                                      ""};
     argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
     server_ = std::make_unique<ChildProcess>(argv, dir_ / "sitrepd.log");
