@@ -11,7 +11,6 @@
 #include "bench/bench_collector.h"
 #include "bench/bench_failure.h"
 #include "bench/incident_loader.h"
-#include "bench/pq_connection.h"
 #include "collector/taxii_client.h"
 
 namespace sitrep::bench {
@@ -86,11 +85,7 @@ void RunTaxiiBench(const ConnectionOptions& connection, const TaxiiBenchOptions&
                    std::ostream& out, std::ostream& err) {
   const std::string admin_token = ReadAdminToken(connection);
   const std::string database_url = DatabaseUrl(connection);
-  IncidentLoadOptions load;
-  load.incidents = options.incidents;
-  (void)LoadIncidents(database_url, load, err);
-  const uint64_t incidents = std::stoull(PqConnection(database_url, "counting incidents")
-                                             .Query("SELECT count(*) FROM incidents")[0][0]);
+  const uint64_t incidents = EnsureIncidentsCounted(database_url, options.incidents, err);
   const BenchPrincipal national = CreateBenchPrincipal(
       OwnChannel(connection), admin_token, "bench-taxii-national-" + std::to_string(::getpid()),
       v1::ROLE_NATIONAL, 0);
