@@ -10,6 +10,7 @@
 #include "bench/http_bench.h"
 #include "bench/ingest_bench.h"
 #include "bench/situation_bench.h"
+#include "bench/taxii_bench.h"
 #include "bench/vulns_bench.h"
 
 namespace sitrep::bench {
@@ -50,6 +51,12 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       "http", "server CPU of a feed page as JSON over HTTP against the same page over gRPC");
   AddHttpBenchOptions(*http_command, http);
   http_command->callback([&] { chosen = [&] { RunHttpBench(connection, http, out, err); }; });
+
+  TaxiiBenchOptions taxii;
+  CLI::App* taxii_command = app.add_subcommand(
+      "taxii", "latency of a TAXII 2.1 incidents page over the HTTP edge (loads when missing)");
+  AddTaxiiBenchOptions(*taxii_command, taxii);
+  taxii_command->callback([&] { chosen = [&] { RunTaxiiBench(connection, taxii, out, err); }; });
 
   VulnsOptions vulns;
   CLI::App* vulns_command = app.add_subcommand(

@@ -255,11 +255,7 @@ void RunFeedsBench(const ConnectionOptions& connection, const FeedsOptions& opti
   const std::string admin_token = ReadAdminToken(connection);
   const std::string database_url = DatabaseUrl(connection);
 
-  IncidentLoadOptions load;
-  load.incidents = options.incidents;
-  (void)LoadIncidents(database_url, load, err);
-  const uint64_t incidents = std::stoull(PqConnection(database_url, "counting incidents")
-                                             .Query("SELECT count(*) FROM incidents")[0][0]);
+  const uint64_t incidents = EnsureIncidentsCounted(database_url, options.incidents, err);
   const std::vector<std::string> cursors = SampleFeedCursors(database_url, incidents);
 
   const std::shared_ptr<grpc::Channel> registry = OwnChannel(connection);

@@ -17,7 +17,6 @@
 #include "bench/bench_collector.h"
 #include "bench/bench_failure.h"
 #include "bench/incident_loader.h"
-#include "bench/pq_connection.h"
 #include "sitrep/v1/feed.grpc.pb.h"
 
 namespace sitrep::bench {
@@ -203,11 +202,7 @@ void RunHttpBench(const ConnectionOptions& connection, const HttpBenchOptions& o
                   std::ostream& out, std::ostream& err) {
   const std::string admin_token = ReadAdminToken(connection);
   const std::string database_url = DatabaseUrl(connection);
-  IncidentLoadOptions load;
-  load.incidents = options.incidents;
-  (void)LoadIncidents(database_url, load, err);
-  const uint64_t incidents = std::stoull(PqConnection(database_url, "counting incidents")
-                                             .Query("SELECT count(*) FROM incidents")[0][0]);
+  const uint64_t incidents = EnsureIncidentsCounted(database_url, options.incidents, err);
 
   const std::shared_ptr<grpc::Channel> channel = OwnChannel(connection);
   if (!channel->WaitForConnected(std::chrono::system_clock::now() + kConnectTimeout)) {

@@ -188,4 +188,11 @@ uint64_t EnsureIncidents(const std::string& database_url, uint64_t incidents,
   return result.present_before + result.loaded;
 }
 
+uint64_t EnsureIncidentsCounted(const std::string& database_url, uint64_t incidents,
+                                std::ostream& progress) {
+  (void)EnsureIncidents(database_url, incidents, progress);
+  return std::stoull(PqConnection(database_url, "counting incidents")
+                         .Query("SELECT count(*) FROM incidents")[0][0]);
+}
+
 }  // namespace sitrep::bench

@@ -45,4 +45,9 @@ struct IncidentLoadResult {
 [[nodiscard]] uint64_t EnsureIncidents(const std::string& database_url, uint64_t incidents,
                                        std::ostream& progress);
 
+// EnsureIncidents, then every incident the database holds (the loader's and any other
+// principal's): the "incidents" of a benchmark's result line.
+[[nodiscard]] uint64_t EnsureIncidentsCounted(const std::string& database_url, uint64_t incidents,
+                                              std::ostream& progress);
+
 }  // namespace sitrep::bench

@@ -212,9 +212,7 @@ void RunSituationBench(const ConnectionOptions& connection, const SituationOptio
   const std::string admin_token = ReadAdminToken(connection);
   const std::string database_url = DatabaseUrl(connection);
 
-  (void)EnsureIncidents(database_url, options.incidents, err);
-  const uint64_t incidents = std::stoull(PqConnection(database_url, "counting incidents")
-                                             .Query("SELECT count(*) FROM incidents")[0][0]);
+  const uint64_t incidents = EnsureIncidentsCounted(database_url, options.incidents, err);
   AwaitCompaction(database_url, std::chrono::seconds(options.catch_up_seconds), err);
 
   const std::shared_ptr<grpc::Channel> registry = OwnChannel(connection);
