@@ -144,6 +144,52 @@ size_t Escalator::SweepStoredAssets(storage::Pool& pool,
                                     std::chrono::system_clock::time_point now) const {
   const std::shared_ptr<const KevCatalog> kev = known_exploited();
   if (!rules_.enabled || kev->size() == 0) return 0;
+  const size_t raised = SweepAssetCves(pool, *kev, now) + SweepAdvisoryMatches(pool, now);
+  Log(LogLevel::kInfo, "escalation.kev_swept", {{"raised", std::to_string(raised)}});
+  return raised;
+}
+
+size_t Escalator::SweepAdvisoryMatches(storage::Pool& pool,
+                                       std::chrono::system_clock::time_point now) const {
+  struct Page {
+    size_t matches = 0;
+    int64_t last_asset = 0;
+    int64_t last_advisory = 0;
+    size_t raised = 0;
+  };
+  size_t raised = 0;
+  int64_t after_asset = 0;
+  int64_t after_advisory = 0;
+  for (;;) {
+    // Everything the body changes is in its result, so that a retried transaction starts over.
+    const Page page = storage::InTransaction(pool, SweepPrincipal(), [&](storage::Tx& tx) {
+      const std::vector<storage::StoredExposure> stored =
+          storage::VulnStore::ExposedMatchesRaisingNotice(tx, after_asset, after_advisory,
+                                                          kSweepPage);
+      std::vector<AdvisoryExposure> exposures;
+      exposures.reserve(stored.size());
+      for (const storage::StoredExposure& exposure : stored) {
+        exposures.push_back({&exposure.asset, &exposure.product, exposure.reason});
+      }
+      Page result{stored.size(), after_asset, after_advisory, 0};
+      if (!stored.empty()) {
+        result.last_asset = stored.back().asset.id;
+        result.last_advisory = stored.back().product.advisory_id;
+        result.raised = Raise(tx, AdvisoryNotices(rules_, exposures, now), now);
+      }
+      return result;
+    });
+    raised += page.raised;
+    after_asset = page.last_asset;
+    after_advisory = page.last_advisory;
+    if (page.matches < static_cast<size_t>(kSweepPage)) break;
+  }
+  return raised;
+}
+
+size_t Escalator::SweepAssetCves(storage::Pool& pool, const KevCatalog& known,
+                                 std::chrono::system_clock::time_point now) const {
+  const KevCatalog* kev = &known;
   const std::vector<std::string>& cve_ids = kev->CveIds();
   struct Page {
     size_t assets = 0;
@@ -171,7 +217,6 @@ size_t Escalator::SweepStoredAssets(storage::Pool& pool,
     after_id = page.last_id;
     if (page.assets < static_cast<size_t>(kSweepPage)) break;
   }
-  Log(LogLevel::kInfo, "escalation.kev_swept", {{"raised", std::to_string(raised)}});
   return raised;
 }
 
