@@ -21,7 +21,7 @@ struct VulnsOptions {
   // How the assets get in: "copy" writes them straight into the assets table over a direct
   // connection to the server's database (as its owner: --database-url or var/database.url),
   // with the keys the asset writer would give them; "push" sends them through the Push stream
-  // (matching each on arrival: about 1,500 assets/s on a 2-core machine).
+  // (matching each on arrival).
   std::string load = "copy";
   // The CSAF documents pushed: every *.json under these folders (relative to the working
   // directory, as the connection files are).
@@ -37,8 +37,9 @@ void AddVulnsOptions(CLI::App& command, VulnsOptions& options);
 // a realistic share matches), owned by a provincial collector (options.load says how); then
 // pushes the advisories one per batch, each acked only once the server has matched every stored
 // asset to it. Prints {"bench":"vulns","assets":…,"advisories":…,"match_s":…,
-// "rematch_per_advisory_p99_ms":…} to `out` (match_s: from the first advisory written to the
-// last acked). Throws BenchFailure when it cannot run or a push fails.
+// "rematch_per_advisory_p99_ms":…,"rematch_per_advisory_p50_ms":…} to `out` (match_s: from the
+// first advisory written to the last acked). Throws BenchFailure when it cannot run or a push
+// fails.
 void RunVulnsBench(const ConnectionOptions& connection, const VulnsOptions& options,
                    std::ostream& out, std::ostream& err);
 
