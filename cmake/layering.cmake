@@ -29,7 +29,7 @@ set(sitrep_layer_server
   grpc-server)
 set(sitrep_layer_cli cli domain logging proto grpc)
 set(sitrep_layer_collector collector stix vulns domain logging proto grpc)
-set(sitrep_layer_bench bench collector storage domain logging proto grpc)
+set(sitrep_layer_bench bench collector vulns storage domain logging proto grpc)
 set(sitrep_layer_fuzz fuzz collector stix ingest vulns feeds domain logging proto)
 set(sitrep_layer_tests
   tests server registry ingest escalation feeds notifications stix storage domain logging collector

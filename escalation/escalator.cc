@@ -42,6 +42,30 @@ Principal SweepPrincipal() {
   return sweeper;
 }
 
+// One page of a sweep: how many rows it read, where the next page starts, notices raised.
+template <class Cursor>
+struct SweepPage {
+  size_t rows = 0;
+  Cursor last{};
+  size_t raised = 0;
+};
+
+// Runs `page(tx, after)` (returning a SweepPage<Cursor>) in transactions of its own, from a
+// default cursor on, until a page reads fewer than kSweepPage rows. Everything a page changes
+// is in its result, so that a retried transaction starts over. Returns the notices raised.
+template <class Cursor, class Page>
+size_t SweepPages(storage::Pool& pool, Page&& page) {
+  size_t raised = 0;
+  Cursor after{};
+  for (;;) {
+    const SweepPage<Cursor> done = storage::InTransaction(
+        pool, SweepPrincipal(), [&](storage::Tx& tx) { return page(tx, after); });
+    raised += done.raised;
+    after = done.last;
+    if (done.rows < static_cast<size_t>(kSweepPage)) return raised;
+  }
+}
+
 }  // namespace
 
 Escalator::Escalator(EscalationRules rules, std::filesystem::path kev_file)
@@ -144,35 +168,44 @@ size_t Escalator::SweepStoredAssets(storage::Pool& pool,
                                     std::chrono::system_clock::time_point now) const {
   const std::shared_ptr<const KevCatalog> kev = known_exploited();
   if (!rules_.enabled || kev->size() == 0) return 0;
-  const std::vector<std::string>& cve_ids = kev->CveIds();
-  struct Page {
-    size_t assets = 0;
-    int64_t last_id = 0;
-    size_t raised = 0;
-  };
-  size_t raised = 0;
-  int64_t after_id = 0;
-  for (;;) {
-    // Everything the body changes is in its result, so that a retried transaction starts over.
-    const Page page = storage::InTransaction(pool, SweepPrincipal(), [&](storage::Tx& tx) {
-      const std::vector<v1::Asset> assets =
-          storage::EscalationStore::ExposedAssetsCarrying(tx, cve_ids, after_id, kSweepPage);
-      std::vector<storage::EscalationNotice> notices;
-      for (const v1::Asset& asset : assets) {
-        for (storage::EscalationNotice& notice :
-             AssetNotices(rules_, asset.id(), asset, *kev, now)) {
-          notices.push_back(std::move(notice));
-        }
-      }
-      return Page{assets.size(), assets.empty() ? after_id : assets.back().id(),
-                  Raise(tx, notices, now)};
-    });
-    raised += page.raised;
-    after_id = page.last_id;
-    if (page.assets < static_cast<size_t>(kSweepPage)) break;
-  }
+  const size_t raised = SweepAssetCves(pool, *kev, now) + SweepAdvisoryMatches(pool, now);
   Log(LogLevel::kInfo, "escalation.kev_swept", {{"raised", std::to_string(raised)}});
   return raised;
+}
+
+size_t Escalator::SweepAdvisoryMatches(storage::Pool& pool,
+                                       std::chrono::system_clock::time_point now) const {
+  using Cursor = std::pair<int64_t, int64_t>;  // (asset, advisory) of the last match read
+  return SweepPages<Cursor>(pool, [&](storage::Tx& tx, const Cursor& after) {
+    const std::vector<storage::StoredExposure> stored =
+        storage::VulnStore::ExposedMatchesRaisingNotice(tx, after.first, after.second, kSweepPage);
+    std::vector<AdvisoryExposure> exposures;
+    exposures.reserve(stored.size());
+    for (const storage::StoredExposure& exposure : stored) {
+      exposures.push_back({&exposure.asset, &exposure.product, exposure.reason});
+    }
+    return SweepPage<Cursor>{
+        stored.size(),
+        stored.empty() ? after : Cursor{stored.back().asset.id, stored.back().product.advisory_id},
+        Raise(tx, AdvisoryNotices(rules_, exposures, now), now)};
+  });
+}
+
+size_t Escalator::SweepAssetCves(storage::Pool& pool, const KevCatalog& kev,
+                                 std::chrono::system_clock::time_point now) const {
+  const std::vector<std::string>& cve_ids = kev.CveIds();
+  return SweepPages<int64_t>(pool, [&](storage::Tx& tx, int64_t after_id) {
+    const std::vector<v1::Asset> assets =
+        storage::EscalationStore::ExposedAssetsCarrying(tx, cve_ids, after_id, kSweepPage);
+    std::vector<storage::EscalationNotice> notices;
+    for (const v1::Asset& asset : assets) {
+      for (storage::EscalationNotice& notice : AssetNotices(rules_, asset.id(), asset, kev, now)) {
+        notices.push_back(std::move(notice));
+      }
+    }
+    return SweepPage<int64_t>{assets.size(), assets.empty() ? after_id : assets.back().id(),
+                              Raise(tx, notices, now)};
+  });
 }
 
 }  // namespace sitrep::escalation

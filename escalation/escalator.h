@@ -67,8 +67,10 @@ class Escalator final {
                            std::chrono::system_clock::time_point now) const;
 
   // Raises, in transactions of its own on `pool`, the notices the KEV list in use calls for on
-  // assets stored before it was loaded (after a Reload, which adds CVEs); keys make a second
-  // sweep raise nothing. Returns how many notices were new.
+  // what was stored before it was loaded (after a Reload, which adds CVEs): assets carrying a
+  // listed CVE, and exposed assets matched by an advisory whose CVE is now listed (the
+  // advisory rule; call it after StoreKnownExploited, whose table that rule joins). Keys make a
+  // second sweep raise nothing. Returns how many notices were new.
   size_t SweepStoredAssets(storage::Pool& pool, std::chrono::system_clock::time_point now) const;
 
   [[nodiscard]] const EscalationRules& rules() const { return rules_; }
@@ -76,6 +78,10 @@ class Escalator final {
   [[nodiscard]] std::shared_ptr<const KevCatalog> known_exploited() const;
 
  private:
+  size_t SweepAssetCves(storage::Pool& pool, const KevCatalog& kev,
+                        std::chrono::system_clock::time_point now) const;
+  size_t SweepAdvisoryMatches(storage::Pool& pool, std::chrono::system_clock::time_point now) const;
+
   // Set at construction.
   const EscalationRules rules_;
   const std::filesystem::path kev_file_;

@@ -1,9 +1,11 @@
 #include "ingest/advisory_matching.h"
 
 #include <algorithm>
+#include <set>
 #include <unordered_map>
 #include <utility>
 
+#include "domain/principal.h"
 #include "vulns/match.h"
 #include "vulns/normalise.h"
 
@@ -56,34 +58,27 @@ std::string TripleKey(const CandidateAsset& asset) {
   return key;
 }
 
-// The keys under which a product can equal another of the same vendor in vulns::Match: its
-// normalised name, and that name without the vendor's name in front. Two products are the same
-// there only if they share a key, so looking leaves up by key loses no match.
-std::vector<std::string> ProductKeys(const std::string& vendor_norm, const std::string& product) {
-  std::string name = vulns::NormaliseProduct(product);
-  const std::string prefix = vulns::NormaliseProduct(vendor_norm) + " ";
-  std::vector<std::string> keys;
-  if (name.size() > prefix.size() && name.starts_with(prefix)) {
-    keys.push_back(name.substr(prefix.size()));
-  }
-  keys.push_back(std::move(name));
-  return keys;
+// Leaves by (normalised vendor, vulns::ProductKey): vulns::Match calls two products of a vendor
+// the same exactly when their keys are equal, so looking leaves up by key loses no match.
+std::string LeafKey(const std::string& vendor_norm, const std::string& product) {
+  std::string key = vendor_norm;
+  key += '\0';
+  key += vulns::ProductKey(vendor_norm, product);
+  return key;
 }
 
-using ProductIndex = std::unordered_map<std::string, std::vector<size_t>>;
-
-// The leaves `index` holds under any key of the asset's product, in their original order (the
-// advisories' order BestPerAdvisory relies on).
-std::vector<size_t> LeavesFor(const ProductIndex& index, const CandidateAsset& asset) {
-  std::vector<size_t> leaves;
-  for (const std::string& key : ProductKeys(asset.vendor_norm, asset.product)) {
-    const auto found = index.find(key);
-    if (found != index.end())
-      leaves.insert(leaves.end(), found->second.begin(), found->second.end());
+// The distinct (vendor, product key) pairs of `products`: the stored assets that can match
+// them are exactly the ones carrying one of these pairs (assets.product_key).
+std::vector<storage::ProductKeyRef> KeysOf(std::span<const CandidateProduct> products) {
+  std::set<std::pair<std::string, std::string>> keys;
+  for (const CandidateProduct& product : products) {
+    std::string key = vulns::ProductKey(product.vendor_norm, product.product);
+    if (!product.vendor_norm.empty() && !key.empty()) keys.emplace(product.vendor_norm, key);
   }
-  std::sort(leaves.begin(), leaves.end());
-  leaves.erase(std::unique(leaves.begin(), leaves.end()), leaves.end());
-  return leaves;
+  std::vector<storage::ProductKeyRef> refs;
+  refs.reserve(keys.size());
+  for (const auto& [vendor_norm, key] : keys) refs.push_back({vendor_norm, key});
+  return refs;
 }
 
 MatchCounts Store(storage::Tx& tx, const std::vector<int64_t>& asset_ids,
@@ -103,24 +98,22 @@ MatchCounts Store(storage::Tx& tx, const std::vector<int64_t>& asset_ids,
 
 ComputedMatches ComputeMatches(std::span<const CandidateAsset> assets,
                                std::span<const CandidateProduct> products) {
-  // Leaves by vendor, then by product key: only leaves whose product can be the asset's are
-  // handed to vulns::Match, so a vendor with thousands of leaves costs a lookup per asset.
-  std::unordered_map<std::string, ProductIndex> by_vendor;
+  // Only leaves whose product can be the asset's are handed to vulns::Match, so a vendor with
+  // thousands of leaves costs a lookup per asset. Leaves stay in their order (the advisories'
+  // order BestPerAdvisory relies on).
+  std::unordered_map<std::string, std::vector<size_t>> by_key;
   for (size_t i = 0; i < products.size(); ++i) {
-    ProductIndex& index = by_vendor[products[i].vendor_norm];
-    for (std::string& key : ProductKeys(products[i].vendor_norm, products[i].product)) {
-      std::vector<size_t>& leaves = index[std::move(key)];
-      if (leaves.empty() || leaves.back() != i) leaves.push_back(i);
-    }
+    by_key[LeafKey(products[i].vendor_norm, products[i].product)].push_back(i);
   }
   ComputedMatches computed;
   std::unordered_map<std::string, std::vector<Best>> by_triple;
   for (const CandidateAsset& asset : assets) {
-    const auto index = by_vendor.find(asset.vendor_norm);
-    if (asset.vendor_norm.empty() || index == by_vendor.end()) continue;
+    if (asset.vendor_norm.empty()) continue;
+    const auto leaves_of = by_key.find(LeafKey(asset.vendor_norm, asset.product));
+    if (leaves_of == by_key.end()) continue;
     auto [cached, fresh] = by_triple.try_emplace(TripleKey(asset));
     if (fresh) {
-      const std::vector<size_t> leaves = LeavesFor(index->second, asset);
+      const std::vector<size_t>& leaves = leaves_of->second;
       computed.candidates += leaves.size();
       cached->second = BestPerAdvisory(asset, products, leaves);
     }
@@ -163,8 +156,40 @@ MatchCounts MatchWrittenAdvisories(storage::Tx& tx, const std::vector<int64_t>& 
       storage::VulnStore::CandidateProducts(tx, vendor_norms, advisory_ids);
   const std::vector<CandidateAsset> assets =
       products.empty() ? std::vector<CandidateAsset>()
-                       : storage::VulnStore::CandidateAssets(tx, vendor_norms, {});
+                       : storage::VulnStore::CandidateAssets(tx, KeysOf(products), {});
   return Store(tx, {}, advisory_ids, ComputeMatches(assets, products), escalator, now);
+}
+
+size_t KeyStoredAssets(storage::Pool& pool, const escalation::Escalator* escalator,
+                       std::chrono::system_clock::time_point now, int page) {
+  Principal keyer;
+  keyer.name = "asset-keying";
+  keyer.role = v1::ROLE_ADMIN;
+  size_t keyed = 0;
+  int64_t after_id = 0;
+  for (;;) {
+    // Everything the body changes is in its result, so that a retried transaction starts over.
+    const std::pair<size_t, int64_t> done =
+        storage::InTransaction(pool, keyer, [&](storage::Tx& tx) {
+          const std::vector<storage::UnkeyedAsset> unkeyed =
+              storage::VulnStore::UnkeyedAssets(tx, after_id, page);
+          std::vector<storage::AssetKeys> keys;
+          std::vector<int64_t> ids;
+          for (const storage::UnkeyedAsset& asset : unkeyed) {
+            std::string vendor_norm = vulns::Normalise(asset.vendor);
+            std::string product_key = vulns::ProductKey(vendor_norm, asset.product);
+            keys.push_back({asset.id, std::move(vendor_norm), std::move(product_key)});
+            ids.push_back(asset.id);
+          }
+          storage::VulnStore::KeyAssets(tx, keys);
+          MatchWrittenAssets(tx, ids, escalator, now);
+          return std::make_pair(unkeyed.size(), unkeyed.empty() ? after_id : unkeyed.back().id);
+        });
+    keyed += done.first;
+    after_id = done.second;
+    if (done.first < static_cast<size_t>(page)) break;
+  }
+  return keyed;
 }
 
 }  // namespace sitrep::ingest

@@ -49,4 +49,13 @@ MatchCounts MatchWrittenAdvisories(storage::Tx& tx, const std::vector<int64_t>& 
                                    const escalation::Escalator* escalator,
                                    std::chrono::system_clock::time_point now);
 
+// Gives the assets stored before product keys existed (assets.product_key NULL: written before
+// migration 0039, and before 0031 without a normalised vendor either) their vendor_norm and
+// product key, `page` assets per transaction of their own on `pool`, and matches each page
+// against the stored advisories (raising the notices that calls for), so matching sees them.
+// sitrepd runs it at start; a keyed asset is never keyed again, so a second run (or one cut
+// short and restarted) does only what is left. Returns how many assets it keyed.
+size_t KeyStoredAssets(storage::Pool& pool, const escalation::Escalator* escalator,
+                       std::chrono::system_clock::time_point now, int page = 1'000);
+
 }  // namespace sitrep::ingest

@@ -109,12 +109,55 @@ TEST(AdvisoryMatchingTest, ProductKeysLoseNoPairThatMatchFinds) {
   EXPECT_GE(expected.size(), 6u);  // the table exercises matches, not only misses
 }
 
-// The same over the labelled set: every asset against every branch of its vendor.
-TEST(AdvisoryMatchingTest, TheLabelledSetMatchesAlikeEitherWay) {
+// The database hands matching only the assets whose stored (vendor_norm, product_key) is a
+// leaf's (storage sitrep_match_candidate_assets): every pair vulns::Match does not reject must
+// carry the same key on both sides, as the writer computes it for the asset.
+void ExpectEveryMatchSharesTheKey(const std::vector<CandidateAsset>& assets,
+                                  const std::vector<CandidateProduct>& products) {
+  size_t matched = 0;
+  for (const CandidateAsset& asset : assets) {
+    const std::string asset_norm = vulns::Normalise(asset.vendor);
+    const std::string asset_key = vulns::ProductKey(asset_norm, asset.product);
+    for (const CandidateProduct& leaf : products) {
+      const vulns::MatchResult result = vulns::Match(
+          {asset.vendor, asset.product, asset.version},
+          {leaf.branch_path, leaf.vendor, leaf.product, leaf.is_range, leaf.expression});
+      if (result.verdict == vulns::Verdict::kNoMatch) continue;
+      ++matched;
+      EXPECT_EQ(asset_norm, leaf.vendor_norm) << asset.product << " / " << leaf.branch_path;
+      EXPECT_EQ(asset_key, vulns::ProductKey(leaf.vendor_norm, leaf.product))
+          << asset.product << " / " << leaf.branch_path;
+    }
+  }
+  EXPECT_GT(matched, 0u);
+}
+
+std::vector<CandidateAsset> KeyTableAssets() {
+  return {AssetOf(10, "Siemens", "Siemens SIMATIC S7-1500", "2.8"),
+          AssetOf(11, "SIEMENS AG", "simatic s7-1500", "3.1"),
+          AssetOf(12, "Siemens", "SIMATIC® S7-1200", "4.0"),
+          AssetOf(13, "Siemens", "Siemens Tool", "1.0"),
+          AssetOf(14, "Siemens", "Siemens Siemens Tool", "1.0"),
+          AssetOf(15, " Mitsubishi Electric Corporation", "MELSEC_iQ-R R00CPU", "12.1.2")};
+}
+
+std::vector<CandidateProduct> KeyTableLeaves() {
+  return {
+      LeafOf(1, "Siemens", "SIMATIC S7-1500", "<2.9", true),
+      LeafOf(1, "Siemens AG", "Siemens SIMATIC S7-1200", "vers:all/*", true),
+      LeafOf(2, "Siemens", "Siemens Siemens Tool", "1.0", false),
+      LeafOf(2, "Siemens", "Tool", "1.0", false),
+      LeafOf(3, "Mitsubishi Electric", "Mitsubishi Electric MELSEC iQ-R R00CPU", "<=12.1.3", true)};
+}
+
+TEST(AdvisoryMatchingTest, EveryMatchedPairSharesTheStoredProductKey) {
+  ExpectEveryMatchSharesTheKey(KeyTableAssets(), KeyTableLeaves());
+}
+
+// The labelled set as (asset, leaf) rows, leaves in advisory order (as storage hands them over).
+void ReadLabelledSet(std::vector<CandidateAsset>& assets, std::vector<CandidateProduct>& products) {
   std::ifstream in(test::TestDataDir() / "vulns" / "labelled_pairs.jsonl");
   ASSERT_TRUE(in) << "tests/data/vulns/labelled_pairs.jsonl is missing";
-  std::vector<CandidateAsset> assets;
-  std::vector<CandidateProduct> products;
   std::map<std::string, int64_t> advisory_ids;
   std::string line;
   while (std::getline(in, line)) {
@@ -129,12 +172,27 @@ TEST(AdvisoryMatchingTest, TheLabelledSetMatchesAlikeEitherWay) {
     leaf.branch_path = row["branch"]["path"];
     products.push_back(std::move(leaf));
   }
-  ASSERT_GE(assets.size(), 300u);
   // Storage hands leaves over in advisory order (VulnStore::CandidateProducts).
   std::stable_sort(products.begin(), products.end(),
                    [](const CandidateProduct& a, const CandidateProduct& b) {
                      return a.advisory_id < b.advisory_id;
                    });
+}
+
+TEST(AdvisoryMatchingTest, EveryLabelledMatchSharesTheStoredProductKey) {
+  std::vector<CandidateAsset> assets;
+  std::vector<CandidateProduct> products;
+  ReadLabelledSet(assets, products);
+  ASSERT_GE(assets.size(), 300u);
+  ExpectEveryMatchSharesTheKey(assets, products);
+}
+
+// The same over the labelled set: every asset against every branch of its vendor.
+TEST(AdvisoryMatchingTest, TheLabelledSetMatchesAlikeEitherWay) {
+  std::vector<CandidateAsset> assets;
+  std::vector<CandidateProduct> products;
+  ReadLabelledSet(assets, products);
+  ASSERT_GE(assets.size(), 300u);
   const std::vector<Row> expected = EveryLeafTried(assets, products);
   EXPECT_EQ(Computed(assets, products), expected);
   EXPECT_GE(expected.size(), 100u);

@@ -117,10 +117,12 @@ std::vector<BatchVerdicts> WriteRecords(storage::Tx& tx, std::span<const Records
       }
       ApplyDefaults(asset);
       // An observation without a time is seen now; a collector that resends must stamp it.
+      std::string vendor_norm = vulns::Normalise(asset.vendor());
+      std::string product_key = vulns::ProductKey(vendor_norm, asset.product());
       asset_writes.push_back(
           {caller.id, &asset,
            asset.has_last_seen_time() ? FromTimestamp(asset.last_seen_time()) : now, &caller,
-           vulns::Normalise(asset.vendor())});
+           std::move(vendor_norm), std::move(product_key)});
       asset_origins.emplace_back(b, i);
     }
   }

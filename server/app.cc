@@ -27,6 +27,7 @@
 #include "feeds/situation.h"
 #include "feeds/situation_compactor.h"
 #include "http/edge.h"
+#include "ingest/advisory_matching.h"
 #include "ingest/group_commit_writer.h"
 #include "ingest/reports.h"
 #include "logging/log.h"
@@ -216,6 +217,9 @@ class RunningServer final : public Server {
         std::make_unique<registry::Registry>(*enterprises_, *principals_, *audit_, codes_, *clock_);
     escalator_ = std::make_unique<escalation::Escalator>(config_.escalation, config_.kev_file);
     escalator_->StoreKnownExploited(*pool_);
+    // Assets stored before product keys existed (migration 0039) get them, and their matches,
+    // before ingest opens: matching finds assets by key.
+    ingest::KeyStoredAssets(*pool_, escalator_.get(), clock_->Now());
     writer_ = std::make_unique<ingest::GroupCommitWriter>(
         *pool_, *clock_,
         ingest::GroupCommitWriter::Options{.writers = config_.ingest_writers,

@@ -21,13 +21,13 @@ constexpr const char* kStagingDefinition =
     "sector text, ip inet, port integer, transport text, protocol text, vendor text, "
     "product text, version text, asset_type text, internet_exposed boolean, cve_ids text[], "
     "first_micros bigint, last_micros bigint, observations bigint, attributes text, "
-    "vendor_norm text)";
+    "vendor_norm text, product_key text)";
 
 // The columns an observation at least as new as the stored one replaces.
 constexpr const char* kDescriptiveColumns[] = {
-    "province",   "enterprise_id",    "sector",  "ip",         "port",
-    "transport",  "protocol",         "vendor",  "product",    "version",
-    "asset_type", "internet_exposed", "cve_ids", "attributes", "vendor_norm"};
+    "province", "enterprise_id", "sector",      "ip",         "port",       "transport",
+    "protocol", "vendor",        "product",     "version",    "asset_type", "internet_exposed",
+    "cve_ids",  "attributes",    "vendor_norm", "product_key"};
 
 // One key's observations of a group, merged: the newest carries the values.
 struct Merged {
@@ -62,7 +62,8 @@ void AppendStagingRow(BulkCopy& copy, int ord, const AssetWrite& write, const Me
       .Int(*merged.times.rbegin())
       .Int(static_cast<int64_t>(merged.times.size()))
       .JsonObject(asset.attributes())
-      .Text(write.vendor_norm);
+      .Text(write.vendor_norm)
+      .Text(write.product_key);
 }
 
 std::string UpsertSql() {
@@ -76,11 +77,13 @@ std::string UpsertSql() {
   }
   return "INSERT INTO assets AS a (province, reporter_id, asset_key, enterprise_id, sector, ip, "
          "port, transport, protocol, vendor, product, version, asset_type, internet_exposed, "
-         "cve_ids, first_seen, last_seen, times_seen, attributes, updated_at, vendor_norm) "
+         "cve_ids, first_seen, last_seen, times_seen, attributes, updated_at, vendor_norm, "
+         "product_key) "
          "SELECT province, reporter_id, asset_key, enterprise_id, sector, ip, port, transport, "
          "protocol, vendor, product, version, asset_type, internet_exposed, cve_ids, "
          "sitrep_time(first_micros), sitrep_time(last_micros), observations, attributes::jsonb, "
-         "sitrep_time($1), vendor_norm FROM asset_staging WHERE reporter_id = $2 ORDER BY ord "
+         "sitrep_time($1), vendor_norm, product_key FROM asset_staging WHERE reporter_id = $2 "
+         "ORDER BY ord "
          "ON CONFLICT (reporter_id, asset_key) DO UPDATE SET " +
          assignments +
          "first_seen = least(a.first_seen, EXCLUDED.first_seen), "

@@ -22,6 +22,7 @@ struct AssetWrite {
   std::chrono::system_clock::time_point seen;
   const Principal* caller = nullptr;
   std::string vendor_norm;  // vulns::Normalise of the asset's vendor (the writer computes it)
+  std::string product_key;  // vulns::ProductKey of the asset's product (the writer computes it)
 };
 
 // The assets table; functions run inside the caller's transaction, like IncidentStore's.

@@ -285,16 +285,23 @@ std::vector<CandidateProduct> VulnStore::CandidateProducts(
 }
 
 std::vector<CandidateAsset> VulnStore::CandidateAssets(Tx& handle,
-                                                       const std::vector<std::string>& vendor_norms,
+                                                       std::span<const ProductKeyRef> keys,
                                                        const std::vector<int64_t>& asset_ids) {
   pqxx::work& tx = Work(handle);
   std::vector<CandidateAsset> assets;
-  if (vendor_norms.empty() && asset_ids.empty()) return assets;
+  if (keys.empty() && asset_ids.empty()) return assets;
+  std::vector<std::string> vendor_norms;
+  std::vector<std::string> product_keys;
+  for (const ProductKeyRef& key : keys) {
+    vendor_norms.push_back(key.vendor_norm);
+    product_keys.push_back(key.product_key);
+  }
   const pqxx::result rows = tx.exec_params(
       "SELECT id, province, vendor_norm, vendor, product, version, internet_exposed, asset_type "
       "FROM sitrep_match_candidate_assets(ARRAY(SELECT jsonb_array_elements_text($1::jsonb)), "
-      "ARRAY(SELECT jsonb_array_elements_text($2::jsonb)::bigint))",
-      JsonOf(vendor_norms), JsonOf(asset_ids));
+      "ARRAY(SELECT jsonb_array_elements_text($2::jsonb)), "
+      "ARRAY(SELECT jsonb_array_elements_text($3::jsonb)::bigint))",
+      JsonOf(vendor_norms), JsonOf(product_keys), JsonOf(asset_ids));
   assets.reserve(rows.size());
   for (const pqxx::row& row : rows) {
     assets.push_back(CandidateAsset{row[0].as<int64_t>(), row[1].as<uint32_t>(),
@@ -303,6 +310,78 @@ std::vector<CandidateAsset> VulnStore::CandidateAssets(Tx& handle,
                                     row[6].as<bool>(), row[7].as<std::string>()});
   }
   return assets;
+}
+
+std::vector<UnkeyedAsset> VulnStore::UnkeyedAssets(Tx& handle, int64_t after_id, int page) {
+  pqxx::work& tx = Work(handle);
+  const pqxx::result rows = tx.exec_params(
+      "SELECT id, vendor, product FROM sitrep_unkeyed_assets($1, $2)", after_id, page);
+  std::vector<UnkeyedAsset> assets;
+  assets.reserve(rows.size());
+  for (const pqxx::row& row : rows) {
+    assets.push_back({row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<std::string>()});
+  }
+  return assets;
+}
+
+void VulnStore::KeyAssets(Tx& handle, std::span<const AssetKeys> keys) {
+  pqxx::work& tx = Work(handle);
+  if (keys.empty()) return;
+  std::vector<int64_t> ids;
+  std::vector<std::string> vendor_norms;
+  std::vector<std::string> product_keys;
+  for (const AssetKeys& key : keys) {
+    ids.push_back(key.id);
+    vendor_norms.push_back(key.vendor_norm);
+    product_keys.push_back(key.product_key);
+  }
+  (void)tx.exec_params(
+      "SELECT sitrep_key_assets(ARRAY(SELECT jsonb_array_elements_text($1::jsonb)::bigint), "
+      "ARRAY(SELECT jsonb_array_elements_text($2::jsonb)), "
+      "ARRAY(SELECT jsonb_array_elements_text($3::jsonb)))",
+      JsonOf(ids), JsonOf(vendor_norms), JsonOf(product_keys));
+}
+
+std::vector<StoredExposure> VulnStore::ExposedMatchesRaisingNotice(Tx& handle, int64_t after_asset,
+                                                                   int64_t after_advisory,
+                                                                   int limit) {
+  pqxx::work& tx = Work(handle);
+  // The leaf is the one the match names (its branch path); the advisory's current version.
+  const pqxx::result rows = tx.exec_params(
+      "SELECT s.id, s.province, s.vendor_norm, s.vendor, s.product, m.asset_version, "
+      "s.internet_exposed, s.asset_type, a.id, a.tracking_id, a.title, a.required_action, "
+      "array_to_json(a.cve_ids)::text, m.branch_path, m.expression, m.reason "
+      "FROM asset_advisory_matches m JOIN assets s ON s.id = m.asset_id "
+      "JOIN advisories a ON a.id = m.advisory_id "
+      "WHERE m.verdict = 'MATCH' AND s.internet_exposed "
+      "AND sitrep_advisory_raises_notice(a.cve_ids, a.max_cvss) "
+      "AND (m.asset_id, m.advisory_id) > ($1::bigint, $2::bigint) "
+      "ORDER BY m.asset_id, m.advisory_id LIMIT $3",
+      after_asset, after_advisory, limit);
+  std::vector<StoredExposure> exposures;
+  exposures.reserve(rows.size());
+  for (const pqxx::row& row : rows) {
+    StoredExposure exposure;
+    exposure.asset =
+        CandidateAsset{row[0].as<int64_t>(),     row[1].as<uint32_t>(),    row[2].as<std::string>(),
+                       row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<std::string>(),
+                       row[6].as<bool>(),        row[7].as<std::string>()};
+    CandidateProduct& product = exposure.product;
+    product.advisory_id = row[8].as<int64_t>();
+    product.tracking_id = row[9].as<std::string>();
+    product.title = row[10].as<std::string>();
+    product.required_action = row[11].as<std::string>();
+    product.raises_notice = true;
+    if (!row[12].is_null()) {
+      product.cve_ids = nlohmann::json::parse(row[12].c_str()).get<std::vector<std::string>>();
+    }
+    product.vendor_norm = exposure.asset.vendor_norm;
+    product.branch_path = row[13].as<std::string>();
+    product.expression = row[14].as<std::string>();
+    exposure.reason = row[15].as<std::string>();
+    exposures.push_back(std::move(exposure));
+  }
+  return exposures;
 }
 
 int64_t VulnStore::ReplaceMatches(Tx& handle, const std::vector<int64_t>& asset_ids,

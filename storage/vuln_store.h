@@ -75,6 +75,12 @@ struct CandidateAsset {
   std::string asset_type;  // "PLC", …
 };
 
+// A normalised vendor and a product key (vulns::ProductKey) of it, as assets store them.
+struct ProductKeyRef {
+  std::string vendor_norm;
+  std::string product_key;
+};
+
 // One row of asset_advisory_matches.
 struct MatchRow {
   int64_t asset_id = 0;
@@ -83,6 +89,27 @@ struct MatchRow {
   std::string expression;
   std::string asset_version;
   std::string verdict;  // "MATCH" or "NEEDS_REVIEW"
+  std::string reason;
+};
+
+// An asset stored before product keys existed (assets.product_key NULL), and its keys once
+// computed (vulns::Normalise, vulns::ProductKey).
+struct UnkeyedAsset {
+  int64_t id = 0;
+  std::string vendor;
+  std::string product;
+};
+struct AssetKeys {
+  int64_t id = 0;
+  std::string vendor_norm;
+  std::string product_key;
+};
+
+// A stored MATCH of an internet-exposed asset to an advisory that raises notices now
+// (sitrep_advisory_raises_notice), with what the advisory rule's notice names.
+struct StoredExposure {
+  CandidateAsset asset;
+  CandidateProduct product;  // the matched leaf and its advisory
   std::string reason;
 };
 
@@ -114,10 +141,21 @@ class VulnStore final {
       Tx& tx, const std::vector<std::string>& vendor_norms,
       const std::vector<int64_t>& only_advisories);
 
-  // The stored assets of normalised vendors `vendor_norms` or of ids `asset_ids`, whoever may
-  // read them.
+  // The stored assets carrying one of the (vendor, product key) pairs `keys` (distinct), or of
+  // ids `asset_ids`, whoever may read them.
   [[nodiscard]] static std::vector<CandidateAsset> CandidateAssets(
-      Tx& tx, const std::vector<std::string>& vendor_norms, const std::vector<int64_t>& asset_ids);
+      Tx& tx, std::span<const ProductKeyRef> keys, const std::vector<int64_t>& asset_ids);
+
+  // Up to `page` assets without a product key, of ids above `after_id`, in id order.
+  [[nodiscard]] static std::vector<UnkeyedAsset> UnkeyedAssets(Tx& tx, int64_t after_id, int page);
+
+  // Writes the keys of assets that have none yet (a keyed asset is left as it is).
+  static void KeyAssets(Tx& tx, std::span<const AssetKeys> keys);
+
+  // Up to `limit` stored MATCHes of internet-exposed assets to advisories that raise notices,
+  // after (after_asset, after_advisory) in (asset, advisory) order, whoever may read them.
+  [[nodiscard]] static std::vector<StoredExposure> ExposedMatchesRaisingNotice(
+      Tx& tx, int64_t after_asset, int64_t after_advisory, int limit);
 
   // Deletes every match of the assets `asset_ids` and of the advisories `advisory_ids`, then
   // stores `matches` at `now`. Returns how many were stored.

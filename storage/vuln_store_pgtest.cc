@@ -118,7 +118,7 @@ TEST_F(VulnStorePgTest, AMatchIsVisibleWhenItsAssetAndItsAdvisoryAre) {
   asset.set_type(v1::ASSET_TYPE_PLC);
   const auto now = std::chrono::system_clock::now();
   const int64_t asset_id = InTransaction(pool_, kPusher, [&](Tx& tx) {
-    const AssetWrite write{kPusher.id, &asset, now, &kPusher, "acme"};
+    const AssetWrite write{kPusher.id, &asset, now, &kPusher, "acme", "widget"};
     const int64_t id = AssetStore::Upsert(tx, {&write, 1}, now)[0].id;
     const std::vector<MatchRow> rows = {
         {id, clear, "Acme/Widget/vers:all/*", "vers:all/*", "2.0", "MATCH", "every version"},
@@ -154,6 +154,66 @@ TEST_F(VulnStorePgTest, AMatchIsVisibleWhenItsAssetAndItsAdvisoryAre) {
                                    asset_id, clear);
                              }),
                std::exception);
+}
+
+// Matching fetches the assets of a leaf's (vendor, product key) pairs, not every asset of the
+// vendor; an asset without a key yet (stored before keys existed) is listed for keying, keyed
+// once, and found by its key from then on.
+TEST_F(VulnStorePgTest, CandidateAssetsAreFoundByVendorAndProductKey) {
+  const auto now = std::chrono::system_clock::now();
+  struct Stored {
+    const char* key;
+    const char* product;
+    const char* product_key;
+  };
+  const std::vector<Stored> stored = {
+      {"widget-1", "Widget", "widget"},
+      {"gadget-1", "Gadget", "gadget"},
+      {"widget-old", "Widget", ""},  // stored before keys: keyed below
+  };
+  std::vector<v1::Asset> assets(stored.size());
+  InTransaction(pool_, kPusher, [&](Tx& tx) {
+    for (size_t i = 0; i < stored.size(); ++i) {
+      assets[i].set_province(kGuangdong);
+      assets[i].set_asset_key(stored[i].key);
+      assets[i].set_vendor("Acme");
+      assets[i].set_product(stored[i].product);
+      assets[i].set_sector("energy");
+      assets[i].set_type(v1::ASSET_TYPE_PLC);
+      const AssetWrite write{kPusher.id, &assets[i], now, &kPusher, "acme", stored[i].product_key};
+      ASSERT_GT(AssetStore::Upsert(tx, {&write, 1}, now)[0].id, 0);
+    }
+  });
+  InTransaction(pool_, kPusher, [&](pqxx::work& tx) {
+    tx.exec0(
+        "UPDATE assets SET vendor_norm = '', product_key = NULL WHERE asset_key = 'widget-old'");
+  });
+  const Principal admin = Caller(202, v1::ROLE_ADMIN);
+  auto keys_of = [&](std::vector<ProductKeyRef> refs) {
+    return InTransaction(pool_, admin,
+                         [&](Tx& tx) { return VulnStore::CandidateAssets(tx, refs, {}).size(); });
+  };
+  EXPECT_EQ(keys_of({{"acme", "widget"}}), 1u);
+  EXPECT_EQ(keys_of({{"acme", "gadget"}}), 1u);
+  EXPECT_EQ(keys_of({{"acme", "widget"}, {"acme", "gadget"}}), 2u);
+  EXPECT_EQ(keys_of({{"acme", "sprocket"}, {"other", "widget"}}), 0u);
+
+  const std::vector<UnkeyedAsset> unkeyed =
+      InTransaction(pool_, admin, [&](Tx& tx) { return VulnStore::UnkeyedAssets(tx, 0, 10); });
+  ASSERT_EQ(unkeyed.size(), 1u);
+  EXPECT_EQ(unkeyed[0].vendor, "Acme");
+  EXPECT_EQ(unkeyed[0].product, "Widget");
+  for (const char* key : {"widget", "not-again"}) {  // a keyed asset keeps its key
+    InTransaction(pool_, admin, [&](Tx& tx) {
+      const std::vector<AssetKeys> keys = {{unkeyed[0].id, "acme", key}};
+      VulnStore::KeyAssets(tx, keys);
+    });
+  }
+  EXPECT_TRUE(InTransaction(pool_, admin, [&](Tx& tx) {
+                return VulnStore::UnkeyedAssets(tx, 0, 10);
+              }).empty());
+  EXPECT_EQ(keys_of({{"acme", "widget"}}), 2u);
+  EXPECT_EQ(keys_of({{"acme", "not-again"}}), 0u);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "collector/demo_generator.h"
 #include "collector/demo_vocabulary.h"
 #include "collector/record_preflight.h"
+#include "tests/advisory_fixture.h"
 #include "tests/push_client.h"
 #include "tests/server_fixture.h"
 #include "tests/support/test_data.h"
@@ -24,47 +25,29 @@ namespace {
 
 constexpr uint32_t kGuangdong = 440000;
 
-class AdvisoryImportTest : public ServerFixture {
+// CVE-2023-46604 (AdvisoryFixture's KEV file) is Apache ActiveMQ's, inside Delta's InfraSuite
+// Device Master (ICSA-24-130-03): KEV lists it under Apache, not Delta.
+class AdvisoryImportTest : public AdvisoryFixture {
  protected:
-  AdvisoryImportTest() { start_in_setup_ = false; }
-
   void SetUp() override {
-    ServerFixture::SetUp();
-    kev_dir_ = MakeTempDir("sitrep-kev-");
-    config_.kev_file = kev_dir_ / "known_exploited_vulnerabilities.json";
-    // CVE-2023-46604 is Apache ActiveMQ's, inside Delta's InfraSuite Device Master
-    // (ICSA-24-130-03): KEV lists it under Apache, not Delta.
-    std::ofstream(config_.kev_file)
-        << R"({"catalogVersion":"test","vulnerabilities":[{"cveID":"CVE-2023-46604",)"
-           R"("vendorProject":"Apache","product":"ActiveMQ","vulnerabilityName":"Apache )"
-           R"(ActiveMQ Deserialization","dateAdded":"2023-11-02","dueDate":"2023-11-23",)"
-           R"("requiredAction":"Apply mitigations per vendor instructions.",)"
-           R"("knownRansomwareCampaignUse":"Known"}]})";
+    AdvisoryFixture::SetUp();
     StartServer();
     national_collector_ = TokenFor(v1::ROLE_COLLECTOR);
     guangdong_collector_ = TokenFor(v1::ROLE_COLLECTOR, kGuangdong);
   }
 
-  void TearDown() override {
-    ServerFixture::TearDown();
-    std::filesystem::remove_all(kev_dir_);
-  }
-
   v1::PushAck Push(const std::vector<v1::Record>& records, const std::string& token) {
-    v1::PushBatch batch;
-    batch.set_sequence(1);
+    std::vector<v1::Advisory> advisories;
+    std::vector<v1::Asset> assets;
     for (const v1::Record& record : records) {
-      if (record.has_advisory()) *batch.add_advisories() = record.advisory();
-      if (record.has_asset()) *batch.add_assets() = record.asset();
+      if (record.has_advisory()) advisories.push_back(record.advisory());
+      if (record.has_asset()) assets.push_back(record.asset());
     }
-    const PushResult result = PushAll(*channel_, token, {batch});
-    EXPECT_TRUE(result.status.ok()) << result.status.error_message();
-    return result.acks.size() == 1 ? result.acks[0] : v1::PushAck();
+    return PushRecords(token, advisories, assets);
   }
 
   int64_t Sql(const std::string& sql) { return QueryInt(server_->database_url(), sql); }
 
-  std::filesystem::path kev_dir_;
   std::string national_collector_;
   std::string guangdong_collector_;
 };

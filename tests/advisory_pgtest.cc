@@ -11,6 +11,7 @@
 
 #include "domain/time_convert.h"
 #include "sitrep/v1/ingest.grpc.pb.h"
+#include "tests/advisory_fixture.h"
 #include "tests/push_client.h"
 #include "tests/record_samples.h"
 #include "tests/server_fixture.h"
@@ -29,38 +30,10 @@ constexpr uint32_t kBeijing = 110000;
 // under the vendor "Apache", not Delta.
 constexpr const char* kDelta = "icsa-24-130-03.json";
 constexpr const char* kDeltaId = "ICSA-24-130-03";
-constexpr const char* kActiveMqCve = "CVE-2023-46604";
 // ICSA-23-012-04 (Panasonic cameras, CVSS 7.5) and ICSA-24-004-01 (Rockwell FactoryTalk
 // Activation Manager).
 constexpr const char* kPanasonic = "icsa-23-012-04.json";
 constexpr const char* kRockwell = "icsa-24-004-01.json";
-
-std::string ReadDocument(const char* name) {
-  std::ifstream file(test::TestDataDir() / "csaf-ics" / name, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(file), {});
-}
-
-// `document` as version `version` (2, 3, …): the revision history gains an entry per version,
-// a day apart, and the current release date is the last of them (CSAF 6.1.14, 6.1.16).
-std::string AsVersion(const std::string& document, int version) {
-  Json json = Json::parse(document);
-  Json& tracking = json["document"]["tracking"];
-  for (int n = 2; n <= version; ++n) {
-    const std::string date = "2024-06-0" + std::to_string(n) + "T00:00:00.000Z";
-    tracking["revision_history"].push_back({{"date", date},
-                                            {"number", std::to_string(n)},
-                                            {"summary", "Update " + std::to_string(n)}});
-    tracking["current_release_date"] = date;
-  }
-  tracking["version"] = std::to_string(version);
-  return json.dump();
-}
-
-v1::Advisory Document(const std::string& text) {
-  v1::Advisory advisory;
-  advisory.set_csaf_document(text);
-  return advisory;
-}
 
 v1::Advisory Stub(const std::string& tracking_id) {
   v1::Advisory advisory;
@@ -72,50 +45,23 @@ v1::Advisory Stub(const std::string& tracking_id) {
   return advisory;
 }
 
-class AdvisoryTest : public ServerFixture {
+class AdvisoryTest : public AdvisoryFixture {
  protected:
-  AdvisoryTest() { start_in_setup_ = false; }
-
   void SetUp() override {
-    ServerFixture::SetUp();
-    kev_dir_ = MakeTempDir("sitrep-kev-");
-    config_.kev_file = kev_dir_ / "known_exploited_vulnerabilities.json";
-    std::ofstream(config_.kev_file)
-        << R"({"catalogVersion":"test","vulnerabilities":[{"cveID":")" << kActiveMqCve
-        << R"(","vendorProject":"Apache","product":"ActiveMQ","vulnerabilityName":"Apache )"
-           R"(ActiveMQ Deserialization","dateAdded":"2023-11-02","dueDate":"2023-11-23",)"
-           R"("requiredAction":"Apply mitigations per vendor instructions.",)"
-           R"("knownRansomwareCampaignUse":"Known"}]})";
+    AdvisoryFixture::SetUp();
     StartServer();
     advisory_collector_ = TokenFor(v1::ROLE_COLLECTOR);
     asset_collector_ = TokenFor(v1::ROLE_COLLECTOR, kGuangdong);
   }
 
-  void TearDown() override {
-    ServerFixture::TearDown();
-    std::filesystem::remove_all(kev_dir_);
-  }
-
   // Pushes `advisories` as one batch as `token`; returns its ack.
   v1::PushAck PushAdvisories(const std::vector<v1::Advisory>& advisories,
                              const std::string& token = "") {
-    v1::PushBatch batch;
-    batch.set_sequence(1);
-    for (const v1::Advisory& advisory : advisories) *batch.add_advisories() = advisory;
-    const PushResult result =
-        PushAll(*channel_, token.empty() ? advisory_collector_ : token, {batch});
-    EXPECT_TRUE(result.status.ok()) << result.status.error_message();
-    return result.acks.size() == 1 ? result.acks[0] : v1::PushAck();
+    return PushRecords(token.empty() ? advisory_collector_ : token, advisories);
   }
 
   void PushAssets(const std::vector<v1::Asset>& assets) {
-    v1::PushBatch batch;
-    batch.set_sequence(1);
-    for (const v1::Asset& asset : assets) *batch.add_assets() = asset;
-    const PushResult result = PushAll(*channel_, asset_collector_, {batch});
-    ASSERT_TRUE(result.status.ok()) << result.status.error_message();
-    ASSERT_EQ(result.acks.size(), 1u);
-    EXPECT_EQ(result.acks[0].rejected(), 0u) << result.acks[0].DebugString();
+    EXPECT_EQ(PushRecords(asset_collector_, {}, assets).rejected(), 0u);
   }
 
   // A Delta InfraSuite Device Master in Guangdong, seen an hour ago.
@@ -164,7 +110,6 @@ class AdvisoryTest : public ServerFixture {
             DeltaAsset("spelled-in", "V1.0.2", true, " Delta Electronics, Inc.")};
   }
 
-  std::filesystem::path kev_dir_;
   std::string advisory_collector_;  // a national collector
   std::string asset_collector_;     // Guangdong's
 };
@@ -175,7 +120,7 @@ class AdvisoryTest : public ServerFixture {
 // notice per exposed matched asset to its province, and pushing it again changes nothing.
 TEST_F(AdvisoryTest, AKevListedThirdPartyCveRaisesOneNoticePerExposedMatchedAssetOnce) {
   PushAssets(FourAssets());
-  const v1::PushAck ack = PushAdvisories({Document(ReadDocument(kDelta))});
+  const v1::PushAck ack = PushAdvisories({CsafAdvisory(ReadCsafDocument(kDelta))});
   EXPECT_EQ(ack.accepted(), 1u) << ack.DebugString();
   EXPECT_EQ(Matches(kDeltaId), "3:exposed-in,internal-in,spelled-in");
   EXPECT_EQ(AdvisoryNotices(), 2);
@@ -192,17 +137,72 @@ TEST_F(AdvisoryTest, AKevListedThirdPartyCveRaisesOneNoticePerExposedMatchedAsse
                 "' AND known_ransomware_use AND date_added = '2023-11-02'"),
             1);
 
-  const v1::PushAck again = PushAdvisories({Document(ReadDocument(kDelta))});
+  const v1::PushAck again = PushAdvisories({CsafAdvisory(ReadCsafDocument(kDelta))});
   EXPECT_EQ(again.duplicates(), 1u) << again.DebugString();
   PushAssets(FourAssets());  // the same observations: nothing changes
   EXPECT_EQ(Matches(kDeltaId), "3:exposed-in,internal-in,spelled-in");
   EXPECT_EQ(AdvisoryNotices(), 2);
 }
 
+// Assets stored before migration 0031 have no normalised vendor and, before 0039, no product
+// key: matching finds assets by those, so an advisory arriving misses them until sitrepd keys
+// them at start, matches them and raises what the matches call for; a second start does
+// nothing more.
+TEST_F(AdvisoryTest, AssetsStoredBeforeProductKeysAreKeyedAndMatchedAtStart) {
+  PushAssets(FourAssets());
+  // As such rows were: vendor_norm's default and no key.
+  ASSERT_EQ(Sql("WITH old AS (UPDATE assets SET vendor_norm = '', product_key = NULL "
+                "RETURNING 1) SELECT count(*) FROM old"),
+            4);
+  ASSERT_EQ(PushAdvisories({CsafAdvisory(ReadCsafDocument(kDelta))}).accepted(), 1u);
+  EXPECT_EQ(Matches(kDeltaId), "0:");
+
+  for (const char* start : {"first start", "second start"}) {
+    server_->Shutdown();
+    StartServer();
+    EXPECT_EQ(Sql("SELECT count(*) FROM assets WHERE product_key IS NULL OR vendor_norm = ''"), 0)
+        << start;
+    EXPECT_EQ(Sql("SELECT count(*) FROM assets WHERE asset_key = 'spelled-in' AND vendor_norm = "
+                  "'delta electronics' AND product_key = 'infrasuite device master'"),
+              1)
+        << start;
+    EXPECT_EQ(Matches(kDeltaId), "3:exposed-in,internal-in,spelled-in") << start;
+    EXPECT_EQ(AdvisoryNotices(), 2) << start;
+  }
+}
+
+// A KEV reload (SIGHUP) that lists an advisory's CVE raises the advisory-rule notices of the
+// exposed assets it already matched (ICSA-23-012-04: CVSS 7.5, so only the listing raises
+// them); reloading again raises nothing more.
+TEST_F(AdvisoryTest, AKevReloadListingAnAdvisorysCveRaisesItsNoticesOnce) {
+  constexpr const char* kPanasonicCve = "CVE-2022-4621";
+  auto camera = [&](const std::string& key, bool exposed) {
+    v1::Asset asset = DeltaAsset(key, "2.03-02", exposed, "Panasonic");
+    asset.set_product("CC-HD2100P");
+    return asset;
+  };
+  PushAssets({camera("exposed-in", true), camera("internal-in", false)});
+  ASSERT_EQ(PushAdvisories({CsafAdvisory(ReadCsafDocument(kPanasonic))}).accepted(), 1u);
+  EXPECT_EQ(Matches("ICSA-23-012-04"), "2:exposed-in,internal-in");
+  EXPECT_EQ(AdvisoryNotices(), 0);
+
+  WriteKevFile({kActiveMqCve, kPanasonicCve});
+  server_->Reload();
+  EXPECT_EQ(AdvisoryNotices(), 1);
+  EXPECT_EQ(Sql("SELECT count(*) FROM notifications WHERE escalation_key = 'asset:" +
+                std::to_string(AssetId("exposed-in")) +
+                ":advisory:ICSA-23-012-04' AND cve_ids = "
+                "ARRAY['" +
+                kPanasonicCve + "']"),
+            1);
+  server_->Reload();
+  EXPECT_EQ(AdvisoryNotices(), 1);
+}
+
 // An asset pushed or changed after the advisory is matched in its own transaction; a change
 // out of range removes its match (the notice raised stays: notices are never withdrawn).
 TEST_F(AdvisoryTest, AnAssetIsMatchedWhenPushedAndUnmatchedWhenItLeavesTheRange) {
-  ASSERT_EQ(PushAdvisories({Document(ReadDocument(kDelta))}).accepted(), 1u);
+  ASSERT_EQ(PushAdvisories({CsafAdvisory(ReadCsafDocument(kDelta))}).accepted(), 1u);
   PushAssets({DeltaAsset("exposed-in", "1.0.5", true)});
   EXPECT_EQ(Matches(kDeltaId), "1:exposed-in");
   EXPECT_EQ(AdvisoryNotices(), 1);
@@ -219,7 +219,7 @@ TEST_F(AdvisoryTest, AnAssetIsMatchedWhenPushedAndUnmatchedWhenItLeavesTheRange)
 // document replaces a stub, a newer /document/tracking/version replaces the current one and
 // keeps it as a revision, the same version is a duplicate, an older one is STALE_REVISION.
 TEST_F(AdvisoryTest, VersionsReplaceKeepAndRefuseAsTheirNumbersSay) {
-  const std::string v1 = ReadDocument(kDelta);
+  const std::string v1 = ReadCsafDocument(kDelta);
   struct Step {
     const char* what;
     v1::Advisory pushed;
@@ -231,12 +231,12 @@ TEST_F(AdvisoryTest, VersionsReplaceKeepAndRefuseAsTheirNumbersSay) {
   const std::vector<Step> steps = {
       {"a stub first", Stub(kDeltaId), "accepted", true, 1, 0},
       {"the stub again", Stub(kDeltaId), "duplicate", true, 1, 0},
-      {"the document replaces the stub", Document(v1), "accepted", false, 1, 0},
-      {"the same version again", Document(v1), "duplicate", false, 1, 0},
+      {"the document replaces the stub", CsafAdvisory(v1), "accepted", false, 1, 0},
+      {"the same version again", CsafAdvisory(v1), "duplicate", false, 1, 0},
       {"a stub after the document", Stub(kDeltaId), "duplicate", false, 1, 0},
-      {"version 3", Document(AsVersion(v1, 3)), "accepted", false, 2, 1},
-      {"version 2, older", Document(AsVersion(v1, 2)), "STALE_REVISION", false, 2, 1},
-      {"version 4", Document(AsVersion(v1, 4)), "accepted", false, 3, 2},
+      {"version 3", CsafAdvisory(AsVersion(v1, 3)), "accepted", false, 2, 1},
+      {"version 2, older", CsafAdvisory(AsVersion(v1, 2)), "STALE_REVISION", false, 2, 1},
+      {"version 4", CsafAdvisory(AsVersion(v1, 4)), "accepted", false, 3, 2},
   };
   for (const Step& step : steps) {
     const v1::PushAck ack = PushAdvisories({step.pushed});
@@ -267,7 +267,7 @@ TEST_F(AdvisoryTest, VersionsReplaceKeepAndRefuseAsTheirNumbersSay) {
 // Every bad document of a batch is refused by itself, naming the JSON path, a stable reason
 // and the CSAF rule; the valid ones beside them are stored.
 TEST_F(AdvisoryTest, EachBadDocumentIsRefusedWithItsPathAndRuleAndTheRestAreStored) {
-  const std::string delta = ReadDocument(kDelta);
+  const std::string delta = ReadCsafDocument(kDelta);
   auto edited = [&](auto edit) {
     Json json = Json::parse(delta);
     edit(json);
@@ -279,26 +279,26 @@ TEST_F(AdvisoryTest, EachBadDocumentIsRefusedWithItsPathAndRuleAndTheRestAreStor
     const char* field_prefix;
     const char* reason_prefix;
   };
-  v1::Advisory mismatched = Document(delta);
+  v1::Advisory mismatched = CsafAdvisory(delta);
   mismatched.set_tracking_id("ICSA-99-999-99");
   const std::vector<Case> cases = {
-      {"not JSON", Document("{\"document\": "), "csaf_document", "CSAF_NOT_JSON"},
+      {"not JSON", CsafAdvisory("{\"document\": "), "csaf_document", "CSAF_NOT_JSON"},
       {"no tracking id",
-       Document(edited([](Json& json) { json["document"]["tracking"].erase("id"); })),
+       CsafAdvisory(edited([](Json& json) { json["document"]["tracking"].erase("id"); })),
        "csaf_document/document/tracking", "CSAF_SCHEMA"},
       {"a version its history lacks",
-       Document(edited([](Json& json) { json["document"]["tracking"]["version"] = "2"; })),
+       CsafAdvisory(edited([](Json& json) { json["document"]["tracking"]["version"] = "2"; })),
        "csaf_document/document/tracking", "CSAF_TEST_6_1_"},
       {"a CVE id that is none",
-       Document(edited([](Json& json) { json["vulnerabilities"][0]["cve"] = "CVE-23-1"; })),
+       CsafAdvisory(edited([](Json& json) { json["vulnerabilities"][0]["cve"] = "CVE-23-1"; })),
        "csaf_document/vulnerabilities/0/cve", "CSAF_SCHEMA"},
       {"a tracking id beside the document that is not its own", mismatched, "tracking_id",
        "TRACKING_ID_MISMATCH"},
       {"a stub without a tracking id", Stub(""), "tracking_id", "REQUIRED"},
   };
-  std::vector<v1::Advisory> batch = {Document(ReadDocument(kPanasonic))};
+  std::vector<v1::Advisory> batch = {CsafAdvisory(ReadCsafDocument(kPanasonic))};
   for (const Case& c : cases) batch.push_back(c.pushed);
-  batch.push_back(Document(ReadDocument(kRockwell)));
+  batch.push_back(CsafAdvisory(ReadCsafDocument(kRockwell)));
   const v1::PushAck ack = PushAdvisories(batch);
   EXPECT_EQ(ack.accepted(), 2u) << ack.DebugString();
   ASSERT_EQ(ack.rejections_size(), static_cast<int>(cases.size())) << ack.DebugString();

@@ -59,7 +59,7 @@ class WritePermissionTest : public ServerFixture {
       (void)storage::IncidentStore::Insert(tx, {&write, 1}, clock_.Now());
     });
     const bool asset_admitted = admits([&](storage::Tx& tx) {
-      const storage::AssetWrite write{caller.id, &asset, clock_.Now(), &caller, ""};
+      const storage::AssetWrite write{caller.id, &asset, clock_.Now(), &caller, "", ""};
       (void)storage::AssetStore::Upsert(tx, {&write, 1}, clock_.Now());
     });
     return {incident_admitted, asset_admitted};

@@ -9,15 +9,9 @@
 namespace sitrep::vulns {
 namespace {
 
-bool SameProduct(const std::string& vendor, std::string_view asset, std::string_view branch) {
-  std::string a = NormaliseProduct(asset);
-  std::string b = NormaliseProduct(branch);
-  if (a.empty() || b.empty()) return false;
-  if (a == b) return true;
-  // "Siemens SIMATIC S7-1500" against "SIMATIC S7-1500": the vendor's name in front.
-  std::string prefix = NormaliseProduct(vendor) + " ";
-  return (a.starts_with(prefix) && a.substr(prefix.size()) == b) ||
-         (b.starts_with(prefix) && b.substr(prefix.size()) == a);
+bool SameProduct(const std::string& vendor_norm, std::string_view asset, std::string_view branch) {
+  const std::string key = ProductKey(vendor_norm, asset);
+  return !key.empty() && key == ProductKey(vendor_norm, branch);
 }
 
 // "01.14.000 -01.47.000", "1.265B -1.285X": a single-version field holding an interval. A

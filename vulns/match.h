@@ -30,8 +30,8 @@ struct MatchResult {
   std::string asset_version;  // the asset's version as reported
 };
 
-// Vendors must be equal after Normalise, products after NormaliseProduct (an asset product
-// may also leave out the vendor's name in front of the branch's product name, or the reverse).
+// Vendors must be equal after Normalise, products by ProductKey (normalise.h: NormaliseProduct,
+// the vendor's name in front left out on either side).
 // Then the version: a range branch by Contains (version.h); a single-version branch matches
 // an equal version or an equal model number, and reads "a - b" as the interval a..b; a
 // single-version branch written as a range ("vers:all/*", "<= 2.1") is read as one. A version

@@ -134,4 +134,15 @@ std::string NormaliseProduct(std::string_view product) {
   return Collapse(out, "");
 }
 
+std::string ProductKey(std::string_view vendor_norm, std::string_view product) {
+  std::string name = NormaliseProduct(product);
+  const std::string vendor = NormaliseProduct(vendor_norm);
+  // Never down to nothing: a product named as its vendor keeps the name.
+  if (!vendor.empty() && name.size() > vendor.size() + 1 && name.starts_with(vendor) &&
+      name[vendor.size()] == ' ') {
+    name.erase(0, vendor.size() + 1);
+  }
+  return name;
+}
+
 }  // namespace sitrep::vulns

@@ -17,4 +17,12 @@ namespace sitrep::vulns {
 // ASCII case folded, '_' as a space, whitespace collapsed, "™", "®" and "©" dropped.
 [[nodiscard]] std::string NormaliseProduct(std::string_view product);
 
+// The key products of one normalised vendor compare by: NormaliseProduct with the vendor's name
+// in front dropped, so "Siemens SIMATIC S7-1500" and "SIMATIC S7-1500" of vendor "siemens" are
+// both "simatic s7-1500". The one home of the product rule: vulns::Match calls two products
+// the same exactly when their keys are equal and not empty, and the asset writer stores the
+// key beside the asset (assets.product_key), so matching fetches only the assets of a leaf's
+// (vendor, key) instead of every asset of the vendor.
+[[nodiscard]] std::string ProductKey(std::string_view vendor_norm, std::string_view product);
+
 }  // namespace sitrep::vulns

@@ -104,6 +104,29 @@ TEST(NormaliseProductTest, FoldsCaseSpacesAndMarks) {
   for (const NameCase& c : cases) EXPECT_EQ(NormaliseProduct(c.written), c.expected) << c.written;
 }
 
+// The one product rule (Match and the asset writer's stored key): the vendor's name in front
+// is left out, as a whole word and never down to nothing.
+TEST(NormaliseProductTest, ProductKeyLeavesOutTheVendorInFront) {
+  struct KeyCase {
+    const char* vendor_norm;
+    const char* product;
+    const char* key;
+  };
+  const std::vector<KeyCase> cases = {
+      {"siemens", "Siemens SIMATIC S7-1500", "simatic s7-1500"},
+      {"siemens", "SIMATIC S7-1500", "simatic s7-1500"},
+      {"siemens", "SIMATIC®  S7-1500", "simatic s7-1500"},
+      {"siemens", "Siemens", "siemens"},              // never down to nothing
+      {"siemens", "SiemensX Tool", "siemensx tool"},  // a whole word only
+      {"mitsubishi electric", "Mitsubishi Electric MELSEC iQ-R", "melsec iq-r"},
+      {"", "MELSEC iQ-R", "melsec iq-r"},
+      {"siemens", "", ""},
+  };
+  for (const KeyCase& c : cases) {
+    EXPECT_EQ(ProductKey(c.vendor_norm, c.product), c.key) << c.vendor_norm << " / " << c.product;
+  }
+}
+
 void CollectVendors(const nlohmann::json& branch, std::set<std::string>& out) {
   if (!branch.contains("branches")) return;
   for (const nlohmann::json& child : branch["branches"]) {

@@ -105,6 +105,10 @@ CREATE TABLE assets (
   -- The vendor as vulns::Normalise folds it, written with the asset (storage/asset_store.cc):
   -- matching looks an advisory's vendors up here (07_vulns.sql). '' when there is no vendor.
   vendor_norm text NOT NULL DEFAULT '',
+  -- vulns::ProductKey of the product under vendor_norm, written with it: matching fetches the
+  -- assets of an advisory leaf's (vendor_norm, product_key). NULL: stored before keys existed
+  -- (migration 0039); sitrepd keys such rows at start (ingest/advisory_matching.h).
+  product_key text,
   PRIMARY KEY (province, id),
   UNIQUE (reporter_id, asset_key)
 );
@@ -113,7 +117,8 @@ CREATE INDEX assets_province_last_seen ON assets (province, last_seen);
 CREATE INDEX assets_enterprise ON assets (enterprise_id) WHERE enterprise_id IS NOT NULL;
 CREATE INDEX assets_ip ON assets (ip) WHERE ip IS NOT NULL;
 CREATE INDEX assets_cve_ids ON assets USING gin (cve_ids);
-CREATE INDEX assets_vendor_norm ON assets (vendor_norm) WHERE vendor_norm <> '';
+CREATE INDEX assets_vendor_product ON assets (vendor_norm, product_key) WHERE vendor_norm <> '';
+CREATE INDEX assets_unkeyed ON assets (id) WHERE product_key IS NULL;
 
 -- An amendment copies the replaced revision to incident_revisions, then updates the incident;
 -- revisions themselves never change. Nothing is deleted.
