@@ -3,8 +3,10 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/channel_arguments.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -68,6 +70,21 @@ std::shared_ptr<grpc::Channel> OwnChannel(const ConnectionOptions& options) {
   grpc::ChannelArguments arguments;
   arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   return grpc::CreateCustomChannel(options.server, grpc::InsecureChannelCredentials(), arguments);
+}
+
+std::shared_ptr<grpc::Channel> ConnectedChannel(const ConnectionOptions& options) {
+  std::shared_ptr<grpc::Channel> channel = OwnChannel(options);
+  if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10))) {
+    throw BenchFailure("cannot connect to " + options.server + " within 10 s");
+  }
+  return channel;
+}
+
+std::string RunSuffix() {
+  const auto unix_seconds = std::chrono::duration_cast<std::chrono::seconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+  return std::to_string(unix_seconds) + "-" + std::to_string(::getpid());
 }
 
 }  // namespace sitrep::bench

@@ -36,4 +36,11 @@ void AddConnectionOptions(CLI::App& command, ConnectionOptions& options);
 // real deployment has (channels to one address otherwise share one). Does not connect.
 [[nodiscard]] std::shared_ptr<grpc::Channel> OwnChannel(const ConnectionOptions& options);
 
+// OwnChannel, connected: throws BenchFailure when options.server does not answer within 10 s.
+[[nodiscard]] std::shared_ptr<grpc::Channel> ConnectedChannel(const ConnectionOptions& options);
+
+// "<unix seconds>-<pid>": makes the names of the principals a run creates unique, so runs
+// against one server never collide.
+[[nodiscard]] std::string RunSuffix();
+
 }  // namespace sitrep::bench

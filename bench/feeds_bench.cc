@@ -1,12 +1,10 @@
 #include "bench/feeds_bench.h"
 
 #include <grpcpp/client_context.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
-#include <cstdio>
 #include <map>
 #include <mutex>
 #include <random>
@@ -39,12 +37,6 @@ constexpr int kFollowPages = 10;
 constexpr size_t kSampledPositions = 256;
 // The feed name the server tags its cursors with (feeds/feeds.cc).
 constexpr const char* kIncidentFeed = "incidents";
-
-std::string Fixed(double value, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
-}
 
 // Cursors at positions spread over the whole feed, so that followers read where consumers
 // that fell behind, or follow the live end, would: a random sample of rows' feed positions,
@@ -204,12 +196,6 @@ PagePhase MeasurePages(const ConnectionOptions& connection, const ServerCpuMeter
   return phase;
 }
 
-std::string LatencyText(const LatencySummary& summary) {
-  return "p50 " + Fixed(Milliseconds(summary.p50), 2) + " ms, p90 " +
-         Fixed(Milliseconds(summary.p90), 2) + " ms, p99 " + Fixed(Milliseconds(summary.p99), 2) +
-         " ms, max " + Fixed(Milliseconds(summary.max), 2) + " ms";
-}
-
 void ReportPerQuery(const std::vector<PageSample>& samples, std::ostream& err) {
   for (const FeedQuery query : kFeedQueries) {
     std::vector<std::chrono::nanoseconds> latencies;
@@ -258,14 +244,8 @@ void RunFeedsBench(const ConnectionOptions& connection, const FeedsOptions& opti
   const uint64_t incidents = EnsureIncidentsCounted(database_url, options.incidents, err);
   const std::vector<std::string> cursors = SampleFeedCursors(database_url, incidents);
 
-  const std::shared_ptr<grpc::Channel> registry = OwnChannel(connection);
-  if (!registry->WaitForConnected(std::chrono::system_clock::now() + kConnectTimeout)) {
-    throw BenchFailure("cannot connect to " + connection.server + " within 10 s");
-  }
-  const std::string suffix = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                                std::chrono::system_clock::now().time_since_epoch())
-                                                .count()) +
-                             "-" + std::to_string(::getpid());
+  const std::shared_ptr<grpc::Channel> registry = ConnectedChannel(connection);
+  const std::string suffix = RunSuffix();
   const BenchPrincipal national = CreateBenchPrincipal(
       registry, admin_token, "bench-feeds-national-" + suffix, v1::ROLE_NATIONAL, 0);
   const BenchPrincipal provincial =

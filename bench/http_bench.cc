@@ -204,10 +204,7 @@ void RunHttpBench(const ConnectionOptions& connection, const HttpBenchOptions& o
   const std::string database_url = DatabaseUrl(connection);
   const uint64_t incidents = EnsureIncidentsCounted(database_url, options.incidents, err);
 
-  const std::shared_ptr<grpc::Channel> channel = OwnChannel(connection);
-  if (!channel->WaitForConnected(std::chrono::system_clock::now() + kConnectTimeout)) {
-    throw BenchFailure("cannot connect to " + connection.server + " within 10 s");
-  }
+  const std::shared_ptr<grpc::Channel> channel = ConnectedChannel(connection);
   const BenchPrincipal national = CreateBenchPrincipal(
       channel, admin_token, "bench-http-national-" + std::to_string(::getpid()), v1::ROLE_NATIONAL,
       0);

@@ -1,12 +1,9 @@
 #include "bench/ingest_bench.h"
 
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstdio>
 #include <memory>
 #include <string>
 #include <thread>
@@ -27,7 +24,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr std::chrono::milliseconds kMemoryInterval{200};
-constexpr std::chrono::seconds kConnectTimeout{10};
 // No ack on any stream for this long ends the benchmark as failed instead of hanging it.
 constexpr std::chrono::seconds kStallTimeout{60};
 // Stream seeds are base × kMaxStreams + stream, so no two streams share external ids.
@@ -40,12 +36,6 @@ constexpr uint32_t kMaxBatchSize = 1000;
 double Seconds(Clock::duration duration) { return std::chrono::duration<double>(duration).count(); }
 
 // `value` with `decimals` digits after the point, for progress lines.
-std::string Fixed(double value, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
-}
-
 // Generates every stream's load on its own thread: generation is not what is measured, so
 // it may as well use every core.
 std::vector<StreamLoad> GenerateLoads(const IngestOptions& options, uint64_t base_seed,
@@ -84,10 +74,7 @@ PushTotals Push(const ConnectionOptions& connection, const std::string& token,
                 const std::vector<StreamLoad>& loads, uint32_t window, std::ostream& err) {
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (size_t i = 0; i < loads.size(); ++i) {
-    channels.push_back(OwnChannel(connection));
-    if (!channels.back()->WaitForConnected(std::chrono::system_clock::now() + kConnectTimeout)) {
-      throw BenchFailure("cannot connect to " + connection.server + " within 10 s");
-    }
+    channels.push_back(ConnectedChannel(connection));
   }
   std::atomic<uint64_t> acked_records{0};
   std::vector<std::unique_ptr<PushStream>> streams;
@@ -196,12 +183,8 @@ void RunIngestBench(const ConnectionOptions& connection, const IngestOptions& op
                                 std::chrono::system_clock::now().time_since_epoch())
                                 .count();
 
-  const std::string name =
-      "bench-collector-" + std::to_string(unix_seconds) + "-" + std::to_string(::getpid());
-  const std::shared_ptr<grpc::Channel> registry = OwnChannel(connection);
-  if (!registry->WaitForConnected(std::chrono::system_clock::now() + kConnectTimeout)) {
-    throw BenchFailure("cannot connect to " + connection.server + " within 10 s");
-  }
+  const std::string name = "bench-collector-" + RunSuffix();
+  const std::shared_ptr<grpc::Channel> registry = ConnectedChannel(connection);
   const BenchCollector collector = CreateBenchCollector(registry, admin_token, name);
   err << "sitrep-bench: pushing as " << name << " (principal " << collector.principal_id << ")"
       << std::endl;

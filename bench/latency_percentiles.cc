@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace sitrep::bench {
 
@@ -31,6 +32,18 @@ LatencySummary Summarize(std::vector<std::chrono::nanoseconds> samples) {
 
 double Milliseconds(std::chrono::nanoseconds duration) {
   return std::chrono::duration<double, std::milli>(duration).count();
+}
+
+std::string Fixed(double value, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
+std::string LatencyText(const LatencySummary& summary) {
+  return "p50 " + Fixed(Milliseconds(summary.p50), 2) + " ms, p90 " +
+         Fixed(Milliseconds(summary.p90), 2) + " ms, p99 " + Fixed(Milliseconds(summary.p99), 2) +
+         " ms, max " + Fixed(Milliseconds(summary.max), 2) + " ms";
 }
 
 }  // namespace sitrep::bench

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace sitrep::bench {
@@ -26,5 +27,11 @@ struct LatencySummary {
 
 // Milliseconds as a double, the unit benchmark reports use.
 [[nodiscard]] double Milliseconds(std::chrono::nanoseconds duration);
+
+// `value` with `decimals` digits after the point, for the progress lines on stderr.
+[[nodiscard]] std::string Fixed(double value, int decimals);
+
+// "p50 1.23 ms, p90 …, p99 …, max … ms": a summary as the progress lines print it.
+[[nodiscard]] std::string LatencyText(const LatencySummary& summary);
 
 }  // namespace sitrep::bench

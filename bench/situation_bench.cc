@@ -1,11 +1,9 @@
 #include "bench/situation_bench.h"
 
 #include <grpcpp/client_context.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
-#include <cstdio>
 #include <latch>
 #include <mutex>
 #include <optional>
@@ -41,18 +39,6 @@ constexpr const char* kPendingDeltasSql =
     " WHERE (i.feed_xid, i.feed_seq) > (c.feed_xid, c.feed_seq))"
     " + (SELECT count(*) FROM assets a, situation_cursor c"
     " WHERE (a.feed_xid, a.feed_seq) > (c.asset_feed_xid, c.asset_feed_seq))";
-
-std::string Fixed(double value, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
-}
-
-std::string LatencyText(const LatencySummary& summary) {
-  return "p50 " + Fixed(Milliseconds(summary.p50), 2) + " ms, p90 " +
-         Fixed(Milliseconds(summary.p90), 2) + " ms, p99 " + Fixed(Milliseconds(summary.p99), 2) +
-         " ms, max " + Fixed(Milliseconds(summary.max), 2) + " ms";
-}
 
 // Waits until nothing is left to compact, printing how many are left now and then. The load
 // appends them faster than the compactor folds them; a call made before it caught up would
@@ -215,14 +201,8 @@ void RunSituationBench(const ConnectionOptions& connection, const SituationOptio
   const uint64_t incidents = EnsureIncidentsCounted(database_url, options.incidents, err);
   AwaitCompaction(database_url, std::chrono::seconds(options.catch_up_seconds), err);
 
-  const std::shared_ptr<grpc::Channel> registry = OwnChannel(connection);
-  if (!registry->WaitForConnected(std::chrono::system_clock::now() + kConnectTimeout)) {
-    throw BenchFailure("cannot connect to " + connection.server + " within 10 s");
-  }
-  const std::string suffix = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                                std::chrono::system_clock::now().time_since_epoch())
-                                                .count()) +
-                             "-" + std::to_string(::getpid());
+  const std::shared_ptr<grpc::Channel> registry = ConnectedChannel(connection);
+  const std::string suffix = RunSuffix();
   const BenchPrincipal national = CreateBenchPrincipal(
       registry, admin_token, "bench-situation-national-" + suffix, v1::ROLE_NATIONAL, 0);
   const BenchPrincipal provincial =

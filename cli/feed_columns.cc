@@ -14,19 +14,7 @@ namespace {
 
 namespace v1 = ::sitrep::v1;
 
-std::string YesNo(bool value) { return value ? "yes" : "no"; }
-
 std::string IdOrDash(std::int64_t id) { return id == 0 ? "-" : std::to_string(id); }
-
-template <typename Strings>
-std::string Joined(const Strings& items, const char* separator) {
-  std::string joined;
-  for (const auto& item : items) {
-    if (!joined.empty()) joined += separator;
-    joined += item;
-  }
-  return joined;
-}
 
 // "key: value" lines sorted by key: a proto map has no order of its own.
 std::string AttributeLines(const google::protobuf::Map<std::string, std::string>& attributes) {

@@ -36,6 +36,20 @@ struct Column {
 template <typename Record>
 using Columns = std::vector<Column<Record>>;
 
+// A flag's cell: "yes" or "no".
+[[nodiscard]] inline std::string YesNo(bool value) { return value ? "yes" : "no"; }
+
+// A list field's cell: `items` (strings) joined by `separator`; "" for none.
+template <typename Strings>
+[[nodiscard]] std::string Joined(const Strings& items, const char* separator) {
+  std::string joined;
+  for (const auto& item : items) {
+    if (!joined.empty()) joined += separator;
+    joined += item;
+  }
+  return joined;
+}
+
 // Adds `record` to `table` as one row of `columns`.
 template <typename Record>
 void AddRecordRow(Table& table, const Columns<Record>& columns, const Record& record) {

@@ -22,8 +22,6 @@ namespace {
 namespace v1 = ::sitrep::v1;
 using Stub = v1::RegistryService::Stub;
 
-std::string YesNo(bool value) { return value ? "yes" : "no"; }
-
 // Province 0 means "none" (ADMIN, NATIONAL, a national collector), not a code.
 std::string ProvinceText(std::uint32_t province) {
   return province == 0 ? "-" : std::to_string(province);

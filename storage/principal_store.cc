@@ -1,7 +1,6 @@
 #include "storage/principal_store.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "storage/prepared_statement.h"
 #include "storage/sql_types.h"
@@ -46,12 +45,6 @@ v1::Token TokenFromRow(const pqxx::row& row) {
   if (!row[4].is_null()) *token.mutable_expire_time() = TimestampFromMicros(row[4]);
   if (!row[5].is_null()) *token.mutable_revoke_time() = TimestampFromMicros(row[5]);
   return token;
-}
-
-bool IsSha256Hex(std::string_view text) {
-  return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
-           return std::isxdigit(static_cast<unsigned char>(c)) != 0;
-         });
 }
 
 std::optional<int64_t> NonZero(int64_t value) {

@@ -1,22 +1,10 @@
 #include "storage/session_store.h"
 
-#include <algorithm>
-#include <cctype>
-
 #include "storage/prepared_statement.h"
 #include "storage/sql_types.h"
 #include "storage/transaction.h"
 
 namespace sitrep::storage {
-namespace {
-
-bool IsSha256Hex(std::string_view text) {
-  return text.size() == 64 && std::all_of(text.begin(), text.end(),
-                                          [](unsigned char c) { return std::isxdigit(c) != 0; });
-}
-
-}  // namespace
-
 void SessionStore::Create(std::string_view id_sha256, int64_t token_id,
                           std::string_view csrf_sha256,
                           std::chrono::system_clock::time_point expires_at) {

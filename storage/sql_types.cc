@@ -2,6 +2,8 @@
 
 #include <google/protobuf/descriptor.h>
 
+#include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
@@ -72,6 +74,12 @@ int EnumValue(const google::protobuf::EnumDescriptor& descriptor, std::string_vi
   const google::protobuf::EnumValueDescriptor* found =
       descriptor.FindValueByName(std::string(Prefix(descriptor)) + std::string(text));
   return found == nullptr ? 0 : found->number();
+}
+
+bool IsSha256Hex(std::string_view text) {
+  return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
+           return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+         });
 }
 
 }  // namespace sitrep::storage

@@ -59,4 +59,9 @@ template <class Enum>
   return static_cast<Enum>(EnumValue(*google::protobuf::GetEnumDescriptor<Enum>(), text));
 }
 
+// Whether `text` is 64 hex digits, the form SHA-256 keys take as `decode($n, 'hex')`
+// parameters. Key lookups check it first: text from a client that cannot be a hash is simply
+// unknown, not a SQL error.
+[[nodiscard]] bool IsSha256Hex(std::string_view text);
+
 }  // namespace sitrep::storage
