@@ -59,6 +59,9 @@ struct Collection {
 // One record of a feed as STIX: its objects, where it sits and when it was added.
 struct Entry {
   std::vector<Json> objects;
+  // Makes `objects` when set: a page keeps only the records whose objects fit its limit, so
+  // the records read past it are never exported.
+  std::function<std::vector<Json>()> export_objects;
   std::string cursor;
   std::string date_added;
   bool skip = false;  // read past but not served (another collection's record)
@@ -524,7 +527,9 @@ struct TaxiiApi::Call : std::enable_shared_from_this<TaxiiApi::Call> {
           std::vector<Entry> entries;
           for (const v1::Advisory& advisory : response.advisories()) {
             Entry entry;
-            entry.objects = stix::ExportAdvisory(self->api.exporter_, advisory);
+            entry.export_objects = [self, advisory] {
+              return stix::ExportAdvisory(self->api.exporter_, advisory);
+            };
             entry.cursor = advisory.cursor();
             const auto position = DecodeFeedCursor("advisories", advisory.cursor());
             // The advisory's current release is when this version came to be.
@@ -559,7 +564,9 @@ struct TaxiiApi::Call : std::enable_shared_from_this<TaxiiApi::Call> {
             std::vector<Entry> entries;
             for (const v1::Asset& asset : response.assets()) {
               Entry entry;
-              entry.objects = stix::ExportAsset(self->api.exporter_, asset);
+              entry.export_objects = [self, asset] {
+                return stix::ExportAsset(self->api.exporter_, asset);
+              };
               entry.cursor = asset.cursor();
               const auto position = DecodeFeedCursor("assets", asset.cursor());
               entry.date_added =
@@ -590,7 +597,11 @@ struct TaxiiApi::Call : std::enable_shared_from_this<TaxiiApi::Call> {
             Entry entry;
             entry.cursor = incident.cursor();
             entry.skip = kind == Kind::kShared && incident.reporter_id() == self->caller.id();
-            if (!entry.skip) entry.objects = stix::ExportIncident(self->api.exporter_, incident);
+            if (!entry.skip) {
+              entry.export_objects = [self, incident] {
+                return stix::ExportIncident(self->api.exporter_, incident);
+              };
+            }
             const auto position = DecodeFeedCursor("incidents", incident.cursor());
             entry.date_added =
                 DateAdded(Micros(incident.update_time()), position.value_or(FeedPosition{}));
@@ -702,6 +713,12 @@ Page Assemble(const Query& query, std::vector<Entry> entries, bool full) {
   size_t count = 0;
   std::string last_cursor;
   for (Entry& entry : entries) {
+    if (count >= static_cast<size_t>(query.limit)) {  // full: the rest is not even exported
+      page.more = true;
+      page.next = last_cursor;
+      return page;
+    }
+    if (entry.export_objects) entry.objects = entry.export_objects();
     std::vector<std::pair<Json, std::string>> mine;
     for (Json& object : entry.objects) {
       if (!Matches(query, object)) continue;

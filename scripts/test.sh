@@ -28,9 +28,6 @@ mkdir -p build
 console=$!
 (cd vulns/reference && npm ci --no-audit --no-fund) > build/csaf-reference.log 2>&1 &
 reference=$!
-# The asan preset builds in unity batches (CMAKE_UNITY_BUILD): a batch parses the gRPC, protobuf
-# and GoogleTest headers once and emits their inline code once, about half the CPU of compiling
-# its sources one by one.
 cmake --preset asan
 cmake --build --preset asan -j "$(nproc)"
 for job in "$console:build/web-build.log" "$reference:build/csaf-reference.log"; do

@@ -43,18 +43,11 @@ class CollectorCrashTest : public ::testing::Test {
   }
 
   void StartServer(const std::vector<std::string>& extra_flags = {}) {
-    std::vector<std::string> argv = {SITREPD_PATH,
-                                     "--data-dir",
-                                     (dir_ / "server").string(),
-                                     "--database-url",
-                                     database_url_,
-                                     "--listen",
-                                     "127.0.0.1:" + std::to_string(port_),
-                                     "--metrics-listen",
-                                     "",
+    std::vector<std::string> argv = {SITREPD_PATH, "--data-dir", (dir_ / "server").string(),
+                                     "--database-url", database_url_, "--listen",
+                                     "127.0.0.1:" + std::to_string(port_), "--metrics-listen", "",
                                      // Not the default port: another server may hold it.
-                                     "--http-listen",
-                                     ""};
+                                     "--http-listen", ""};
     argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
     server_ = std::make_unique<ChildProcess>(argv, dir_ / "sitrepd.log");
     // Serving once the admin token exists and a health check answers.
