@@ -650,9 +650,11 @@ TEST_F(TaxiiTest, AThousandObjectsWithOneBadOneGive999SuccessesAndOneFailure) {
 
   const Reply again = Post("incidents", objects, collector_);
   ASSERT_EQ(again.status, 202);
-  EXPECT_EQ(again.json()["success_count"], 999);
-  EXPECT_EQ(again.json()["failure_count"], 1);
-  for (const Json& success : again.json()["successes"]) {
+  // Kept whole: a range-for over a member of the temporary json() would read freed memory.
+  const Json repeated = again.json();
+  EXPECT_EQ(repeated["success_count"], 999);
+  EXPECT_EQ(repeated["failure_count"], 1);
+  for (const Json& success : repeated["successes"]) {
     EXPECT_EQ(success.value("message", ""), "already stored: nothing changed") << success;
   }
   EXPECT_EQ(AllIncidents().size(), before + 999) << "a repeated POST adds nothing";
