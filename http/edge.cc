@@ -27,6 +27,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "http/taxii.h"
+#include "http/wire.h"
 #include "proto/status_code_name.h"
 #include "server/authenticator.h"
 
@@ -55,12 +56,6 @@ std::string Hex(const unsigned char* bytes, size_t size) {
     text.push_back(kDigits[bytes[i] & 15]);
   }
   return text;
-}
-
-std::string Sha256Hex(std::string_view text) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  return Hex(digest, sizeof digest);
 }
 
 std::string RandomHex(size_t bytes) {
@@ -96,32 +91,6 @@ std::string CodeName(grpc::StatusCode code) {
   if (name.rfind("CODE_", 0) == 0) return "unknown";
   for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return name;
-}
-
-bhttp::status HttpStatusFor(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK:
-      return bhttp::status::ok;
-    case grpc::StatusCode::INVALID_ARGUMENT:
-    case grpc::StatusCode::OUT_OF_RANGE:
-    case grpc::StatusCode::FAILED_PRECONDITION:
-      return bhttp::status::bad_request;
-    case grpc::StatusCode::UNAUTHENTICATED:
-      return bhttp::status::unauthorized;
-    case grpc::StatusCode::PERMISSION_DENIED:
-      return bhttp::status::forbidden;
-    case grpc::StatusCode::NOT_FOUND:
-      return bhttp::status::not_found;
-    case grpc::StatusCode::ALREADY_EXISTS:
-    case grpc::StatusCode::ABORTED:
-      return bhttp::status::conflict;
-    case grpc::StatusCode::RESOURCE_EXHAUSTED:
-      return bhttp::status::too_many_requests;
-    case grpc::StatusCode::UNAVAILABLE:
-      return bhttp::status::service_unavailable;
-    default:
-      return bhttp::status::internal_server_error;
-  }
 }
 
 Response JsonResponse(bhttp::status status, std::string body) {
@@ -223,23 +192,6 @@ std::string ToJson(const pb::Message& message) {
   std::string json;
   (void)pb::util::MessageToJsonString(message, &json, pb::util::JsonPrintOptions());
   return json;
-}
-
-std::string UrlDecode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out.push_back(' ');
-    } else if (text[i] == '%' && i + 2 < text.size() + 0 && std::isxdigit(text[i + 1]) &&
-               std::isxdigit(text[i + 2])) {
-      out.push_back(static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16)));
-      i += 2;
-    } else {
-      out.push_back(text[i]);
-    }
-  }
-  return out;
 }
 
 // The value of query parameter `name` in `query` ("a=1&b=2"), decoded.

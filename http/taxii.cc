@@ -25,6 +25,7 @@
 #include "domain/time_convert.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "http/wire.h"
 #include "server/authenticator.h"
 
 namespace sitrep::http {
@@ -119,18 +120,6 @@ const char* FeedOf(Kind kind) {
   }
 }
 
-std::string Sha256Hex(std::string_view text) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char byte : digest) {
-    hex.push_back(kDigits[byte >> 4]);
-    hex.push_back(kDigits[byte & 15]);
-  }
-  return hex;
-}
-
 std::string HeaderOf(const Request& request, std::string_view name) {
   const auto value = request[boost::beast::string_view(name.data(), name.size())];
   return std::string(value.data(), value.size());
@@ -197,54 +186,15 @@ Response TaxiiError(bhttp::status status, const std::string& title,
                                     {"http_status", std::to_string(static_cast<int>(status))}});
 }
 
-bhttp::status HttpStatusOf(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK:
-      return bhttp::status::ok;
-    case grpc::StatusCode::INVALID_ARGUMENT:
-    case grpc::StatusCode::OUT_OF_RANGE:
-    case grpc::StatusCode::FAILED_PRECONDITION:
-      return bhttp::status::bad_request;
-    case grpc::StatusCode::UNAUTHENTICATED:
-      return bhttp::status::unauthorized;
-    case grpc::StatusCode::PERMISSION_DENIED:
-      return bhttp::status::forbidden;
-    case grpc::StatusCode::NOT_FOUND:
-      return bhttp::status::not_found;
-    case grpc::StatusCode::RESOURCE_EXHAUSTED:
-      return bhttp::status::too_many_requests;
-    case grpc::StatusCode::UNAVAILABLE:
-      return bhttp::status::service_unavailable;
-    default:
-      return bhttp::status::internal_server_error;
-  }
-}
-
 Response StatusError(const grpc::Status& status) {
   Response response = TaxiiError(
-      HttpStatusOf(status.error_code()),
+      HttpStatusFor(status.error_code()),
       status.error_code() == grpc::StatusCode::UNAUTHENTICATED ? "Not authenticated" : "Refused",
       status.error_message());
   if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
     response.set(bhttp::field::www_authenticate, "Basic realm=\"sitrep TAXII\", Bearer");
   }
   return response;
-}
-
-std::string UrlDecode(std::string_view text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out.push_back(' ');
-    } else if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(text[i + 1]) &&
-               std::isxdigit(text[i + 2])) {
-      out.push_back(static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16)));
-      i += 2;
-    } else {
-      out.push_back(text[i]);
-    }
-  }
-  return out;
 }
 
 // The query's parameters, decoded, in order.
