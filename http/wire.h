@@ -3,7 +3,7 @@
 #include <grpcpp/support/status.h>
 
 #include <boost/beast/http/status.hpp>
-#include <ostream>  // first: Beast's status.hpp streams without including it
+#include <ostream>  // Beast's status.hpp streams to std::ostream without including it
 #include <string>
 #include <string_view>
 
